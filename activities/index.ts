@@ -1,0 +1,23 @@
+/**
+ * The activity registry: one activity per catalogue action (so histories and the Web UI name the
+ * action, e.g. `egress.block`), plus the live-readiness check. Workflows import only its type.
+ */
+import { ACTION_NAMES, type ActionName } from '../common/actions';
+import type { ActivityDeps } from './deps';
+import { createLiveReadinessActivity } from './live-readiness';
+import { createActionActivity, type ActionActivity } from './perform-action';
+
+export type { ActivityDeps } from './deps';
+
+export function createActivities(deps: ActivityDeps) {
+  const actionActivities = Object.fromEntries(
+    ACTION_NAMES.map((action) => [action, createActionActivity(action, deps)]),
+  ) as Record<ActionName, ActionActivity>;
+  const configured = new Set(Object.keys(deps.liveProviders) as ActionName[]);
+  return {
+    ...actionActivities,
+    checkLiveReadiness: createLiveReadinessActivity(configured),
+  };
+}
+
+export type QuellActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,78 @@
+/** `quell start <runbook>`: validate inputs, refuse what cannot run, start under a deterministic id. */
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { configuredLiveActions } from '../../activities/build-deps';
+import { describeMissingProviders, missingLiveProviders } from '../../activities/live-readiness';
+import { startRun } from '../../client/runs';
+import { requiredActions } from '../../workflows/required-actions';
+import type { CliContext } from '../context';
+import { findRunbook } from '../runbook-catalogue';
+import { followRun } from '../follow';
+
+interface StartOptions {
+  input: string[];
+  tabletop?: boolean;
+  incident?: string;
+  as?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+export function registerStart(program: Command, ctx: CliContext): void {
+  program
+    .command('start <runbook>')
+    .description('start a run of a runbook (by id, or a path to a YAML file)')
+    .option('-i, --input <key=value>', 'an input value; repeat for several, or for list items', collect, [])
+    .option('--tabletop', 'run as a tabletop exercise: no side effects, real humans')
+    .option('--incident <id>', 'incident id (default: a new one); the same runbook+incident never runs twice')
+    .option('--as <user>', 'who is requesting the run (default: $QUELL_USER or $USER)')
+    .option('--wait', 'follow the run until it ends, showing progress on stderr')
+    .option('--json', 'print machine-readable JSON')
+    .action(async (reference: string, options: StartOptions) => {
+      const config = ctx.getConfig();
+      const found = await findRunbook(reference, config.runbooksDir);
+      const mode = options.tabletop ? 'tabletop' : 'live';
+      const missing = missingLiveProviders({ actions: requiredActions(found.runbook) }, configuredLiveActions());
+      const handle = await startRun(await ctx.getClient(), {
+        runbook: found.runbook,
+        runbookSha256: found.sha256,
+        inputs: parseInputs(options.input),
+        mode,
+        requestedBy: ctx.actor(options.as),
+        requestedVia: 'cli',
+        incidentId: options.incident ?? newIncidentId(),
+        taskQueue: config.taskQueue,
+        ...(missing.length > 0 ? { liveRefusal: describeMissingProviders(missing) } : {}),
+      });
+      const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, runbook: found.runbook.id, mode };
+      if (!options.wait) {
+        ctx.io.stdout(options.json ? JSON.stringify(started) : `started ${handle.workflowId}`);
+        return;
+      }
+      if (!options.json) ctx.io.stderr(`started ${handle.workflowId}`);
+      await followRun(ctx, handle.workflowId, { json: options.json ?? false });
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `k=v` pairs; a key given more than once becomes a list. */
+export function parseInputs(pairs: string[]): Record<string, string | string[]> {
+  const inputs: Record<string, string | string[]> = {};
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new Error(`--input "${pair}" must look like key=value`);
+    const key = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1);
+    const existing = inputs[key];
+    inputs[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+  }
+  return inputs;
+}
+
+function newIncidentId(): string {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  return `INC-${day}-${randomBytes(3).toString('hex')}`;
+}

@@ -1,0 +1,71 @@
+/**
+ * `quell`: the command line. Thin over client/ and runbooks/; every command that changes a run
+ * goes through the workflow's validated Updates.
+ *
+ * Exit codes: 0 success, 1 refused or failed (the message says why), 2 usage or configuration error.
+ */
+import { Command, CommanderError } from 'commander';
+import { QuellClientError } from '../client/runs';
+import { ConfigError } from '../worker/config';
+import { registerCancel } from './commands/cancel';
+import { registerDecisions } from './commands/decide';
+import { registerDone } from './commands/done';
+import { registerEvent } from './commands/event';
+import { registerHistory } from './commands/history';
+import { registerLint } from './commands/lint';
+import { registerRunbooks } from './commands/runbooks';
+import { registerStart } from './commands/start';
+import { registerStatus } from './commands/status';
+import { CliContext, CliFailure, type CliIo } from './context';
+
+export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const ctx = new CliContext(io, env);
+  const program = new Command('quell')
+    .description('Incident-response and offboarding runbooks as durable workflows')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
+  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory]) {
+    register(program, ctx);
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    return reportError(error, io);
+  } finally {
+    await ctx.close();
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof ConfigError) {
+    io.stderr(`quell: ${error.message}`);
+    return 2;
+  }
+  if (error instanceof CliFailure) {
+    io.stderr(`quell: ${error.message}`);
+    return error.exitCode;
+  }
+  if (error instanceof QuellClientError) {
+    io.stderr(`quell: ${error.code === 'refused' ? 'refused: ' : ''}${error.message}`);
+    return error.code === 'invalid-input' ? 2 : 1;
+  }
+  io.stderr(`quell: ${error instanceof Error ? error.message : String(error)}`);
+  return 1;
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), {
+    stdout: (text) => process.stdout.write(`${text}\n`),
+    stderr: (text) => process.stderr.write(`${text}\n`),
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`quell: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * Finds a runbook for a CLI command: by id in the runbooks folder, or by path to a YAML file.
+ * Invalid runbooks are never started; their lint errors are shown instead.
+ */
+import path from 'node:path';
+import { formatRunbookError, loadRunbookDirectory, loadRunbookFile } from '../runbooks/load';
+import type { Runbook } from '../runbooks/schema';
+import { CliFailure } from './context';
+
+export interface FoundRunbook {
+  runbook: Runbook;
+  sha256: string;
+  file: string;
+}
+
+export async function findRunbook(reference: string, runbooksDir: string): Promise<FoundRunbook> {
+  if (reference.endsWith('.yaml') || reference.endsWith('.yml') || reference.includes(path.sep)) {
+    const loaded = await loadRunbookFile(reference);
+    if (!loaded.ok) throw new CliFailure(loaded.errors.map(formatRunbookError).join('\n'));
+    return { runbook: loaded.runbook, sha256: loaded.sha256, file: loaded.file };
+  }
+  const catalogue = await listRunbooks(runbooksDir);
+  const found = catalogue.find((entry) => entry.runbook.id === reference);
+  if (!found) {
+    const known = catalogue.map((entry) => entry.runbook.id).join(', ') || 'none';
+    throw new CliFailure(`no runbook "${reference}" in ${runbooksDir}; known runbooks: ${known}`);
+  }
+  return found;
+}
+
+export async function listRunbooks(runbooksDir: string): Promise<FoundRunbook[]> {
+  const result = await loadRunbookDirectory(runbooksDir);
+  if (result.errors.length > 0) {
+    throw new CliFailure(`runbooks in ${runbooksDir} have errors (run quell lint):\n${result.errors.map(formatRunbookError).join('\n')}`);
+  }
+  return result.runbooks;
+}

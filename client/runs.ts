@@ -1,0 +1,180 @@
+/**
+ * The one client module: everything the CLI (and later Slack) does to runs goes through here, so
+ * every surface applies the same validation and reports the same errors.
+ */
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import { ServiceError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { RunMode, RunState } from '../common/run-state';
+import {
+  QuellIncident,
+  QuellMode,
+  QuellRequester,
+  QuellRunbook,
+  QuellRunbookVersion,
+  QuellStatus,
+} from '../common/search-attributes';
+import { formatInputProblems, validateRunInputs } from '../runbooks/inputs';
+import type { Runbook } from '../runbooks/schema';
+import type { runRunbook } from '../workflows';
+import { INCIDENT_ID_PATTERN, runWorkflowId } from '../workflows/ids';
+import type { RunRunbookInput } from '../workflows/input';
+import {
+  cancelRunUpdate,
+  completeManualUpdate,
+  decideApprovalUpdate,
+  deliverEventUpdate,
+  runStateQuery,
+  type CancelRequest,
+  type DecisionRequest,
+  type EventDelivery,
+  type ManualCompletion,
+} from '../workflows/messages';
+
+export type QuellErrorCode = 'already-exists' | 'not-found' | 'refused' | 'invalid-input';
+
+/** An error a person can act on; `code` lets surfaces pick an exit code or a reply style. */
+export class QuellClientError extends Error {
+  override readonly name = 'QuellClientError';
+  constructor(
+    readonly code: QuellErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface StartRunRequest {
+  runbook: Runbook;
+  runbookSha256: string;
+  inputs: Record<string, unknown>;
+  mode: RunMode;
+  requestedBy: string;
+  requestedVia: RunRunbookInput['requestedVia'];
+  incidentId: string;
+  taskQueue: string;
+  /** Live runs are refused here, before any workflow exists, if these actions lack a connector. */
+  liveRefusal?: string;
+}
+
+/**
+ * Starts a run under its deterministic id. A second start for the same runbook, incident and mode
+ * is refused (never doubled), whether the first run is still going or already closed.
+ */
+export async function startRun(client: Client, request: StartRunRequest): Promise<WorkflowHandleWithFirstExecutionRunId<typeof runRunbook>> {
+  if (!INCIDENT_ID_PATTERN.test(request.incidentId)) {
+    throw new QuellClientError(
+      'invalid-input',
+      `incident id "${request.incidentId}" is not valid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
+  }
+  if (!request.requestedBy.trim()) throw new QuellClientError('invalid-input', 'requester is required (--as USER)');
+  if (request.mode === 'live' && request.liveRefusal) throw new QuellClientError('refused', request.liveRefusal);
+  const inputs = validateRunInputs(request.runbook, request.inputs);
+  if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
+
+  const workflowId = runWorkflowId(request.runbook.id, request.incidentId, request.mode);
+  const input: RunRunbookInput = {
+    runbook: request.runbook,
+    runbookSha256: request.runbookSha256,
+    inputs: inputs.values,
+    mode: request.mode,
+    requestedBy: request.requestedBy.trim(),
+    requestedVia: request.requestedVia,
+    incidentId: request.incidentId,
+  };
+  try {
+    return await client.workflow.start<typeof runRunbook>('runRunbook', {
+      taskQueue: request.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+      typedSearchAttributes: [
+        { key: QuellRunbook, value: request.runbook.id },
+        { key: QuellRunbookVersion, value: request.runbook.version },
+        { key: QuellIncident, value: request.incidentId },
+        { key: QuellMode, value: request.mode },
+        { key: QuellRequester, value: input.requestedBy },
+        { key: QuellStatus, value: 'running' },
+      ],
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new QuellClientError(
+        'already-exists',
+        `a ${request.mode} run of ${request.runbook.id} for incident ${request.incidentId} already exists (${workflowId}); ` +
+          `refusing to start it twice. See: quell status ${workflowId}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+export async function getRunState(client: Client, workflowId: string): Promise<RunState> {
+  return withRunErrors(workflowId, () => client.workflow.getHandle(workflowId).query(runStateQuery));
+}
+
+export interface UpdateOptions {
+  /** De-duplication key: the same id delivered twice is applied once (Slack retries, replays). */
+  updateId?: string;
+}
+
+export async function decideApproval(client: Client, workflowId: string, request: DecisionRequest, options: UpdateOptions = {}) {
+  return withRunErrors(workflowId, () =>
+    client.workflow.getHandle(workflowId).executeUpdate(decideApprovalUpdate, { args: [request], ...options }),
+  );
+}
+
+export async function deliverEvent(client: Client, workflowId: string, delivery: EventDelivery, options: UpdateOptions = {}) {
+  return withRunErrors(workflowId, () =>
+    client.workflow.getHandle(workflowId).executeUpdate(deliverEventUpdate, { args: [delivery], ...options }),
+  );
+}
+
+export async function completeManual(client: Client, workflowId: string, completion: ManualCompletion, options: UpdateOptions = {}) {
+  return withRunErrors(workflowId, () =>
+    client.workflow.getHandle(workflowId).executeUpdate(completeManualUpdate, { args: [completion], ...options }),
+  );
+}
+
+export async function cancelRun(client: Client, workflowId: string, request: CancelRequest, options: UpdateOptions = {}) {
+  return withRunErrors(workflowId, () =>
+    client.workflow.getHandle(workflowId).executeUpdate(cancelRunUpdate, { args: [request], ...options }),
+  );
+}
+
+/** Turns SDK errors into messages about the run: refused (with the validator's reason) or unknown. */
+async function withRunErrors<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      const reason = error.cause instanceof Error ? error.cause.message : error.message;
+      throw new QuellClientError('refused', reason, { cause: error });
+    }
+    if (error instanceof WorkflowNotFoundError || isNotFoundServiceError(error)) {
+      throw new QuellClientError('not-found', `no run ${workflowId}`, { cause: error });
+    }
+    if (isClosedWorkflowUpdate(error)) {
+      throw new QuellClientError('refused', `run ${workflowId} has finished; it takes no more decisions`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function isNotFoundServiceError(error: unknown): boolean {
+  return error instanceof ServiceError && /not found/i.test(error.message);
+}
+
+function isClosedWorkflowUpdate(error: unknown): boolean {
+  return error instanceof Error && /workflow execution already completed/i.test(error.message);
+}

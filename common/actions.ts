@@ -1,0 +1,132 @@
+/**
+ * The action catalogue: every action a runbook step may name, the shape of its `with` block and
+ * whether it can be undone. The linter checks runbooks against it, the activities validate the
+ * evaluated `with` against it before calling a provider.
+ *
+ * Workflow-safe: only zod is imported.
+ */
+import { z } from 'zod';
+
+const NonEmpty = z.string().min(1);
+const Cidr = z
+  .string()
+  .regex(/^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?$|^[0-9a-fA-F:]+(?:\/\d{1,3})?$/, { message: 'must be an IPv4 or IPv6 address or CIDR' });
+
+export const CredentialsRevokeWith = z.strictObject({
+  provider: z.enum(['aws-iam', 'openbao', 'github']),
+  principal: NonEmpty,
+  key_id: NonEmpty.optional(),
+  delete_key: z.boolean().optional(),
+});
+
+export const SessionsRevokeWith = z.strictObject({
+  provider: z.enum(['aws-iam', 'openbao', 'github', 'scim']),
+  principal: NonEmpty,
+});
+
+export const EgressBlockWith = z.strictObject({
+  provider: z.enum(['nftables', 'aws-sg']),
+  cidrs: z.array(Cidr),
+  target: NonEmpty.optional(),
+  ports: z.array(z.int().min(1).max(65535)).optional(),
+});
+
+export const EgressUnblockWith = z.strictObject({
+  provider: z.enum(['nftables', 'aws-sg']).optional(),
+  rule_id: NonEmpty,
+});
+
+export const EvidenceCollectWith = z.strictObject({
+  source: z.enum(['cloudwatch-logs', 'cloudtrail', 'file', 'http']),
+  query: NonEmpty.optional(),
+  principal: NonEmpty.optional(),
+  window: NonEmpty.optional(),
+  store: z.enum(['s3-object-lock', 'local']).optional(),
+  label: NonEmpty.optional(),
+});
+
+export const VendorRequestDeletionWith = z.strictObject({
+  vendor: NonEmpty,
+  channel: z.enum(['email', 'http']).optional(),
+  data_categories: z.array(NonEmpty).optional(),
+  legal_basis: NonEmpty.optional(),
+  due_in: NonEmpty.optional(),
+  subject_person: NonEmpty.optional(),
+});
+
+export const IdentityDeprovisionWith = z.strictObject({
+  provider: z.enum(['scim']),
+  user: NonEmpty,
+  remove_groups: z.boolean().optional(),
+  delete_user: z.boolean().optional(),
+});
+
+export const IdentityAccessReportWith = z.strictObject({
+  principal: NonEmpty,
+  systems: z.array(NonEmpty).optional(),
+});
+
+export const NotifyWith = z.strictObject({
+  channel: z.enum(['slack', 'email']).optional(),
+  to: z.array(NonEmpty).optional(),
+  message: NonEmpty,
+});
+
+/** Everything the engine needs to know about one action. */
+export interface ActionDefinition<S extends z.ZodObject = z.ZodObject> {
+  /** Schema of the step's `with` block after template evaluation. */
+  readonly with: S;
+  /** The action that undoes this one, if any; runbooks name it in `compensate`. */
+  readonly undoneBy?: string;
+  /** One line for `quell runbooks` and the docs. */
+  readonly summary: string;
+}
+
+export const ACTION_CATALOGUE = {
+  'credentials.revoke': {
+    with: CredentialsRevokeWith,
+    summary: 'Deactivate (optionally delete) an access key or token of a principal',
+  },
+  'sessions.revoke': {
+    with: SessionsRevokeWith,
+    summary: 'Invalidate sessions and temporary credentials already issued to a principal',
+  },
+  'egress.block': {
+    with: EgressBlockWith,
+    undoneBy: 'egress.unblock',
+    summary: 'Block outbound traffic to the given CIDRs; returns a rule_id',
+  },
+  'egress.unblock': {
+    with: EgressUnblockWith,
+    summary: 'Remove exactly the block that egress.block created (by rule_id)',
+  },
+  'evidence.collect': {
+    with: EvidenceCollectWith,
+    summary: 'Copy logs or files into write-once storage with a chain-of-custody record',
+  },
+  'vendor.request_deletion': {
+    with: VendorRequestDeletionWith,
+    summary: 'Send a vendor a data return/deletion request with a reference id and due date',
+  },
+  'identity.deprovision': {
+    with: IdentityDeprovisionWith,
+    summary: 'Disable a user in the identity provider and remove their group memberships',
+  },
+  'identity.access_report': {
+    with: IdentityAccessReportWith,
+    summary: 'Ask every configured system whether a person still has access',
+  },
+  notify: {
+    with: NotifyWith,
+    summary: 'Send a message to people or a channel',
+  },
+} as const satisfies Record<string, ActionDefinition>;
+
+export type ActionName = keyof typeof ACTION_CATALOGUE;
+export const ACTION_NAMES = Object.keys(ACTION_CATALOGUE) as [ActionName, ...ActionName[]];
+
+export type ActionWith<A extends ActionName> = z.infer<(typeof ACTION_CATALOGUE)[A]['with']>;
+
+export function isActionName(name: string): name is ActionName {
+  return Object.prototype.hasOwnProperty.call(ACTION_CATALOGUE, name);
+}

@@ -1,0 +1,29 @@
+/**
+ * The failure catalogue. Activities throw `ApplicationFailure` with one of these types; the
+ * workflow and tests match on `type`, never on message text or `instanceof`.
+ *
+ * Workflow-safe: constants only.
+ */
+export const ErrorType = {
+  /** The parameters of an action are invalid after template evaluation. Not retryable. */
+  InvalidInput: 'QuellInvalidInput',
+  /** A live run needs a connector that this worker has not configured. Not retryable. */
+  NotConfigured: 'QuellNotConfigured',
+  /** Credentials were refused by the remote system. Not retryable. */
+  AuthFailed: 'QuellAuthFailed',
+  /** The thing to act on does not exist. Not retryable. */
+  NotFound: 'QuellNotFound',
+  /** A runbook or run input failed validation before the run started. */
+  RunbookInvalid: 'QuellRunbookInvalid',
+} as const;
+
+export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
+
+/** Types the workflow must not retry (also listed in activity retry policies). */
+export const NON_RETRYABLE_ERROR_TYPES: string[] = [
+  ErrorType.InvalidInput,
+  ErrorType.NotConfigured,
+  ErrorType.AuthFailed,
+  ErrorType.NotFound,
+  ErrorType.RunbookInvalid,
+];

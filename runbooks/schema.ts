@@ -1,0 +1,160 @@
+/**
+ * The runbook DSL: the single source of truth for what a runbook may say.
+ *
+ * Types are inferred from these schemas; the editor JSON Schema (runbook.schema.json) is generated
+ * from them. Every object is strict, so a misspelt key is an error rather than silently ignored.
+ * Semantic checks that need the whole document (unique step ids, template references, action
+ * `with` keys) live in ./semantics.ts.
+ *
+ * Workflow-safe: only zod and common/ are imported.
+ */
+import { z } from 'zod';
+import { ACTION_NAMES } from '../common/actions';
+import { parseDuration } from '../common/duration';
+
+const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+const INPUT_NAME = /^[a-z][a-z0-9_]*$/;
+
+export const Duration = z.string().superRefine((value, ctx) => {
+  const parsed = parseDuration(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+});
+
+const KebabId = (what: string) =>
+  z.string().regex(KEBAB, { message: `${what} must be kebab-case (lowercase letters, digits and single hyphens)` });
+
+export const InputType = z.enum(['string', 'number', 'boolean', 'list']);
+
+export const InputSpec = z
+  .strictObject({
+    type: InputType,
+    required: z.boolean().optional(),
+    description: z.string().optional(),
+    default: z.unknown().optional(),
+    pattern: z.string().optional(),
+    enum: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+    items: z.enum(['string', 'number']).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.pattern !== undefined) {
+      if (spec.type !== 'string' && !(spec.type === 'list' && spec.items !== 'number')) {
+        ctx.addIssue({ code: 'custom', path: ['pattern'], message: 'pattern applies only to string inputs and lists of strings' });
+      } else {
+        try {
+          new RegExp(spec.pattern);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', path: ['pattern'], message: `pattern is not a valid regular expression: ${(error as Error).message}` });
+        }
+      }
+    }
+    if (spec.items !== undefined && spec.type !== 'list') {
+      ctx.addIssue({ code: 'custom', path: ['items'], message: 'items applies only to inputs of type list' });
+    }
+  });
+
+export const RetrySpec = z.strictObject({
+  max_attempts: z.int().min(1).max(100),
+  initial_interval: Duration.optional(),
+  backoff: z.number().min(1).max(10).optional(),
+  max_interval: Duration.optional(),
+});
+
+const StepBase = {
+  id: KebabId('step id'),
+  title: z.string().min(1).optional(),
+  when: z.string().min(1).optional(),
+  timeout: Duration.optional(),
+  retry: RetrySpec.optional(),
+  on_error: z.enum(['fail', 'continue']).optional(),
+};
+
+export const ActionName = z.enum(ACTION_NAMES);
+
+export const ActionCall = z.strictObject({
+  action: ActionName,
+  with: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const ActionStep = z.strictObject({
+  ...StepBase,
+  action: ActionName,
+  with: z.record(z.string(), z.unknown()).optional(),
+  compensate: ActionCall.optional(),
+});
+
+export const ApprovalSpec = z
+  .strictObject({
+    approvers: z.array(z.string().min(1)).min(1),
+    quorum: z.int().min(1).max(10).default(1),
+    timeout: Duration,
+    on_timeout: z.enum(['reject', 'approve', 'escalate']).default('reject'),
+    escalate_to: z.array(z.string().min(1)).min(1).optional(),
+    summary: z.string().min(1),
+  })
+  .superRefine((spec, ctx) => {
+    if (spec.on_timeout === 'escalate' && !spec.escalate_to) {
+      ctx.addIssue({ code: 'custom', path: ['escalate_to'], message: 'on_timeout: escalate needs escalate_to (who to escalate to)' });
+    }
+  });
+
+export const ApprovalStep = z.strictObject({ ...StepBase, approval: ApprovalSpec });
+
+export const WaitSpec = z.strictObject({
+  event: KebabId('event name'),
+  timeout: Duration.optional(),
+  remind_every: Duration.optional(),
+});
+
+export const WaitStep = z.strictObject({ ...StepBase, wait: WaitSpec });
+
+export const ManualSpec = z.strictObject({
+  task: z.string().min(1),
+  assignee: z.string().min(1).optional(),
+  instructions: z.string().optional(),
+});
+
+export const ManualStep = z.strictObject({ ...StepBase, manual: ManualSpec });
+
+/** Steps that may appear as branches of a `parallel` step (no nesting: keeps runs readable). */
+export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep]);
+
+export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(BranchStep).min(2) });
+
+export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep]);
+
+/** The keys that decide a step's kind, in the order the schema's union lists them. */
+export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+export const RunbookSchema = z.strictObject({
+  id: KebabId('runbook id'),
+  version: z.int().min(1),
+  title: z.string().min(1),
+  description: z.string().optional(),
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  inputs: z.record(z.string().regex(INPUT_NAME, { message: 'input names must be snake_case' }), InputSpec).default({}),
+  targets: z
+    .strictObject({ contain_within: Duration.optional(), resolve_within: Duration.optional() })
+    .optional(),
+  steps: z.array(Step).min(1),
+});
+
+export type Runbook = z.infer<typeof RunbookSchema>;
+export type RunbookStep = z.infer<typeof Step>;
+export type RunbookBranchStep = z.infer<typeof BranchStep>;
+export type ActionStepSpec = z.infer<typeof ActionStep>;
+export type ApprovalStepSpec = z.infer<typeof ApprovalStep>;
+export type ParallelStepSpec = z.infer<typeof ParallelStep>;
+export type WaitStepSpec = z.infer<typeof WaitStep>;
+export type ManualStepSpec = z.infer<typeof ManualStep>;
+export type InputSpecType = z.infer<typeof InputSpec>;
+export type RetrySpecType = z.infer<typeof RetrySpec>;
+
+/** The kind of a validated step (exactly one kind key is present). */
+export function stepKind(step: RunbookStep): StepKind {
+  if ('action' in step) return 'action';
+  if ('approval' in step) return 'approval';
+  if ('parallel' in step) return 'parallel';
+  if ('wait' in step) return 'wait';
+  return 'manual';
+}

@@ -1,0 +1,46 @@
+/**
+ * Named activity option profiles. Every action gets explicit timeouts, a heartbeat deadline (so a
+ * dead worker is noticed in seconds, not minutes) and a bounded retry policy; runbook steps may
+ * tighten them with `timeout` and `retry`.
+ *
+ * Workflow-safe.
+ */
+import type { ActivityOptions } from '@temporalio/workflow';
+import { durationMs } from '../common/duration';
+import { NON_RETRYABLE_ERROR_TYPES } from '../common/errors';
+import type { RetrySpecType } from '../runbooks/schema';
+
+/** External systems: minutes per attempt, retried with backoff for a few minutes overall. */
+export const EXTERNAL_API: ActivityOptions = {
+  startToCloseTimeout: '5m',
+  heartbeatTimeout: '15s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    maximumAttempts: 10,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+};
+
+/** Quick checks on the worker itself (configuration, readiness). */
+export const FAST: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+};
+
+/** The profile for one action step, adjusted by the step's own `timeout` and `retry`. */
+export function actionOptions(step: { timeout?: string; retry?: RetrySpecType }): ActivityOptions {
+  const base = EXTERNAL_API.retry ?? {};
+  return {
+    ...EXTERNAL_API,
+    ...(step.timeout ? { startToCloseTimeout: durationMs(step.timeout) } : {}),
+    retry: {
+      ...base,
+      ...(step.retry?.max_attempts !== undefined ? { maximumAttempts: step.retry.max_attempts } : {}),
+      ...(step.retry?.initial_interval ? { initialInterval: durationMs(step.retry.initial_interval) } : {}),
+      ...(step.retry?.backoff !== undefined ? { backoffCoefficient: step.retry.backoff } : {}),
+      ...(step.retry?.max_interval ? { maximumInterval: durationMs(step.retry.max_interval) } : {}),
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Deterministic workflow ids: the same runbook, incident and mode always map to the same id, so a
+ * double click in Slack or a repeated `quell start` cannot start a second run of the same response.
+ *
+ * Workflow-safe.
+ */
+import type { RunMode } from '../common/run-state';
+
+/** Incident ids are echoed into ids, search attributes and chat: keep them plain. */
+export const INCIDENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function runWorkflowId(runbookId: string, incidentId: string, mode: RunMode): string {
+  const prefix = mode === 'live' ? 'quell' : 'quell-tabletop';
+  return `${prefix}:${runbookId}:${incidentId}`;
+}

@@ -1,0 +1,2 @@
+/** What the worker bundles: every workflow type Quell registers. */
+export { runRunbook } from './run-runbook';

@@ -1,0 +1,38 @@
+/**
+ * How a step tells the interpreter that the run cannot go on. Workflow-safe.
+ */
+
+/** The step failed (after its retries) and its on_error is `fail`. */
+export class StepFailure extends Error {
+  override readonly name = 'StepFailure';
+  constructor(
+    readonly stepId: string,
+    message: string,
+    readonly errorType?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** An approval gate said no (or timed out with on_timeout: reject): the run ends as rejected. */
+export class RunRejected extends Error {
+  override readonly name = 'RunRejected';
+  constructor(
+    readonly stepId: string,
+    readonly reason: string,
+  ) {
+    super(`step ${stepId} rejected: ${reason}`);
+  }
+}
+
+/** The message and type of whatever an awaited activity or template threw. */
+export function describeError(error: unknown): { message: string; type?: string } {
+  let current: unknown = error;
+  // Activity failures wrap the real cause; the innermost message is the useful one.
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  if (current instanceof Error) {
+    const type = (current as { type?: unknown }).type;
+    return { message: current.message, ...(typeof type === 'string' ? { type } : {}) };
+  }
+  return { message: String(error) };
+}

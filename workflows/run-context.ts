@@ -1,0 +1,135 @@
+/**
+ * The mutable state of one run inside the workflow: step states, the audit trail, received events
+ * and the compensation stack. Step executors read and write it; the `runState` query returns it.
+ *
+ * Workflow-safe: uses only @temporalio/workflow and common/.
+ */
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { TemplateContext } from '../common/expression';
+import type { RunEvent, RunState, RunStatus, StepState } from '../common/run-state';
+import { QuellStatus } from '../common/search-attributes';
+import type { RunbookBranchStep, RunbookStep } from '../runbooks/schema';
+import { stepKind } from '../runbooks/schema';
+import type { RunRunbookInput } from './input';
+
+/** A completed compensable step, remembered so cancel/reject can undo it (newest first). */
+export interface CompensationEntry {
+  stepId: string;
+  action: NonNullable<Extract<RunbookStep, { action: unknown }>['compensate']>;
+}
+
+export interface ReceivedEvent {
+  actor: string;
+  via: string;
+  at: string;
+  payload?: Record<string, unknown>;
+}
+
+export class RunContext {
+  readonly state: RunState;
+  readonly compensations: CompensationEntry[] = [];
+  readonly receivedEvents = new Map<string, ReceivedEvent>();
+  /** Events that some wait step of this runbook listens for; others are refused. */
+  readonly declaredEvents: ReadonlySet<string>;
+  private readonly steps = new Map<string, StepState>();
+
+  constructor(readonly input: RunRunbookInput) {
+    const info = workflowInfo();
+    this.state = {
+      workflowId: info.workflowId,
+      runbook: {
+        id: input.runbook.id,
+        version: input.runbook.version,
+        title: input.runbook.title,
+        sha256: input.runbookSha256,
+      },
+      incidentId: input.incidentId,
+      mode: input.mode,
+      requestedBy: input.requestedBy,
+      status: 'running',
+      startedAt: this.now(),
+      steps: [],
+      events: [],
+    };
+    const events = new Set<string>();
+    for (const step of input.runbook.steps) {
+      this.addStep(step);
+      if ('parallel' in step) step.parallel.forEach((branch) => this.addStep(branch, step.id));
+      for (const candidate of 'parallel' in step ? step.parallel : [step]) {
+        if ('wait' in candidate) events.add(candidate.wait.event);
+      }
+    }
+    this.declaredEvents = events;
+  }
+
+  /** Workflow time (deterministic, replay-safe) as ISO text. */
+  now(): string {
+    return new Date().toISOString();
+  }
+
+  /** The idempotency key of a step's action or compensation: stable across retries and replays. */
+  idempotencyKey(stepId: string, purpose: string): string {
+    const info = workflowInfo();
+    return `${info.workflowId}/${info.firstExecutionRunId}/${stepId}/${purpose}`;
+  }
+
+  step(id: string): StepState {
+    const found = this.steps.get(id);
+    if (!found) throw new Error(`internal: unknown step ${id}`);
+    return found;
+  }
+
+  findStep(id: string): StepState | undefined {
+    return this.steps.get(id);
+  }
+
+  record(kind: string, detail?: string, extra: Omit<RunEvent, 'at' | 'kind' | 'detail'> = {}): void {
+    this.state.events.push({ at: this.now(), kind, ...(detail ? { detail } : {}), ...extra });
+  }
+
+  setStatus(status: RunStatus): void {
+    if (this.state.status === status) return;
+    this.state.status = status;
+    if (status !== 'running' && status !== 'cancelling') this.state.endedAt = this.now();
+    upsertSearchAttributes([{ key: QuellStatus, value: status }]);
+    this.record('run.status', status);
+  }
+
+  /** What `${{ }}` templates can read: inputs, every step's status and output, run facts. */
+  templateContext(): TemplateContext {
+    const steps: TemplateContext['steps'] = {};
+    for (const step of this.state.steps) steps[step.id] = { status: step.status, output: step.output };
+    return {
+      inputs: this.input.inputs,
+      steps,
+      run: {
+        id: this.state.workflowId,
+        incident: this.input.incidentId,
+        mode: this.input.mode,
+        requester: this.input.requestedBy,
+        runbook: this.input.runbook.id,
+        version: this.input.runbook.version,
+        started_at: this.state.startedAt,
+      },
+    };
+  }
+
+  private addStep(step: RunbookStep | RunbookBranchStep, parent?: string): void {
+    const kind = stepKind(step);
+    const state: StepState = {
+      id: step.id,
+      kind,
+      status: 'pending',
+      ...(parent ? { parent } : {}),
+      ...(step.title ? { title: step.title } : {}),
+      ...('action' in step ? { action: step.action } : {}),
+    };
+    this.steps.set(step.id, state);
+    this.state.steps.push(state);
+  }
+}
+
+/** Same person? Identities are compared trimmed and case-insensitively (Slack ids, emails). */
+export function sameActor(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}

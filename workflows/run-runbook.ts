@@ -1,0 +1,122 @@
+/**
+ * The interpreter: one generic workflow that runs any validated runbook.
+ *
+ * It runs the steps in order (parallel steps concurrently), exposes the run's state through the
+ * `runState` query, takes human decisions through validated Updates, and on cancel or rejection
+ * undoes completed compensable steps newest first. It always returns a RunResult; the outcome is
+ * in `status` (and the QuellStatus search attribute), so rejected or cancelled runs are ordinary,
+ * auditable results rather than workflow errors.
+ *
+ * Workflow-safe.
+ */
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import type { QuellActivities } from '../activities';
+import type { RunResult } from '../common/run-state';
+import { FAST } from './activity-options';
+import { compensateCompletedSteps } from './compensate';
+import type { RunRunbookInput } from './input';
+import {
+  cancelRunUpdate,
+  CancelRequest,
+  completeManualUpdate,
+  decideApprovalUpdate,
+  deliverEventUpdate,
+  describeIssues,
+  runStateQuery,
+} from './messages';
+import { describeError, RunRejected, StepFailure } from './outcomes';
+import { requiredActions } from './required-actions';
+import { RunContext } from './run-context';
+import { applyDecision, validateDecision } from './steps/approval';
+import { runStep } from './steps';
+import { applyManualCompletion, validateManualCompletion } from './steps/manual';
+import { applyEventDelivery, validateEventDelivery } from './steps/wait';
+
+const { checkLiveReadiness } = proxyActivities<QuellActivities>(FAST);
+
+export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
+  const ctx = new RunContext(input);
+  const main = new CancellationScope();
+
+  setHandler(runStateQuery, () => ctx.state);
+  setHandler(decideApprovalUpdate, (request) => applyDecision(ctx, request), {
+    validator: (request) => validateDecision(ctx, request),
+  });
+  setHandler(deliverEventUpdate, (delivery) => applyEventDelivery(ctx, delivery), {
+    validator: (delivery) => validateEventDelivery(ctx, delivery),
+  });
+  setHandler(completeManualUpdate, (completion) => applyManualCompletion(ctx, completion), {
+    validator: (completion) => validateManualCompletion(ctx, completion),
+  });
+  setHandler(
+    cancelRunUpdate,
+    (request) => {
+      ctx.state.cancel = { actor: request.actor.trim(), reason: request.reason, at: ctx.now() };
+      ctx.record('run.cancel-requested', request.reason, { actor: request.actor.trim() });
+      ctx.setStatus('cancelling');
+      main.cancel();
+      return { accepted: true as const };
+    },
+    {
+      validator: (request) => {
+        const parsed = CancelRequest.safeParse(request);
+        if (!parsed.success) throw new Error(`invalid cancel request: ${describeIssues(parsed.error)}`);
+        if (ctx.state.status !== 'running') throw new Error(`run is already ${ctx.state.status}`);
+      },
+    },
+  );
+
+  ctx.record('run.started', `${input.runbook.id} v${input.runbook.version} (${input.mode})`, { actor: input.requestedBy });
+  try {
+    await main.run(async () => {
+      if (input.mode === 'live') await checkLiveReadiness({ actions: requiredActions(input.runbook) });
+      for (const step of input.runbook.steps) await runStep(ctx, step);
+    });
+    ctx.setStatus('completed');
+  } catch (error) {
+    await settleAbnormalEnd(ctx, error);
+  }
+  // Let in-flight Update handlers reply before the run closes.
+  await condition(allHandlersFinished);
+  return { status: ctx.state.status as RunResult['status'], state: ctx.state };
+}
+
+async function settleAbnormalEnd(ctx: RunContext, error: unknown): Promise<void> {
+  if (isCancellation(error)) {
+    ctx.state.cancel ??= { actor: 'temporal', reason: 'workflow cancellation requested', at: ctx.now() };
+    ctx.setStatus('cancelling');
+    interruptOpenSteps(ctx);
+    await compensateCompletedSteps(ctx);
+    ctx.setStatus('cancelled');
+  } else if (error instanceof RunRejected) {
+    ctx.state.failure = { step: error.stepId, message: error.reason };
+    await compensateCompletedSteps(ctx);
+    ctx.setStatus('rejected');
+  } else if (error instanceof StepFailure) {
+    // No automatic undo on failure: containment already in place must not be lifted because a
+    // later, unrelated step failed. Responders cancel explicitly if they want it undone.
+    ctx.state.failure = { step: error.stepId, message: error.message };
+    ctx.setStatus('failed');
+  } else {
+    ctx.state.failure = { message: describeError(error).message };
+    ctx.setStatus('failed');
+  }
+}
+
+/** Steps caught mid-flight by a cancel are marked failed with the reason, not left "waiting". */
+function interruptOpenSteps(ctx: RunContext): void {
+  for (const step of ctx.state.steps) {
+    if (step.status === 'running' || step.status === 'waiting') {
+      step.status = 'failed';
+      step.endedAt = ctx.now();
+      step.error = { message: 'run cancelled', type: 'Cancelled' };
+    }
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * Runs an `action` step: evaluates its `with` templates, calls the action's activity and records
+ * the output. The activity runs in a non-cancellable scope: once an effect has started it is
+ * allowed to finish and be recorded, so a cancel arriving mid-action can still compensate it.
+ *
+ * Workflow-safe.
+ */
+import { CancellationScope } from '@temporalio/workflow';
+import { renderDeep } from '../../common/expression';
+import type { ActionStepSpec } from '../../runbooks/schema';
+import { actionOptions } from '../activity-options';
+import { callAction } from '../call-action';
+import { describeError, StepFailure } from '../outcomes';
+import type { RunContext } from '../run-context';
+
+export async function runActionStep(ctx: RunContext, step: ActionStepSpec): Promise<void> {
+  const state = ctx.step(step.id);
+  let params: Record<string, unknown>;
+  try {
+    params = (renderDeep(step.with ?? {}, ctx.templateContext()) ?? {}) as Record<string, unknown>;
+  } catch (error) {
+    throw new StepFailure(step.id, `could not evaluate the parameters: ${describeError(error).message}`);
+  }
+
+  state.status = 'running';
+  state.startedAt = ctx.now();
+  try {
+    const result = await CancellationScope.nonCancellable(() =>
+      callAction(ctx, { stepId: step.id, action: step.action, params, purpose: 'perform' }, actionOptions(step)),
+    );
+    state.output = result.output;
+    state.alreadyDone = result.alreadyDone;
+    state.actor = `provider:${result.provider}`;
+    state.status = 'succeeded';
+    state.endedAt = ctx.now();
+    if (step.compensate) ctx.compensations.push({ stepId: step.id, action: step.compensate });
+    ctx.record('step.succeeded', result.alreadyDone ? `${step.action} (already done)` : step.action, { step: step.id });
+  } catch (error) {
+    const { message, type } = describeError(error);
+    throw new StepFailure(step.id, `${step.action} failed: ${message}`, type);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Runs one step of any kind: evaluates `when`, dispatches on the kind, and applies `on_error`.
+ *
+ * Workflow-safe.
+ */
+import { CancellationScope, CancelledFailure, isCancellation } from '@temporalio/workflow';
+import { isTruthy, renderTemplate } from '../../common/expression';
+import type { ParallelStepSpec, RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
+import { describeError, RunRejected, StepFailure } from '../outcomes';
+import type { RunContext } from '../run-context';
+import { runActionStep } from './action';
+import { runApprovalStep } from './approval';
+import { runManualStep } from './manual';
+import { runWaitStep } from './wait';
+
+export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranchStep): Promise<void> {
+  const state = ctx.step(step.id);
+  // Actions run in non-cancellable scopes, so a cancelled run must stop here, between steps.
+  if (CancellationScope.current().consideredCancelled) throw new CancelledFailure('run cancelled');
+  if (step.when !== undefined) {
+    let proceed: boolean;
+    try {
+      proceed = isTruthy(renderTemplate(step.when, ctx.templateContext()));
+    } catch (error) {
+      return settleFailure(ctx, step, new StepFailure(step.id, `could not evaluate when: ${describeError(error).message}`));
+    }
+    if (!proceed) {
+      state.status = 'skipped';
+      state.skippedBecause = `when ${step.when} is false`;
+      ctx.record('step.skipped', state.skippedBecause, { step: step.id });
+      return;
+    }
+  }
+  try {
+    if ('action' in step) await runActionStep(ctx, step);
+    else if ('approval' in step) await runApprovalStep(ctx, step);
+    else if ('parallel' in step) await runParallelStep(ctx, step);
+    else if ('wait' in step) await runWaitStep(ctx, step);
+    else await runManualStep(ctx, step);
+  } catch (error) {
+    if (isCancellation(error) || error instanceof RunRejected) throw error;
+    const failure = error instanceof StepFailure ? error : new StepFailure(step.id, describeError(error).message);
+    return settleFailure(ctx, step, failure);
+  }
+}
+
+/** Marks the step failed; rethrows unless the runbook said `on_error: continue`. */
+function settleFailure(ctx: RunContext, step: RunbookStep | RunbookBranchStep, failure: StepFailure): void {
+  const state = ctx.step(step.id);
+  state.status = 'failed';
+  state.endedAt = ctx.now();
+  state.error = { message: failure.message, ...(failure.errorType ? { type: failure.errorType } : {}) };
+  ctx.record('step.failed', failure.message, { step: step.id });
+  if (step.on_error === 'continue') return;
+  throw failure;
+}
+
+/**
+ * Branches run concurrently and the step waits for ALL of them to settle before deciding, so no
+ * branch is left running (half-done) when the run moves on, fails or compensates.
+ */
+async function runParallelStep(ctx: RunContext, step: ParallelStepSpec): Promise<void> {
+  const state = ctx.step(step.id);
+  state.status = 'running';
+  state.startedAt = ctx.now();
+  const settled = await Promise.allSettled(step.parallel.map((branch) => runStep(ctx, branch)));
+  const reasons = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+  const cancellation = reasons.find((reason) => isCancellation(reason));
+  if (cancellation) throw cancellation;
+  const rejection = reasons.find((reason) => reason instanceof RunRejected);
+  if (rejection) throw rejection;
+  if (reasons.length > 0) {
+    const failed = reasons.map((reason) => (reason instanceof StepFailure ? reason.stepId : describeError(reason).message));
+    throw new StepFailure(step.id, `branch ${failed.join(', ')} failed`);
+  }
+  state.status = 'succeeded';
+  state.endedAt = ctx.now();
+}
