@@ -8,6 +8,12 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+interface ActivityRecord {
+  type: string;
+  step?: string;
+  purpose?: string;
+  attempts?: number;
+}
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;
 
 /** One line of the audit history. `--json` prints these (a documented, stable shape). */
@@ -18,6 +24,8 @@ export interface HistoryEntry {
   step?: string;
   actor?: string;
   detail?: string;
+  /** For activities: how many attempts it took (retries after crashes or errors are not separate events). */
+  attempts?: number;
 }
 
 export async function runHistory(client: Client, workflowId: string): Promise<HistoryEntry[]> {
@@ -26,7 +34,7 @@ export async function runHistory(client: Client, workflowId: string): Promise<Hi
 }
 
 export function summariseHistory(events: HistoryEvent[]): HistoryEntry[] {
-  const activities = new Map<number, { type: string; step?: string; purpose?: string }>();
+  const activities = new Map<number, ActivityRecord>();
   const entries: HistoryEntry[] = [];
   for (const event of events) {
     const base = { eventId: Number(event.eventId ?? 0), at: eventTime(event) };
@@ -38,7 +46,7 @@ export function summariseHistory(events: HistoryEvent[]): HistoryEntry[] {
 
 function describe(
   event: HistoryEvent,
-  activities: Map<number, { type: string; step?: string; purpose?: string }>,
+  activities: Map<number, ActivityRecord>,
 ): Omit<HistoryEntry, 'eventId' | 'at'> | undefined {
   if (event.workflowExecutionStartedEventAttributes) {
     const input = first(event.workflowExecutionStartedEventAttributes.input) as
@@ -57,17 +65,33 @@ function describe(
     activities.set(Number(event.eventId), { type, step: request?.stepId, purpose: request?.purpose });
     return { kind: 'activity.scheduled', step: request?.stepId, detail: request?.purpose === 'compensate' ? `${type} (compensation)` : type };
   }
+  if (event.activityTaskStartedEventAttributes) {
+    // Written once, for the attempt that finished; its number reveals retries (e.g. after a crash).
+    const scheduled = activities.get(Number(event.activityTaskStartedEventAttributes.scheduledEventId));
+    if (scheduled) scheduled.attempts = event.activityTaskStartedEventAttributes.attempt ?? 1;
+    return undefined;
+  }
   if (event.activityTaskCompletedEventAttributes) {
     const attrs = event.activityTaskCompletedEventAttributes;
     const scheduled = activities.get(Number(attrs.scheduledEventId));
     const result = first(attrs.result) as { alreadyDone?: boolean; provider?: string } | undefined;
     const note = result?.alreadyDone ? ', already done' : '';
-    return { kind: 'activity.completed', step: scheduled?.step, detail: `${scheduled?.type ?? 'activity'}${result?.provider ? ` via ${result.provider}` : ''}${note}` };
+    return {
+      kind: 'activity.completed',
+      step: scheduled?.step,
+      detail: `${scheduled?.type ?? 'activity'}${result?.provider ? ` via ${result.provider}` : ''}${note}`,
+      ...(scheduled?.attempts ? { attempts: scheduled.attempts } : {}),
+    };
   }
   if (event.activityTaskFailedEventAttributes) {
     const attrs = event.activityTaskFailedEventAttributes;
     const scheduled = activities.get(Number(attrs.scheduledEventId));
-    return { kind: 'activity.failed', step: scheduled?.step, detail: `${scheduled?.type ?? 'activity'}: ${innermostMessage(attrs.failure)}` };
+    return {
+      kind: 'activity.failed',
+      step: scheduled?.step,
+      detail: `${scheduled?.type ?? 'activity'}: ${innermostMessage(attrs.failure)}`,
+      ...(scheduled?.attempts ? { attempts: scheduled.attempts } : {}),
+    };
   }
   if (event.activityTaskTimedOutEventAttributes) {
     const scheduled = activities.get(Number(event.activityTaskTimedOutEventAttributes.scheduledEventId));

@@ -161,11 +161,12 @@ async function withRunErrors<T>(workflowId: string, call: () => Promise<T>): Pro
       const reason = error.cause instanceof Error ? error.cause.message : error.message;
       throw new QuellClientError('refused', reason, { cause: error });
     }
-    if (error instanceof WorkflowNotFoundError || isNotFoundServiceError(error)) {
-      throw new QuellClientError('not-found', `no run ${workflowId}`, { cause: error });
-    }
+    // A closed run answers updates with a not-found style error: check for it first.
     if (isClosedWorkflowUpdate(error)) {
       throw new QuellClientError('refused', `run ${workflowId} has finished; it takes no more decisions`, { cause: error });
+    }
+    if (error instanceof WorkflowNotFoundError || isNotFoundServiceError(error)) {
+      throw new QuellClientError('not-found', `no run ${workflowId}`, { cause: error });
     }
     throw error;
   }

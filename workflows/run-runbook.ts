@@ -83,8 +83,9 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
   } catch (error) {
     await settleAbnormalEnd(ctx, error);
   }
-  // Let in-flight Update handlers reply before the run closes.
-  await condition(allHandlersFinished);
+  // Let in-flight Update handlers reply before the run closes. Non-cancellable: after a
+  // Temporal-level cancel the root scope is cancelled, and the run must still end normally.
+  await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return { status: ctx.state.status as RunResult['status'], state: ctx.state };
 }
 

@@ -15,6 +15,7 @@ import { callAction } from '../call-action';
 import { DecisionRequest, describeIssues } from '../messages';
 import { describeError, RunRejected, StepFailure } from '../outcomes';
 import { sameActor, type RunContext } from '../run-context';
+import { withArticle } from '../../common/text';
 
 export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): Promise<void> {
   const state = ctx.step(step.id);
@@ -93,7 +94,7 @@ export function validateDecision(ctx: RunContext, raw: unknown): void {
   const request = parsed.data;
   const state = ctx.findStep(request.stepId);
   if (!state) throw new Error(`runbook ${ctx.state.runbook.id} has no step "${request.stepId}"`);
-  if (state.kind !== 'approval') throw new Error(`step ${request.stepId} is a ${state.kind} step, not an approval`);
+  if (state.kind !== 'approval') throw new Error(`step ${request.stepId} is ${withArticle(state.kind)} step, not an approval`);
   const gate = state.approval;
   if (state.status !== 'waiting' || !gate || gate.outcome) {
     throw new Error(`step ${request.stepId} is not awaiting approval (it is ${state.status})`);

@@ -12,6 +12,7 @@ import { describeIssues, ManualCompletion } from '../messages';
 import { describeError, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 import { waitUntil } from '../wait-until';
+import { withArticle } from '../../common/text';
 
 export async function runManualStep(ctx: RunContext, step: ManualStepSpec): Promise<void> {
   const state = ctx.step(step.id);
@@ -38,7 +39,7 @@ export function validateManualCompletion(ctx: RunContext, raw: unknown): void {
   if (!parsed.success) throw new Error(`invalid completion: ${describeIssues(parsed.error)}`);
   const state = ctx.findStep(parsed.data.stepId);
   if (!state) throw new Error(`runbook ${ctx.state.runbook.id} has no step "${parsed.data.stepId}"`);
-  if (state.kind !== 'manual') throw new Error(`step ${state.id} is a ${state.kind} step, not a manual task`);
+  if (state.kind !== 'manual') throw new Error(`step ${state.id} is ${withArticle(state.kind)} step, not a manual task`);
   if (state.status !== 'waiting' || state.actor !== undefined) {
     throw new Error(`step ${state.id} is not waiting to be done (it is ${state.status})`);
   }

@@ -1,0 +1,312 @@
+/**
+ * Loads runbook YAML into a validated {@link Runbook}, or into errors that say `file:line:col:
+ * what is wrong and what is allowed`. The worker, the CLI linter and the tests all load through
+ * here, so a runbook that lints is exactly a runbook that runs.
+ *
+ * Stages, each stopping the next when it fails: YAML syntax (and duplicate keys) → schema (zod) →
+ * whole-document semantics (semantics.ts). Node-only (fs, crypto); never import from workflows.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LineCounter, parseDocument, visit, type Alias, type Document, type YAMLError } from 'yaml';
+import { z } from 'zod';
+import { didYouMean } from '../common/suggest';
+import { describeValue, explainIssues, type DocumentPath, type DocumentProblem } from './explain-issues';
+import { createLocator, type Locator } from './locate';
+import {
+  ActionStep,
+  ApprovalStep,
+  ManualStep,
+  ParallelStep,
+  RunbookSchema,
+  STEP_KINDS,
+  WaitStep,
+  type Runbook,
+  type StepKind,
+} from './schema';
+import { checkRunbookSemantics } from './semantics';
+
+/** One problem in one file; line and col are 1-based. */
+export interface RunbookError {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+/**
+ * A validated runbook with the sha256 of exactly the bytes it came from (recorded with each run so
+ * history shows what ran), or every error found in the file.
+ */
+export type LoadResult =
+  | { ok: true; runbook: Runbook; sha256: string; file: string }
+  | { ok: false; file: string; errors: RunbookError[] };
+
+/** A successful {@link LoadResult}. */
+export type LoadedRunbook = Extract<LoadResult, { ok: true }>;
+
+/** `file:line:col: message`, the format editors and CI annotate from. */
+export function formatRunbookError(error: RunbookError): string {
+  return `${error.file}:${error.line}:${error.col}: ${error.message}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schema issues, with steps validated by their own kind
+
+const STEP_SCHEMAS: Record<StepKind, z.ZodType> = {
+  action: ActionStep,
+  approval: ApprovalStep,
+  parallel: ParallelStep,
+  wait: WaitStep,
+  manual: ManualStep,
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `n` when an issue path lies inside `<arrayKey>[n]` (a step, or a branch of a parallel step). */
+function stepIndexOf(path: readonly PropertyKey[], arrayKey: string): number | undefined {
+  return path.length >= 2 && path[0] === arrayKey && typeof path[1] === 'number' ? path[1] : undefined;
+}
+
+/**
+ * Validates a step against the schema of the kind its keys declare. A zod union would report the
+ * issues of whichever variant failed least, which for a typo in an action step can be "unknown
+ * key action" from the wait variant; choosing by kind key reports what the author meant.
+ */
+function stepProblems(raw: unknown, path: DocumentPath, isBranch: boolean): DocumentProblem[] {
+  const kindList = STEP_KINDS.join(', ');
+  if (!isRecord(raw)) {
+    return [{ path, message: `a step must be a mapping with an id and one of: ${kindList}; got ${describeValue(raw)}` }];
+  }
+  const kinds = STEP_KINDS.filter((kind) => Object.hasOwn(raw, kind));
+  if (kinds.length === 0) {
+    const typo = Object.keys(raw)
+      .map((key) => ({ key, hint: didYouMean(key, STEP_KINDS) }))
+      .find((candidate) => candidate.hint !== '');
+    const hint = typo ? `; unknown key "${typo.key}"${typo.hint}` : '';
+    return [{ path, message: `step needs exactly one of: ${kindList}${hint}` }];
+  }
+  if (kinds.length > 1) {
+    return [{
+      path: [...path, kinds[1]],
+      at: 'key',
+      message: `step has conflicting kinds: ${kinds.map((kind) => `"${kind}"`).join(' and ')}; a step does exactly one of: ${kindList} (split it into separate steps)`,
+    }];
+  }
+  const kind = kinds[0];
+  if (isBranch && kind === 'parallel') {
+    return [{ path: [...path, 'parallel'], at: 'key', message: 'parallel steps cannot be nested: a branch must be an action, approval, wait or manual step' }];
+  }
+  const schema = STEP_SCHEMAS[kind];
+  const result = schema.safeParse(raw);
+  if (result.success) return [];
+  const branchIssues = new Set<number>();
+  const problems: DocumentProblem[] = [];
+  for (const issue of result.error.issues) {
+    const branch = stepIndexOf(issue.path, 'parallel');
+    if (branch !== undefined) branchIssues.add(branch);
+    else problems.push(...explainIssues([issue], raw, schema, path));
+  }
+  const branches = Array.isArray(raw.parallel) ? raw.parallel : [];
+  for (const index of branchIssues) problems.push(...stepProblems(branches[index], [...path, 'parallel', index], true));
+  return problems;
+}
+
+function schemaProblems(raw: unknown): { runbook: Runbook } | { problems: DocumentProblem[] } {
+  if (!isRecord(raw)) {
+    return { problems: [{ path: [], message: 'a runbook must be a YAML mapping with at least: id, version, title, severity, steps' }] };
+  }
+  const result = RunbookSchema.safeParse(raw);
+  if (result.success) return { runbook: result.data };
+  const stepsWithIssues = new Set<number>();
+  const problems: DocumentProblem[] = [];
+  for (const issue of result.error.issues) {
+    const step = stepIndexOf(issue.path, 'steps');
+    if (step !== undefined) stepsWithIssues.add(step);
+    else problems.push(...explainIssues([issue], raw, RunbookSchema));
+  }
+  const steps = Array.isArray(raw.steps) ? raw.steps : [];
+  for (const index of stepsWithIssues) problems.push(...stepProblems(steps[index], ['steps', index], false));
+  return { problems };
+}
+
+// ---------------------------------------------------------------------------------------------
+// YAML syntax
+
+function yamlMessage(error: YAMLError, text: string): string {
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = /^("[^"]*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(error.pos[0]))?.[1];
+    return `duplicate key${key ? ` ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : ''}: a key may appear only once in a mapping (the later one would silently win)`;
+  }
+  if (error.code === 'MULTIPLE_DOCS') return 'a runbook file holds exactly one YAML document: remove the "---" separator or split the file';
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
+    // Almost always text like `message: Egress blocked: rule 7` that YAML reads as a nested key.
+    return `YAML syntax: ${error.message} (if this is text containing ": ", put the whole value in quotes)`;
+  }
+  return `YAML syntax: ${error.message}`;
+}
+
+/** Why `doc.toJS()` failed: an alias without an anchor (located), or too many aliases. */
+function conversionError(doc: Document, locator: Locator, file: string, error: unknown): RunbookError {
+  let dangling: Alias | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      dangling = node;
+      return visit.BREAK;
+    },
+  });
+  if (dangling?.range) {
+    const message = `YAML: alias "*${dangling.source}" refers to no anchor: define "&${dangling.source}" before using it`;
+    return { file, ...locator.position(dangling.range[0]), message };
+  }
+  return { file, line: 1, col: 1, message: `YAML: ${(error as Error).message}` };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function toErrors(problems: DocumentProblem[], locator: Locator, file: string): RunbookError[] {
+  return problems.map((problem) => {
+    const { line, col } = locator.locate(problem.path, { at: problem.at, offset: problem.offset });
+    let message = problem.message;
+    if (problem.seeAlso) message += ` (${problem.seeAlso.note} at line ${locator.locate(problem.seeAlso.path).line})`;
+    return { file, line, col, message };
+  });
+}
+
+/** Sorted by position, exact duplicates removed: one problem, one line of output. */
+function tidy(errors: RunbookError[]): RunbookError[] {
+  const seen = new Set<string>();
+  return errors
+    .filter((error) => {
+      const key = formatRunbookError(error);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
+}
+
+function sha256(bytes: Buffer | string): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A load result plus, when the text parsed as YAML, the locator for further positions. */
+interface Loaded {
+  result: LoadResult;
+  locator?: Locator;
+}
+
+function loadParsed(text: string, file: string, digest: string): Loaded {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locator = createLocator(doc, lineCounter, text);
+  const fail = (errors: RunbookError[]): Loaded => ({ result: { ok: false, file, errors: tidy(errors) }, locator });
+
+  // Warnings (unresolved tags, ...) are errors too: a runbook must mean exactly what it says.
+  const yamlErrors = [...doc.errors, ...doc.warnings];
+  if (yamlErrors.length > 0) {
+    return fail(yamlErrors.map((error) => ({ file, ...locator.position(error.pos[0]), message: yamlMessage(error, text) })));
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    return fail([conversionError(doc, locator, file, error)]);
+  }
+  const schema = schemaProblems(raw);
+  if ('problems' in schema) return fail(toErrors(schema.problems, locator, file));
+  const semantic = checkRunbookSemantics(schema.runbook);
+  if (semantic.length > 0) return fail(toErrors(semantic, locator, file));
+  return { result: { ok: true, runbook: schema.runbook, sha256: digest, file }, locator };
+}
+
+/**
+ * Validates runbook YAML text. `fileName` is only used in errors. `sha256` is over the UTF-8
+ * bytes of `text`. Never throws for bad input: every problem is in `errors`.
+ */
+export function loadRunbookText(text: string, fileName: string): LoadResult {
+  return loadParsed(text, fileName, sha256(text)).result;
+}
+
+function readFailure(file: string, error: unknown): RunbookError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+  return { file, line: 1, col: 1, message: `cannot read runbook: ${reason}` };
+}
+
+async function loadFile(file: string): Promise<Loaded> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return { result: { ok: false, file, errors: [readFailure(file, error)] } };
+  }
+  return loadParsed(bytes.toString('utf8'), file, sha256(bytes));
+}
+
+/** Reads and validates one runbook file; `sha256` is over the file's bytes (hex). */
+export async function loadRunbookFile(path: string): Promise<LoadResult> {
+  return (await loadFile(path)).result;
+}
+
+const RUNBOOK_FILE = /\.ya?ml$/;
+
+async function runbookFilesIn(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && RUNBOOK_FILE.test(entry.name))
+    .map((entry) => join(dir, entry.name))
+    .sort();
+}
+
+/** Loads files and flags runbook ids used by more than one of them (the first file keeps it). */
+async function loadMany(files: string[]): Promise<{ runbooks: LoadedRunbook[]; errors: RunbookError[] }> {
+  const runbooks: LoadedRunbook[] = [];
+  const errors: RunbookError[] = [];
+  const owners = new Map<string, string>();
+  for (const file of files) {
+    const { result, locator } = await loadFile(file);
+    if (!result.ok) {
+      errors.push(...result.errors);
+      continue;
+    }
+    const owner = owners.get(result.runbook.id);
+    if (owner !== undefined) {
+      const at = locator?.locate(['id']) ?? { line: 1, col: 1 };
+      errors.push({ file, ...at, message: `runbook id "${result.runbook.id}" is already used by ${owner}; runbook ids must be unique` });
+      continue;
+    }
+    owners.set(result.runbook.id, file);
+    runbooks.push(result);
+  }
+  return { runbooks, errors: tidy(errors) };
+}
+
+/**
+ * Loads every `*.yaml` / `*.yml` runbook directly in `dir` (sorted by name). Files with errors and
+ * later files reusing a runbook id are left out of `runbooks` and reported in `errors`.
+ */
+export async function loadRunbookDirectory(dir: string): Promise<{ runbooks: LoadedRunbook[]; errors: RunbookError[] }> {
+  return loadMany(await runbookFilesIn(dir));
+}
+
+/**
+ * Lints runbook files for the CLI: each path is a file or a directory of runbooks. Reports all
+ * errors (including runbook ids reused across the given files) and how many files were checked.
+ */
+export async function lintFiles(paths: string[]): Promise<{ errors: RunbookError[]; checked: number }> {
+  const files: string[] = [];
+  const unreadable: RunbookError[] = [];
+  for (const path of paths) {
+    try {
+      if ((await stat(path)).isDirectory()) files.push(...(await runbookFilesIn(path)));
+      else files.push(path);
+    } catch (error) {
+      unreadable.push(readFailure(path, error));
+    }
+  }
+  const { errors } = await loadMany(files);
+  return { errors: tidy([...unreadable, ...errors]), checked: files.length + unreadable.length };
+}

@@ -1,0 +1,320 @@
+/**
+ * Whole-document checks on a runbook that already passed the schema: things a per-field schema
+ * cannot see. Step ids are unique, every action's `with` fits the action catalogue, compensations
+ * really undo their step, and every `${{ }}` template parses and reads only things that exist
+ * when it is evaluated (declared inputs, run fields, steps that have already run).
+ *
+ * Returns problems with document paths; runbooks/load.ts turns them into file:line:col.
+ * Workflow-safe: zod and common/ only.
+ */
+import { z } from 'zod';
+import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
+import { ExpressionError, RUN_CONTEXT_FIELDS, hasTemplate, parseTemplate, templateReferences, wholeTemplateExpression } from '../common/expression';
+import { didYouMean } from '../common/suggest';
+import { explainIssues, type DocumentPath, type DocumentProblem } from './explain-issues';
+import type { InputSpecType, Runbook, RunbookBranchStep, RunbookStep } from './schema';
+
+export type { DocumentPath, DocumentProblem } from './explain-issues';
+
+type AnyStep = RunbookStep | RunbookBranchStep;
+
+/** Where a step sits: which top-level slot it runs in, and its parallel parent if a branch. */
+interface StepPlace {
+  id: string;
+  path: DocumentPath;
+  /** Index of the top-level step that is, or contains, this step. */
+  slot: number;
+  /** Id of the enclosing parallel step, for branches. */
+  parent?: string;
+  /** Ids of the branches, for parallel steps. */
+  branches?: string[];
+}
+
+/** Every step in document order, branches right after their parallel step. */
+function placeSteps(runbook: Runbook): Array<{ step: AnyStep; place: StepPlace }> {
+  const placed: Array<{ step: AnyStep; place: StepPlace }> = [];
+  runbook.steps.forEach((step, slot) => {
+    const path: DocumentPath = ['steps', slot];
+    const branches = 'parallel' in step ? step.parallel.map((branch) => branch.id) : undefined;
+    placed.push({ step, place: { id: step.id, path, slot, branches } });
+    if ('parallel' in step) {
+      step.parallel.forEach((branch, index) => {
+        placed.push({ step: branch, place: { id: branch.id, path: [...path, 'parallel', index], slot, parent: step.id } });
+      });
+    }
+  });
+  return placed;
+}
+
+function duplicateIds(placed: Array<{ place: StepPlace }>): DocumentProblem[] {
+  const first = new Map<string, DocumentPath>();
+  const problems: DocumentProblem[] = [];
+  for (const { place } of placed) {
+    const earlier = first.get(place.id);
+    if (earlier) {
+      problems.push({
+        path: [...place.path, 'id'],
+        message: `duplicate step id "${place.id}": step ids must be unique across the whole runbook, including parallel branches`,
+        seeAlso: { note: 'first used', path: [...earlier, 'id'] },
+      });
+    } else {
+      first.set(place.id, place.path);
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Actions: `with` against the catalogue, compensations against `undoneBy`
+
+/** Whether a value (or anything inside it) is a template, so its type is only known at run time. */
+function containsTemplate(value: unknown): boolean {
+  if (typeof value === 'string') return hasTemplate(value);
+  if (Array.isArray(value)) return value.some(containsTemplate);
+  if (typeof value === 'object' && value !== null) return Object.values(value).some(containsTemplate);
+  return false;
+}
+
+function isOptional(field: z.ZodType): boolean {
+  return field.safeParse(undefined).success;
+}
+
+function checkWith(action: ActionName, withBlock: Record<string, unknown> | undefined, ownerPath: DocumentPath): DocumentProblem[] {
+  const schema = ACTION_CATALOGUE[action].with;
+  const shape = schema.shape as Record<string, z.ZodType>;
+  const allowed = Object.keys(shape);
+  const required = allowed.filter((key) => !isOptional(shape[key]));
+  const withPath = [...ownerPath, 'with'];
+  const given = withBlock ?? {};
+  const problems: DocumentProblem[] = [];
+
+  for (const [key, value] of Object.entries(given)) {
+    const field = shape[key];
+    if (field === undefined) {
+      problems.push({
+        path: [...withPath, key],
+        at: 'key',
+        message: `action "${action}" has no input "${key}"${didYouMean(key, allowed)}; allowed keys: ${allowed.join(', ')}`,
+      });
+    } else if (!containsTemplate(value)) {
+      // Literal values can be checked now; templated ones are checked by the activity at run time.
+      const result = field.safeParse(value);
+      if (!result.success) problems.push(...explainIssues(result.error.issues, value, field, [...withPath, key]));
+    }
+  }
+  const missing = required.filter((key) => !Object.prototype.hasOwnProperty.call(given, key));
+  if (missing.length > 0) {
+    const keys = missing.map((key) => `"${key}"`).join(', ');
+    problems.push({
+      // Point at the `with` mapping if there is one, else at the step (or compensate) itself.
+      path: withBlock ? withPath : ownerPath,
+      message: `action "${action}" needs ${keys} in with (required: ${required.join(', ')})`,
+    });
+  }
+  return problems;
+}
+
+function checkAction(step: Extract<AnyStep, { action: string }>, path: DocumentPath): DocumentProblem[] {
+  const problems = checkWith(step.action, step.with, path);
+  if (step.compensate) {
+    const undoneBy: string | undefined = (ACTION_CATALOGUE[step.action] as { undoneBy?: string }).undoneBy;
+    const compensatePath = [...path, 'compensate'];
+    if (undoneBy === undefined) {
+      problems.push({
+        path: [...compensatePath, 'action'],
+        message: `action "${step.action}" cannot be undone, so the step cannot have a compensate block; remove it`,
+      });
+    } else if (step.compensate.action !== undoneBy) {
+      problems.push({
+        path: [...compensatePath, 'action'],
+        message: `compensate must use "${undoneBy}", the action that undoes "${step.action}"; got "${step.compensate.action}"`,
+      });
+    } else {
+      // Only worth checking once the action is right: a wrong action's keys are noise.
+      problems.push(...checkWith(step.compensate.action, step.compensate.with, compensatePath));
+    }
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Templates: syntax and what they may read
+
+/** Every string inside `value` with its document path. */
+function stringsIn(value: unknown, path: DocumentPath): Array<{ text: string; path: DocumentPath }> {
+  if (typeof value === 'string') return [{ text: value, path }];
+  if (Array.isArray(value)) return value.flatMap((item, index) => stringsIn(item, [...path, index]));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([key, item]) => stringsIn(item, [...path, key]));
+  }
+  return [];
+}
+
+/** The template-bearing strings of a step, and whether each sits in the step's compensate. */
+function templateFields(step: AnyStep, path: DocumentPath): Array<{ text: string; path: DocumentPath; inCompensate: boolean }> {
+  const fields: Array<{ text: string; path: DocumentPath; inCompensate: boolean }> = [];
+  const add = (value: unknown, at: DocumentPath, inCompensate = false) => {
+    for (const found of stringsIn(value, at)) fields.push({ ...found, inCompensate });
+  };
+  add(step.when, [...path, 'when']);
+  if ('action' in step) {
+    add(step.with, [...path, 'with']);
+    if (step.compensate) add(step.compensate.with, [...path, 'compensate', 'with'], true);
+  }
+  if ('approval' in step) add(step.approval.summary, [...path, 'approval', 'summary']);
+  if ('manual' in step) add(step.manual.task, [...path, 'manual', 'task']);
+  return fields;
+}
+
+interface ReferenceScope {
+  inputs: string[];
+  places: Map<string, StepPlace>;
+  self: StepPlace;
+  inCompensate: boolean;
+}
+
+/** Why `steps.<id>` cannot be read from `scope.self`, or undefined if it can. */
+function stepReferenceProblem(id: string, scope: ReferenceScope): string | undefined {
+  const { self } = scope;
+  const target = scope.places.get(id);
+  if (target === undefined) {
+    const earlier = [...scope.places.values()].filter((place) => place.slot < self.slot).map((place) => place.id);
+    return `no step has id "${id}"${didYouMean(id, [...scope.places.keys()])}; steps that run before this one: ${earlier.length > 0 ? earlier.join(', ') : 'none'}`;
+  }
+  if (target.id === self.id) {
+    return scope.inCompensate
+      ? undefined
+      : `step "${id}" cannot read its own output or status (only its compensate block can, after it ran)`;
+  }
+  if (target.slot < self.slot) return undefined;
+  if (target.slot > self.slot) return `step "${id}" runs after this step, so its output is not available yet; move it earlier or reference an earlier step`;
+  if (self.parent !== undefined && target.id === self.parent) {
+    return `step "${id}" is the parallel step containing this branch; it finishes only after all its branches`;
+  }
+  if (self.parent !== undefined && target.parent === self.parent) {
+    return `step "${id}" is a sibling branch of the same parallel step "${self.parent}"; branches run at the same time, so they cannot read each other's output`;
+  }
+  return `step "${id}" is a branch of this parallel step and has not run when this step's fields are evaluated`;
+}
+
+/** Why a template path is not readable, or undefined. */
+function referenceProblem(path: readonly string[], scope: ReferenceScope): string | undefined {
+  const [root, name, next] = path;
+  if (root === 'inputs') {
+    if (name === undefined) return 'name an input, e.g. inputs.principal ("inputs" alone is not a value)';
+    if (scope.inputs.includes(name)) return undefined;
+    return scope.inputs.length === 0
+      ? `inputs.${name} is not declared: this runbook declares no inputs; add it under "inputs:"`
+      : `inputs.${name} is not declared${didYouMean(name, scope.inputs)}; declared inputs: ${scope.inputs.join(', ')}`;
+  }
+  if (root === 'run') {
+    if (name !== undefined && (RUN_CONTEXT_FIELDS as readonly string[]).includes(name)) return undefined;
+    const what = name === undefined ? '"run" alone is not a value' : `run.${name} does not exist${didYouMean(name, RUN_CONTEXT_FIELDS)}`;
+    return `${what}; run fields: ${RUN_CONTEXT_FIELDS.join(', ')}`;
+  }
+  if (name === undefined) return 'name a step: steps.<id>.output.<field> or steps.<id>.status';
+  const problem = stepReferenceProblem(name, scope);
+  if (problem) return problem;
+  if (next === 'output' || next === 'status') return undefined;
+  if (next === undefined) return `steps.${name} is not a value: write steps.${name}.output.<field> or steps.${name}.status`;
+  return `after steps.${name} write "output" or "status", not "${next}"${didYouMean(next, ['output', 'status'])}`;
+}
+
+function checkTemplate(text: string, path: DocumentPath, scope: ReferenceScope, isWhen: boolean): DocumentProblem[] {
+  let references;
+  try {
+    parseTemplate(text);
+    references = templateReferences(text);
+  } catch (error) {
+    if (error instanceof ExpressionError) return [{ path, offset: error.offset, message: `bad template: ${error.message}` }];
+    throw error;
+  }
+  const problems: DocumentProblem[] = [];
+  if (isWhen && wholeTemplateExpression(text) === undefined) {
+    // Any other string would be a constant, non-empty and therefore always true.
+    problems.push({ path, message: `when must be a single \${{ expression }}, e.g. when: \${{ inputs.notify == true }}; got ${JSON.stringify(text)}` });
+  }
+  for (const reference of references) {
+    const problem = referenceProblem(reference.path, scope);
+    if (problem) problems.push({ path, offset: reference.offset, message: problem });
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs
+
+const inputTypeNoun: Record<InputSpecType['type'], string> = {
+  string: 'text',
+  number: 'a number',
+  boolean: 'true or false',
+  list: 'a list',
+};
+
+function scalarProblem(spec: InputSpecType, value: unknown, itemType: 'string' | 'number' | 'boolean'): string | undefined {
+  if (itemType === 'number' && (typeof value !== 'number' || !Number.isFinite(value))) return `${JSON.stringify(value)} is not a number`;
+  if (itemType === 'string' && typeof value !== 'string') return `${JSON.stringify(value)} is not text`;
+  if (itemType === 'boolean' && typeof value !== 'boolean') return `${JSON.stringify(value)} is not true or false`;
+  if (spec.pattern !== undefined && typeof value === 'string' && !new RegExp(spec.pattern).test(value)) {
+    return `"${value}" does not match the pattern ${spec.pattern}`;
+  }
+  if (spec.enum !== undefined && !spec.enum.some((allowed) => allowed === value)) {
+    return `${JSON.stringify(value)} is not one of ${spec.enum.join(', ')}`;
+  }
+  return undefined;
+}
+
+/**
+ * Why `value` is not acceptable for an input declared as `spec`, or undefined if it is. Shared by
+ * the linter (defaults) and whoever validates inputs when a run starts, so both agree. `pattern`
+ * is searched like a JavaScript/JSON Schema pattern (anchor it with ^...$ for a full match); for
+ * lists, `pattern` and `enum` apply to every item, and items are strings unless `items: number`.
+ */
+export function inputValueProblem(spec: InputSpecType, value: unknown): string | undefined {
+  if (spec.type !== 'list') return scalarProblem(spec, value, spec.type);
+  if (!Array.isArray(value)) return `${JSON.stringify(value)} is not a list`;
+  for (const [index, item] of value.entries()) {
+    const problem = scalarProblem(spec, item, spec.items ?? 'string');
+    if (problem) return `item ${index}: ${problem}`;
+  }
+  return undefined;
+}
+
+function checkInputs(inputs: Record<string, InputSpecType>): DocumentProblem[] {
+  const problems: DocumentProblem[] = [];
+  for (const [name, spec] of Object.entries(inputs)) {
+    if (spec.default === undefined) continue;
+    const path = ['inputs', name, 'default'];
+    if (spec.required === true) {
+      problems.push({ path, at: 'key', message: `input "${name}": required inputs cannot have a default; remove "required: true" or the default` });
+      continue;
+    }
+    const problem = inputValueProblem(spec, spec.default);
+    if (problem) problems.push({ path, message: `default of input "${name}" (${inputTypeNoun[spec.type]}) is invalid: ${problem}` });
+  }
+  return problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Checks a schema-valid runbook as a whole. Returns every problem found (empty when the runbook
+ * is sound), each with the document path it concerns. Pure and deterministic.
+ */
+export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
+  const placed = placeSteps(runbook);
+  const places = new Map<string, StepPlace>();
+  for (const { place } of placed) if (!places.has(place.id)) places.set(place.id, place);
+  const inputs = Object.keys(runbook.inputs);
+
+  const problems: DocumentProblem[] = [...checkInputs(runbook.inputs), ...duplicateIds(placed)];
+  for (const { step, place } of placed) {
+    if ('action' in step) problems.push(...checkAction(step, place.path));
+    for (const field of templateFields(step, place.path)) {
+      const scope: ReferenceScope = { inputs, places, self: place, inCompensate: field.inCompensate };
+      const isWhen = field.path.length === place.path.length + 1 && field.path[field.path.length - 1] === 'when';
+      problems.push(...checkTemplate(field.text, field.path, scope, isWhen));
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,112 @@
+/**
+ * Durability: the worker runs as a separate process and is killed with SIGKILL while an action is
+ * in flight. A new worker process picks the run up and finishes it, and every side effect is
+ * recorded exactly once.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FileEffectJournal } from '../../activities/effects/file-journal';
+import { summariseHistory } from '../../client/history';
+import { getRunState, startRun } from '../../client/runs';
+import type { RunResult } from '../../common/run-state';
+import { waitForState } from '../support/run-driver';
+import { loadTestRunbook, REPO } from '../support/runbooks';
+import { connectTestClient, testServer, uniqueTaskQueue } from '../support/temporal';
+
+const LATENCY_MS = 3_000;
+
+function startWorkerProcess(env: Record<string, string>): ChildProcess {
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'quell-worker.js')], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
+    else child.once('exit', (code, signal) => resolve(signal ?? code));
+  });
+}
+
+describe('durability', () => {
+  const children: ChildProcess[] = [];
+  afterAll(async () => {
+    for (const child of children) {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited(child);
+      }
+    }
+  });
+
+  test('a worker killed with SIGKILL mid-action is replaced and the run finishes with each effect once', async () => {
+    const server = testServer();
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'quell-durability-'));
+    const taskQueue = uniqueTaskQueue('durability');
+    const env = {
+      TEMPORAL_ADDRESS: server.address,
+      TEMPORAL_NAMESPACE: server.namespace,
+      QUELL_TASK_QUEUE: taskQueue,
+      QUELL_DATA_DIR: dataDir,
+      QUELL_TABLETOP_LATENCY_MS: String(LATENCY_MS),
+      QUELL_LOG_LEVEL: 'warn',
+    };
+    const client = await connectTestClient();
+    const { runbook, sha256 } = await loadTestRunbook('test/fixtures/runbooks/durability.yaml');
+
+    const first = startWorkerProcess(env);
+    children.push(first);
+    const handle = await startRun(client, {
+      runbook,
+      runbookSha256: sha256,
+      inputs: {},
+      mode: 'tabletop',
+      requestedBy: 'rita.requester',
+      requestedVia: 'api',
+      incidentId: `INC-DUR-${Date.now()}`,
+      taskQueue,
+    });
+
+    // Kill as soon as the second action is in flight (the first has completed and is recorded).
+    const before = await waitForState(
+      () => getRunState(client, handle.workflowId),
+      (s) => s.steps.find((step) => step.id === 'block')?.status === 'running',
+      120_000,
+    );
+    expect(before.steps.find((step) => step.id === 'revoke-key')?.status).toBe('succeeded');
+    first.kill('SIGKILL');
+    expect(await exited(first)).toBe('SIGKILL');
+
+    const second = startWorkerProcess(env);
+    children.push(second);
+    const result = (await handle.result()) as RunResult;
+    expect(result.status).toBe('completed');
+    expect(result.state.steps.every((step) => step.status === 'succeeded')).toBe(true);
+
+    // The killed attempt really was cut off mid-action: the block needed a second attempt (after
+    // its heartbeat stopped), every other action completed on its first.
+    const history = summariseHistory((await handle.fetchHistory()).events ?? []);
+    const attempts = Object.fromEntries(history.filter((entry) => entry.kind === 'activity.completed').map((entry) => [entry.step, entry.attempts]));
+    expect(attempts).toEqual({ 'revoke-key': 1, block: 2, 'end-sessions': 1, collect: 1, tell: 1 });
+
+    const journal = new FileEffectJournal(path.join(dataDir, 'effects.jsonl'));
+    const effects = await journal.list({ workflowId: handle.workflowId });
+    const perStep = new Map<string, number>();
+    for (const effect of effects) perStep.set(effect.stepId, (perStep.get(effect.stepId) ?? 0) + 1);
+    expect(Object.fromEntries(perStep)).toEqual({ 'revoke-key': 1, block: 1, 'end-sessions': 1, collect: 1, tell: 1 });
+    // The rule id the notification quotes is the one the single recorded block produced.
+    const block = effects.find((effect) => effect.stepId === 'block');
+    const tell = effects.find((effect) => effect.stepId === 'tell');
+    expect(tell?.params.message).toBe(`done: ${block?.output.rule_id}`);
+
+    second.kill('SIGTERM');
+    expect(await exited(second)).not.toBe('SIGKILL');
+    await client.connection.close();
+  });
+});

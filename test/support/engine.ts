@@ -1,0 +1,58 @@
+/**
+ * One worker plus a client on the shared test server, with a fresh effect journal: what most
+ * workflow tests need. `start` runs a runbook file through the same client module the CLI uses.
+ */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import pino from 'pino';
+import { FileEffectJournal } from '../../activities/effects/file-journal';
+import type { ActivityDeps } from '../../activities/deps';
+import type { RunMode } from '../../common/run-state';
+import { startRun } from '../../client/runs';
+import { loadTestRunbook } from './runbooks';
+import { connectTestClient, startTestWorker, uniqueTaskQueue } from './temporal';
+
+export interface TestEngine {
+  client: Client;
+  taskQueue: string;
+  journal: FileEffectJournal;
+  start(file: string, inputs?: Record<string, unknown>, options?: { requester?: string; mode?: RunMode; incident?: string }): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startTestEngine(prefix: string, overrides: Partial<ActivityDeps> = {}): Promise<TestEngine> {
+  const taskQueue = uniqueTaskQueue(prefix);
+  const journal = new FileEffectJournal(path.join(mkdtempSync(path.join(os.tmpdir(), `quell-${prefix}-`)), 'effects.jsonl'));
+  const worker = await startTestWorker({
+    taskQueue,
+    deps: { logger: pino({ level: 'silent' }), effectJournal: journal, liveProviders: {}, ...overrides },
+  });
+  const client = await connectTestClient();
+  let counter = 0;
+  return {
+    client,
+    taskQueue,
+    journal,
+    async start(file, inputs = {}, options = {}) {
+      const { runbook, sha256 } = await loadTestRunbook(file);
+      counter += 1;
+      const handle = await startRun(client, {
+        runbook,
+        runbookSha256: sha256,
+        inputs,
+        mode: options.mode ?? 'tabletop',
+        requestedBy: options.requester ?? 'rita.requester',
+        requestedVia: 'api',
+        incidentId: options.incident ?? `INC-${prefix}-${Date.now()}-${counter}`,
+        taskQueue,
+      });
+      return handle.workflowId;
+    },
+    async stop() {
+      await worker.stop();
+      await client.connection.close();
+    },
+  };
+}
