@@ -1,0 +1,63 @@
+/**
+ * Jest global setup: ONE Temporal dev server and ONE workflow bundle for the whole run (two cores
+ * cannot afford one per file). Both start concurrently; the state file tells the tests where they are.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
+import { REPO_ROOT } from '../../worker/config';
+import { DevServerHandle, resolveTemporalCli, startDevServer } from '../../worker/dev-server';
+import { createLogger } from '../../worker/logger';
+import { SERVER_HANDLE_KEY, TEST_STATE_ENV, TestServerState, createTestRunDir, fallbackStatePath } from './test-state';
+
+/** Namespace the tests run in. */
+export const TEST_NAMESPACE = 'default';
+
+export default async function globalSetup(): Promise<void> {
+  // Warn level: a passing run stays quiet, a failing start still says why. No Runtime.install
+  // here: nothing below needs the native runtime, and its log-forwarding handle would keep Jest's
+  // parent process alive after the run.
+  const logger = createLogger({ logLevel: 'warn' });
+
+  const dir = createTestRunDir();
+  const bundlePath = path.join(dir, 'workflow-bundle.js');
+  const statePath = path.join(dir, 'state.json');
+
+  const started = (async (): Promise<DevServerHandle> => {
+    const cli = await resolveTemporalCli({ logger });
+    return startDevServer({ cli, namespace: TEST_NAMESPACE, logger });
+  })();
+  const bundled = bundleWorkflowCode({
+    workflowsPath: require.resolve(path.join(REPO_ROOT, 'workflows')),
+    logger: new DefaultLogger('WARN'),
+  });
+  const [server, bundle] = await Promise.allSettled([started, bundled]);
+  if (server.status === 'rejected' || bundle.status === 'rejected') {
+    if (server.status === 'fulfilled') await server.value.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw server.status === 'rejected' ? server.reason : (bundle as PromiseRejectedResult).reason;
+  }
+
+  fs.writeFileSync(bundlePath, bundle.value.code);
+  const handle = server.value;
+  const state: TestServerState = {
+    address: handle.address,
+    namespace: handle.namespace,
+    bundlePath,
+    serverPid: handle.pid,
+    cliPath: handle.cli.executable.type === 'existing-path' ? handle.cli.executable.path : 'sdk-download',
+    startupMs: handle.startupMs,
+  };
+  // One line in the CI log: where the server runs and how long the start took on this machine.
+  process.stderr.write(
+    `\nTemporal dev server ${state.address} ready in ${state.startupMs} ms (${state.cliPath}); ` +
+      `workflow bundle ${(bundle.value.code.length / 1e6).toFixed(1)} MB\n`,
+  );
+  const json = JSON.stringify(state, null, 2);
+  fs.writeFileSync(statePath, json);
+  fs.writeFileSync(fallbackStatePath(), json);
+  // Workers are forked after this hook and inherit the variable; --runInBand reads it directly.
+  process.env[TEST_STATE_ENV] = statePath;
+  // Jest runs the teardown in this same process and global: the handle (and its child) survive.
+  (globalThis as Record<string, unknown>)[SERVER_HANDLE_KEY] = handle;
+}

@@ -1,0 +1,126 @@
+/**
+ * Helpers for tests that talk to the run's Temporal dev server (started by global-setup.ts).
+ *
+ * ```ts
+ * const taskQueue = uniqueTaskQueue('offboarding');
+ * const worker = await startTestWorker({ taskQueue });
+ * const client = await connectTestClient();
+ * try { ... } finally { await worker.stop(); await client.connection.close(); }
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import type { ActivityDeps } from '../../activities/deps';
+import { buildActivityDeps } from '../../activities/build-deps';
+import { createQuellWorker } from '../../worker/create-worker';
+import { createLogger, installTemporalRuntime } from '../../worker/logger';
+import { TestServerState, readTestState } from './test-state';
+
+export type { TestServerState } from './test-state';
+
+let state: TestServerState | undefined;
+let bundleCode: string | undefined;
+
+/** Address, namespace and bundle of the run's dev server. */
+export function testServer(): TestServerState {
+  state ??= readTestState();
+  return state;
+}
+
+/** A quiet logger for tests (warn and above, on stderr so it does not mix with Jest's reporter). */
+export function testLogger(): pino.Logger {
+  return createLogger({ logLevel: 'warn' }, pino.destination({ dest: 2, sync: true }));
+}
+
+/**
+ * Installs the Temporal Runtime with the quiet test logger. Jest gives every test file its own
+ * module registry, so this runs once per file's copy of the SDK, before its first Worker.
+ */
+export function ensureTestRuntime(): void {
+  installTemporalRuntime(testLogger());
+}
+
+/** A client on the run's server. Close it with `client.connection.close()`. */
+export async function connectTestClient(): Promise<Client> {
+  const { address, namespace } = testServer();
+  const connection = await Connection.connect({ address });
+  return new Client({ connection, namespace });
+}
+
+/** A task queue no other test uses, so workers of different tests never steal each other's tasks. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/** A running test worker. */
+export interface TestWorker {
+  worker: Worker;
+  /** Shuts the worker down, waits for `run()` to finish (rethrowing its failure) and closes the connection. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startTestWorker}. */
+export interface StartTestWorkerOptions {
+  taskQueue: string;
+  /** Activity dependencies; by default tabletop providers with a journal in a fresh temp dir. */
+  deps?: ActivityDeps;
+}
+
+/**
+ * Starts a Quell worker (the run's prebuilt workflow bundle, the real activity registry) on the
+ * run's server and keeps it running in the background until `stop()`.
+ */
+export async function startTestWorker(options: StartTestWorkerOptions): Promise<TestWorker> {
+  ensureTestRuntime();
+  const { address, namespace, bundlePath } = testServer();
+  bundleCode ??= fs.readFileSync(bundlePath, 'utf8');
+  let deps = options.deps;
+  let scratchDir: string | undefined;
+  if (!deps) {
+    // Default: tabletop providers, with the effect journal in a directory of its own.
+    scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-test-deps-'));
+    deps = buildActivityDeps({ dataDir: scratchDir, tabletopLatencyMs: 0 }, testLogger());
+  }
+  const removeScratch = (): void => {
+    if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });
+  };
+  const connection = await NativeConnection.connect({ address });
+  let worker: Worker;
+  try {
+    worker = await createQuellWorker({
+      connection,
+      namespace,
+      taskQueue: options.taskQueue,
+      deps,
+      workflowBundle: { code: bundleCode },
+    });
+  } catch (error) {
+    await connection.close();
+    removeScratch();
+    throw error;
+  }
+  // Tracked, not awaited: a failure surfaces from stop() instead of as an unhandled rejection.
+  let failure: unknown;
+  const running = worker.run().catch((error: unknown) => {
+    failure = error;
+  });
+  let stopping: Promise<void> | undefined;
+  return {
+    worker,
+    stop() {
+      stopping ??= (async () => {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await connection.close();
+        removeScratch();
+        if (failure !== undefined) throw failure;
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * `npm start`: run the Quell worker.
+ *
+ * config → logger → Temporal Runtime → (embedded dev server when TEMPORAL_ADDRESS is unset) →
+ * NativeConnection → worker. Orchestration only; every step lives in its own module.
+ *
+ * Exit codes: 0 after a requested shutdown, 1 on a runtime failure, 2 on invalid configuration,
+ * 130 when a second Ctrl-C forces the exit.
+ */
+import path from 'node:path';
+import { NativeConnection } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { buildActivityDeps } from '../activities/build-deps';
+import { ConfigError, QuellConfig, connectionOptions, loadConfig } from './config';
+import { createQuellWorker } from './create-worker';
+import { DevServerHandle, resolveTemporalCli, startDevServer } from './dev-server';
+import { createLogger, installTemporalRuntime } from './logger';
+
+async function main(): Promise<number> {
+  let config: QuellConfig;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`quell worker: ${error.message}\n`);
+    return 2;
+  }
+  const logger = createLogger(config);
+  installTemporalRuntime(logger);
+  const stopRequested = firstShutdownSignal(logger);
+
+  let server: DevServerHandle | undefined;
+  let connection: NativeConnection | undefined;
+  try {
+    if (!config.temporalAddress) server = await startEmbeddedServer(config, logger);
+    const options = connectionOptions(config, server?.address);
+    connection = await NativeConnection.connect(options);
+    const worker = await createQuellWorker({
+      connection,
+      namespace: config.namespace,
+      taskQueue: config.taskQueue,
+      deps: buildActivityDeps(config, logger),
+    });
+    logger.info(
+      { address: options.address, namespace: config.namespace, taskQueue: config.taskQueue },
+      'Quell worker running (Ctrl-C to stop)',
+    );
+    // Shuts the worker down (finishing in-flight tasks) once a signal arrives, or fails it when
+    // the embedded server dies under it (rather than polling a dead server forever).
+    const serverDied = server?.exited?.then((how) => {
+      throw new Error(`the embedded Temporal server ${how}`);
+    });
+    await worker.runUntil(serverDied ? Promise.race([stopRequested, serverDied]) : stopRequested);
+    logger.info('worker stopped');
+    return 0;
+  } catch (error) {
+    logger.fatal({ err: error }, 'Quell worker failed');
+    return 1;
+  } finally {
+    // The worker is gone before the server stops, so no poll fails against a dying server.
+    await connection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the connection failed'));
+    await server?.stop();
+  }
+}
+
+async function startEmbeddedServer(config: QuellConfig, logger: Logger): Promise<DevServerHandle> {
+  const cli = await resolveTemporalCli({ env: { ...process.env, TEMPORAL_CLI_PATH: config.temporalCliPath }, logger });
+  const server = await startDevServer({
+    cli,
+    port: config.temporalPort,
+    ui: { port: config.uiPort },
+    namespace: config.namespace,
+    dbFilename: path.join(config.dataDir, 'temporal.sqlite'),
+    // Own process group: Ctrl-C reaches only us, and we stop the worker before the server.
+    detached: true,
+    logger,
+  });
+  logger.info(
+    { address: server.address, uiUrl: server.uiUrl, startupMs: server.startupMs },
+    `embedded Temporal server at ${server.address}, Web UI at ${server.uiUrl ?? '(disabled)'}`,
+  );
+  return server;
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one exits at once (130). */
+function firstShutdownSignal(logger: Logger): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    let received = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (received) {
+        logger.warn({ signal }, 'second signal: exiting without waiting for the worker');
+        process.exit(130);
+      }
+      received = true;
+      logger.info({ signal }, 'shutting down (press Ctrl-C again to force)');
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`quell worker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
