@@ -15,6 +15,7 @@ import { ConfigError, QuellConfig, connectionOptions, loadConfig } from './confi
 import { createQuellWorker } from './create-worker';
 import { DevServerHandle, resolveTemporalCli, startDevServer } from './dev-server';
 import { createLogger, installTemporalRuntime } from './logger';
+import { ensureSearchAttributes } from './search-attributes';
 
 async function main(): Promise<number> {
   let config: QuellConfig;
@@ -35,6 +36,8 @@ async function main(): Promise<number> {
     if (!config.temporalAddress) server = await startEmbeddedServer(config, logger);
     const options = connectionOptions(config, server?.address);
     connection = await NativeConnection.connect(options);
+    // The embedded server was started with them; an existing cluster may need them added.
+    if (!server) await ensureSearchAttributes(connection, config.namespace, logger);
     const worker = await createQuellWorker({
       connection,
       namespace: config.namespace,

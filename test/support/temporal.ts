@@ -32,9 +32,9 @@ export function testServer(): TestServerState {
   return state;
 }
 
-/** A quiet logger for tests (warn and above, on stderr so it does not mix with Jest's reporter). */
-export function testLogger(): pino.Logger {
-  return createLogger({ logLevel: 'warn' }, pino.destination({ dest: 2, sync: true }));
+/** A quiet logger for tests (on stderr so it does not mix with Jest's reporter). */
+export function testLogger(logLevel: 'warn' | 'error' = 'warn'): pino.Logger {
+  return createLogger({ logLevel }, pino.destination({ dest: 2, sync: true }));
 }
 
 /**
@@ -42,7 +42,9 @@ export function testLogger(): pino.Logger {
  * module registry, so this runs once per file's copy of the SDK, before its first Worker.
  */
 export function ensureTestRuntime(): void {
-  installTemporalRuntime(testLogger());
+  // Error level: the SDK logs every failed activity attempt as a warning, and several tests make
+  // activities fail on purpose; those warnings would bury a real problem in the output.
+  installTemporalRuntime(testLogger('error'));
 }
 
 /** A client on the run's server. Close it with `client.connection.close()`. */
