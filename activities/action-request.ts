@@ -23,7 +23,19 @@ export interface ActionResult {
   provider: string;
 }
 
-/** Actions a live run needs, with the steps that use them (for a precise refusal message). */
+/** One action a live run may perform, with its parameters as far as they are known at start. */
+export interface LiveRequirement {
+  action: ActionName;
+  stepId: string;
+  /** `notify` is a reminder or escalation the engine sends on the step's behalf. */
+  purpose: 'perform' | 'compensate' | 'notify';
+  /** The step's `with`, evaluated where it reads only inputs; keys that need step outputs are absent. */
+  params: Record<string, unknown>;
+}
+
+/** What a live run needs, checked by the worker before the first step. */
 export interface LiveReadinessRequest {
+  /** Actions with the steps that use them (for a precise refusal message). */
   actions: Array<{ action: ActionName; steps: string[] }>;
+  requirements: LiveRequirement[];
 }

@@ -13,10 +13,9 @@ export function createActivities(deps: ActivityDeps) {
   const actionActivities = Object.fromEntries(
     ACTION_NAMES.map((action) => [action, createActionActivity(action, deps)]),
   ) as Record<ActionName, ActionActivity>;
-  const configured = new Set(Object.keys(deps.liveProviders) as ActionName[]);
   return {
     ...actionActivities,
-    checkLiveReadiness: createLiveReadinessActivity(configured),
+    checkLiveReadiness: createLiveReadinessActivity(deps.live),
   };
 }
 

@@ -1,35 +1,84 @@
 /**
  * Checks, before the first step of a live run, that this worker can perform every action the
- * runbook uses. A run that cannot finish for lack of configuration is refused up front instead of
- * stopping half-way (or, worse, being simulated).
+ * runbook uses: a live provider exists, every connector it needs is configured and, on the worker,
+ * answers its health probes. A run that cannot finish is refused up front instead of stopping
+ * half-way (or, worse, being simulated).
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { ActionName } from '../common/actions';
 import { ErrorType } from '../common/errors';
 import type { LiveReadinessRequest } from './action-request';
+import type { LiveSetup } from './live/connector';
 
-/** The actions (with their steps) that have no live provider among `configured`. */
-export function missingLiveProviders(
-  request: LiveReadinessRequest,
-  configured: ReadonlySet<ActionName>,
-): LiveReadinessRequest['actions'] {
-  return request.actions.filter((entry) => !configured.has(entry.action));
+/** One reason a live run cannot go ahead. */
+export interface ReadinessProblem {
+  stepId: string;
+  action: string;
+  problem: string;
 }
 
-export function describeMissingProviders(missing: LiveReadinessRequest['actions']): string {
-  const list = missing.map((entry) => `${entry.action} (step ${entry.steps.join(', ')})`).join('; ');
+/** Problems visible from configuration alone (no network): used by the CLI and the worker. */
+export function configurationProblems(request: LiveReadinessRequest, setup: LiveSetup): ReadinessProblem[] {
+  const problems: ReadinessProblem[] = [];
+  for (const requirement of request.requirements) {
+    const { action, stepId, params } = requirement;
+    const provider = setup.providers[action];
+    if (!provider) {
+      problems.push({ stepId, action, problem: `no live connector is configured for ${action}` });
+      continue;
+    }
+    const needs = provider.needs(action, params);
+    for (const problem of needs.problems) problems.push({ stepId, action, problem });
+    for (const id of needs.connectors) {
+      if (!setup.connectors.has(id)) problems.push({ stepId, action, problem: `connector ${id} is not configured` });
+    }
+  }
+  return dedupe(problems);
+}
+
+/** Configuration problems plus failing health probes of the connectors the run needs. */
+export async function readinessProblems(request: LiveReadinessRequest, setup: LiveSetup): Promise<ReadinessProblem[]> {
+  const problems = configurationProblems(request, setup);
+  const users = new Map<string, { stepId: string; action: string }>();
+  for (const { action, stepId, params } of request.requirements) {
+    for (const id of setup.providers[action]?.needs(action, params).connectors ?? []) {
+      if (setup.connectors.has(id) && !users.has(id)) users.set(id, { stepId, action });
+    }
+  }
+  const probed = await Promise.all(
+    [...users.entries()].map(async ([id, user]) => ({ id, user, probes: await setup.connectors.get(id)!.check() })),
+  );
+  for (const { id, user, probes } of probed) {
+    for (const probe of probes.filter((p) => !p.ok)) {
+      problems.push({ ...user, problem: `connector ${id} is failing: ${probe.name}: ${probe.detail}` });
+    }
+  }
+  return dedupe(problems);
+}
+
+export function describeReadinessProblems(problems: readonly ReadinessProblem[]): string {
+  const lines = problems.map((p) => `${p.action} (step ${p.stepId}): ${p.problem}`);
   return (
-    `live run refused: no live connector is configured for ${list}. ` +
-    'Configure the connector for each, or run the runbook as a tabletop exercise (--tabletop).'
+    `live run refused: ${lines.join('; ')}. ` +
+    'Fix the connectors file (QUELL_CONNECTORS_FILE; `quell doctor` checks it), or run the runbook as a tabletop exercise (--tabletop).'
   );
 }
 
-export function createLiveReadinessActivity(configured: ReadonlySet<ActionName>) {
+export function createLiveReadinessActivity(setup: LiveSetup) {
   return async function checkLiveReadiness(request: LiveReadinessRequest): Promise<{ ready: true }> {
-    const missing = missingLiveProviders(request, configured);
-    if (missing.length > 0) {
-      throw ApplicationFailure.nonRetryable(describeMissingProviders(missing), ErrorType.NotConfigured, { missing });
+    const problems = await readinessProblems(request, setup);
+    if (problems.length > 0) {
+      throw ApplicationFailure.nonRetryable(describeReadinessProblems(problems), ErrorType.NotConfigured, { problems });
     }
     return { ready: true };
   };
+}
+
+function dedupe(problems: ReadinessProblem[]): ReadinessProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.stepId}\u0000${p.action}\u0000${p.problem}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

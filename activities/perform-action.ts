@@ -64,7 +64,7 @@ export function createActionActivity(action: ActionName, deps: ActivityDeps): Ac
 
 function chooseProvider(action: ActionName, request: ActionRequest, deps: ActivityDeps, tabletop: ActionProvider): ActionProvider {
   if (request.mode === 'tabletop') return tabletop;
-  const live = deps.liveProviders[action];
+  const live = deps.live.providers[action];
   if (!live) {
     throw ApplicationFailure.nonRetryable(
       `step ${request.stepId}: no live provider is configured for ${action} on this worker; refusing to simulate a live action`,

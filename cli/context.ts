@@ -16,7 +16,7 @@ export class CliContext {
 
   constructor(
     readonly io: CliIo,
-    private readonly env: NodeJS.ProcessEnv = process.env,
+    readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
   getConfig(): QuellConfig {

@@ -6,9 +6,11 @@
  */
 import { Command, CommanderError } from 'commander';
 import { QuellClientError } from '../client/runs';
+import { ConnectorsConfigError } from '../activities/live/config-file';
 import { ConfigError } from '../worker/config';
 import { registerCancel } from './commands/cancel';
 import { registerDecisions } from './commands/decide';
+import { registerDoctor } from './commands/doctor';
 import { registerDone } from './commands/done';
 import { registerEvent } from './commands/event';
 import { registerHistory } from './commands/history';
@@ -24,7 +26,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .description('Incident-response and offboarding runbooks as durable workflows')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
-  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory]) {
+  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor]) {
     register(program, ctx);
   }
   try {
@@ -39,7 +41,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  if (error instanceof ConfigError) {
+  if (error instanceof ConfigError || error instanceof ConnectorsConfigError) {
     io.stderr(`quell: ${error.message}`);
     return 2;
   }

@@ -76,9 +76,9 @@ export async function startRun(client: Client, request: StartRunRequest): Promis
     );
   }
   if (!request.requestedBy.trim()) throw new QuellClientError('invalid-input', 'requester is required (--as USER)');
-  if (request.mode === 'live' && request.liveRefusal) throw new QuellClientError('refused', request.liveRefusal);
   const inputs = validateRunInputs(request.runbook, request.inputs);
   if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
+  if (request.mode === 'live' && request.liveRefusal) throw new QuellClientError('refused', request.liveRefusal);
 
   const workflowId = runWorkflowId(request.runbook.id, request.incidentId, request.mode);
   const input: RunRunbookInput = {

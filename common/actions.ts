@@ -37,8 +37,15 @@ export const EgressUnblockWith = z.strictObject({
 });
 
 export const EvidenceCollectWith = z.strictObject({
-  source: z.enum(['cloudwatch-logs', 'cloudtrail', 'file', 'http']),
+  /** `record`: something the run itself produced (a vendor's deletion certificate, an access report). */
+  source: z.enum(['cloudwatch-logs', 'cloudtrail', 'file', 'http', 'record']),
   query: NonEmpty.optional(),
+  /** For `file`: paths or globs, within the paths the connectors file allows. */
+  paths: z.array(NonEmpty).optional(),
+  /** For `cloudwatch-logs`: the log groups to search (default: all configured). */
+  log_groups: z.array(NonEmpty).optional(),
+  /** For `record`: the content to keep (any JSON value). */
+  content: z.unknown().optional(),
   principal: NonEmpty.optional(),
   window: NonEmpty.optional(),
   store: z.enum(['s3-object-lock', 'local']).optional(),

@@ -15,6 +15,12 @@ export const ErrorType = {
   NotFound: 'QuellNotFound',
   /** A runbook or run input failed validation before the run started. */
   RunbookInvalid: 'QuellRunbookInvalid',
+  /** The remote system asked us to slow down. Retried after the delay it gave (Retry-After). */
+  Throttled: 'QuellThrottled',
+  /** The remote system is unreachable or failing (network error, 5xx). Retried with backoff. */
+  Unavailable: 'QuellUnavailable',
+  /** The action ran but its post-condition check did not hold (e.g. the key is still active). Retried. */
+  NotVerified: 'QuellNotVerified',
 } as const;
 
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];

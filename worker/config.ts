@@ -99,6 +99,7 @@ const envSchema = z
     QUELL_TEMPORAL_PORT: port(DEFAULT_TEMPORAL_PORT),
     QUELL_UI_PORT: port(DEFAULT_UI_PORT),
     QUELL_RUNBOOKS_DIR: directory(path.join(REPO_ROOT, 'runbooks')),
+    QUELL_CONNECTORS_FILE: existingFile,
     QUELL_TABLETOP_LATENCY_MS: z.preprocess(
       unsetIfEmpty,
       z.coerce
@@ -133,6 +134,8 @@ const envSchema = z
       /** Web UI port of the embedded dev server (ignored when TEMPORAL_ADDRESS is set). */
       uiPort: env.QUELL_UI_PORT,
       runbooksDir: path.resolve(env.QUELL_RUNBOOKS_DIR),
+      /** Live connectors (YAML); undefined: nothing is live and live runs are refused. */
+      connectorsFile: absolute(env.QUELL_CONNECTORS_FILE),
       tabletopLatencyMs: env.QUELL_TABLETOP_LATENCY_MS,
       /** Explicit Temporal CLI binary for the embedded server; see worker/dev-server.ts. */
       temporalCliPath: absolute(env.TEMPORAL_CLI_PATH),

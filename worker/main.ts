@@ -11,6 +11,8 @@ import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { buildActivityDeps } from '../activities/build-deps';
+import type { ActivityDeps } from '../activities/deps';
+import { ConnectorsConfigError } from '../activities/live/config-file';
 import { ConfigError, QuellConfig, connectionOptions, loadConfig } from './config';
 import { createQuellWorker } from './create-worker';
 import { DevServerHandle, resolveTemporalCli, startDevServer } from './dev-server';
@@ -27,6 +29,19 @@ async function main(): Promise<number> {
     return 2;
   }
   const logger = createLogger(config);
+  // Connectors first: a bad connectors file should fail before any server is started.
+  let deps: ActivityDeps;
+  try {
+    deps = buildActivityDeps(config, logger);
+  } catch (error) {
+    if (!(error instanceof ConnectorsConfigError)) throw error;
+    process.stderr.write(`quell worker: ${error.message}\n`);
+    return 2;
+  }
+  logger.info(
+    { connectorsFile: config.connectorsFile ?? null, connectors: [...deps.live.connectors.keys()] },
+    config.connectorsFile ? 'live connectors loaded' : 'no connectors file (QUELL_CONNECTORS_FILE): live runs will be refused',
+  );
   installTemporalRuntime(logger);
   const stopRequested = firstShutdownSignal(logger);
 
@@ -42,7 +57,7 @@ async function main(): Promise<number> {
       connection,
       namespace: config.namespace,
       taskQueue: config.taskQueue,
-      deps: buildActivityDeps(config, logger),
+      deps,
     });
     logger.info(
       { address: options.address, namespace: config.namespace, taskQueue: config.taskQueue },

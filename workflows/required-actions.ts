@@ -1,33 +1,77 @@
 /**
- * Lists every action a run may need (steps, compensations, and the notifications that reminders
- * and escalations send), with the steps that need each: the live-readiness check asks the worker
- * about all of them before the first step runs.
+ * Lists every action a run may perform (steps, compensations, and the notifications reminders and
+ * escalations send), each with its `with` block evaluated as far as it can be before the run
+ * starts: inputs and `run.*` are known, step outputs are not (values that read them stay
+ * unresolved). The live-readiness check asks the worker about all of them before the first step,
+ * so a run that would stop half-way for lack of a connector is refused up front.
  *
  * Workflow-safe.
  */
-import type { LiveReadinessRequest } from '../activities/action-request';
+import type { LiveReadinessRequest, LiveRequirement } from '../activities/action-request';
 import type { ActionName } from '../common/actions';
+import { renderTemplate, templateReferences, type TemplateContext } from '../common/expression';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 
-export function requiredActions(runbook: Runbook): LiveReadinessRequest['actions'] {
-  const byAction = new Map<ActionName, string[]>();
-  const need = (action: ActionName, stepId: string) => {
-    const steps = byAction.get(action) ?? [];
-    if (!steps.includes(stepId)) steps.push(stepId);
-    byAction.set(action, steps);
+/** Known before the run: what templates may read at start. */
+export interface StartScope {
+  inputs: Record<string, unknown>;
+  run: Record<string, unknown>;
+}
+
+export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: {}, run: {} }): LiveReadinessRequest {
+  const requirements: LiveRequirement[] = [];
+  const context: TemplateContext = { inputs: scope.inputs, steps: {}, run: scope.run };
+  const need = (action: ActionName, stepId: string, purpose: LiveRequirement['purpose'], params: Record<string, unknown>) => {
+    requirements.push({ action, stepId, purpose, params: resolveKnown(params, context) as Record<string, unknown> });
   };
   const visit = (step: RunbookStep | RunbookBranchStep) => {
     if ('action' in step) {
-      need(step.action, step.id);
-      if (step.compensate) need(step.compensate.action, step.id);
+      need(step.action, step.id, 'perform', step.with ?? {});
+      if (step.compensate) need(step.compensate.action, step.id, 'compensate', step.compensate.with ?? {});
     } else if ('parallel' in step) {
       step.parallel.forEach(visit);
     } else if ('approval' in step && step.approval.on_timeout === 'escalate') {
-      need('notify', step.id);
+      need('notify', step.id, 'notify', { to: step.approval.escalate_to, message: 'escalation' });
     } else if ('wait' in step && step.wait.remind_every) {
-      need('notify', step.id);
+      need('notify', step.id, 'notify', { message: 'reminder' });
     }
   };
   runbook.steps.forEach(visit);
+  return { actions: summarise(requirements), requirements };
+}
+
+/** Actions with the steps that use them, for messages. */
+function summarise(requirements: LiveRequirement[]): LiveReadinessRequest['actions'] {
+  const byAction = new Map<ActionName, string[]>();
+  for (const { action, stepId } of requirements) {
+    const steps = byAction.get(action) ?? [];
+    if (!steps.includes(stepId)) steps.push(stepId);
+    byAction.set(action, steps);
+  }
   return [...byAction.entries()].map(([action, steps]) => ({ action, steps }));
+}
+
+/**
+ * Evaluates templates that read only inputs and `run.*`; a string that reads a step's output (or
+ * fails to evaluate) becomes undefined, meaning "not known before the run".
+ */
+function resolveKnown(value: unknown, context: TemplateContext): unknown {
+  if (typeof value === 'string') {
+    try {
+      if (templateReferences(value).some((ref) => ref.path[0] === 'steps')) return undefined;
+      return renderTemplate(value, context);
+    } catch {
+      return undefined;
+    }
+  }
+  if (Array.isArray(value)) return value.map((item) => resolveKnown(item, context));
+  if (value !== null && typeof value === 'object') {
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const resolved = resolveKnown(item, context);
+      if (resolved !== undefined) result[key] = resolved;
+    }
+    return result;
+  }
+  return value;
 }

@@ -76,7 +76,10 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
   ctx.record('run.started', `${input.runbook.id} v${input.runbook.version} (${input.mode})`, { actor: input.requestedBy });
   try {
     await main.run(async () => {
-      if (input.mode === 'live') await checkLiveReadiness({ actions: requiredActions(input.runbook) });
+      if (input.mode === 'live') {
+        const { inputs, run } = ctx.templateContext();
+        await checkLiveReadiness(requiredActions(input.runbook, { inputs, run }));
+      }
       for (const step of input.runbook.steps) await runStep(ctx, step);
     });
     ctx.setStatus('completed');

@@ -1,9 +1,12 @@
 /** `quell start <runbook>`: validate inputs, refuse what cannot run, start under a deterministic id. */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { configuredLiveActions } from '../../activities/build-deps';
-import { describeMissingProviders, missingLiveProviders } from '../../activities/live-readiness';
+import { loadLiveSetup } from '../../activities/build-deps';
+import { configurationProblems, describeReadinessProblems } from '../../activities/live-readiness';
+import pino from 'pino';
 import { startRun } from '../../client/runs';
+import { validateRunInputs } from '../../runbooks/inputs';
+import type { Runbook } from '../../runbooks/schema';
 import { requiredActions } from '../../workflows/required-actions';
 import type { CliContext } from '../context';
 import { findRunbook } from '../runbook-catalogue';
@@ -32,17 +35,25 @@ export function registerStart(program: Command, ctx: CliContext): void {
       const config = ctx.getConfig();
       const found = await findRunbook(reference, config.runbooksDir);
       const mode = options.tabletop ? 'tabletop' : 'live';
-      const missing = missingLiveProviders({ actions: requiredActions(found.runbook) }, configuredLiveActions());
+      const inputs = parseInputs(options.input);
+      // Configuration only (no secrets, no network): the worker re-checks, probes included.
+      const problems =
+        mode === 'live'
+          ? configurationProblems(
+              requiredActions(found.runbook, { inputs: validatedOrNone(found.runbook, inputs), run: {} }),
+              loadLiveSetup(config, silentLogger, { resolveSecrets: false, env: ctx.env }),
+            )
+          : [];
       const handle = await startRun(await ctx.getClient(), {
         runbook: found.runbook,
         runbookSha256: found.sha256,
-        inputs: parseInputs(options.input),
+        inputs,
         mode,
         requestedBy: ctx.actor(options.as),
         requestedVia: 'cli',
         incidentId: options.incident ?? newIncidentId(),
         taskQueue: config.taskQueue,
-        ...(missing.length > 0 ? { liveRefusal: describeMissingProviders(missing) } : {}),
+        ...(problems.length > 0 ? { liveRefusal: describeReadinessProblems(problems) } : {}),
       });
       const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, runbook: found.runbook.id, mode };
       if (!options.wait) {
@@ -52,6 +63,14 @@ export function registerStart(program: Command, ctx: CliContext): void {
       if (!options.json) ctx.io.stderr(`started ${handle.workflowId}`);
       await followRun(ctx, handle.workflowId, { json: options.json ?? false });
     });
+}
+
+const silentLogger = pino({ level: 'silent' });
+
+/** The run's inputs as the workflow will see them; none if invalid (startRun then says why). */
+function validatedOrNone(runbook: Runbook, inputs: Record<string, unknown>): Record<string, unknown> {
+  const validated = validateRunInputs(runbook, inputs);
+  return validated.ok ? validated.values : {};
 }
 
 function collect(value: string, previous: string[]): string[] {

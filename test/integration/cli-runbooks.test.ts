@@ -3,6 +3,7 @@
  * the real Temporal dev server: start, approvals, events and manual steps all given by CLI
  * commands, state read back with `quell status --json`.
  */
+import { EMPTY_LIVE_SETUP } from '../../activities/live/connector';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -52,7 +53,7 @@ describe('quell CLI runs the shipped runbooks in tabletop mode', () => {
     journal = new FileEffectJournal(path.join(dataDir, 'effects.jsonl'));
     const worker = await startTestWorker({
       taskQueue,
-      deps: { logger: pino({ level: 'silent' }), effectJournal: journal, liveProviders: {} },
+      deps: { logger: pino({ level: 'silent' }), effectJournal: journal, live: EMPTY_LIVE_SETUP },
     });
     stopWorker = worker.stop;
     env = { address: server.address, namespace: server.namespace, taskQueue, dataDir };

@@ -2,6 +2,7 @@
  * One worker plus a client on the shared test server, with a fresh effect journal: what most
  * workflow tests need. `start` runs a runbook file through the same client module the CLI uses.
  */
+import { EMPTY_LIVE_SETUP } from '../../activities/live/connector';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,7 +28,7 @@ export async function startTestEngine(prefix: string, overrides: Partial<Activit
   const journal = new FileEffectJournal(path.join(mkdtempSync(path.join(os.tmpdir(), `quell-${prefix}-`)), 'effects.jsonl'));
   const worker = await startTestWorker({
     taskQueue,
-    deps: { logger: pino({ level: 'silent' }), effectJournal: journal, liveProviders: {}, ...overrides },
+    deps: { logger: pino({ level: 'silent' }), effectJournal: journal, live: EMPTY_LIVE_SETUP, ...overrides },
   });
   const client = await connectTestClient();
   let counter = 0;

@@ -1,0 +1,139 @@
+/**
+ * Reads the connectors file: YAML → zod (strict: a misspelt key is an error) → secret references
+ * resolved into {@link Secret}s. Every problem is reported with file:line:col, secrets included
+ * ("environment variable SCIM_TOKEN is not set" points at the reference), and nothing is half
+ * loaded: either the whole file is usable or the caller gets the full list of problems.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { explainIssues, type DocumentPath } from '../../runbooks/explain-issues';
+import { createLocator } from '../../runbooks/locate';
+import { ConnectorsFileSchema, type ConnectorsFile } from './config-schema';
+import { Secret, SecretRefSchema, resolveSecret, type SecretRef } from './secret';
+
+/** The validated file with every secret reference replaced by its {@link Secret}. */
+export type Resolved<T> = T extends SecretRef
+  ? Secret
+  : T extends readonly (infer U)[]
+    ? Resolved<U>[]
+    : T extends object
+      ? { [K in keyof T]: Resolved<T[K]> }
+      : T;
+
+export type ConnectorsConfig = Resolved<ConnectorsFile> & {
+  /** Absolute path of the file, for messages. */
+  readonly file: string;
+};
+
+export interface ConnectorsFileError {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+export type ConnectorsLoadResult = { ok: true; config: ConnectorsConfig } | { ok: false; errors: ConnectorsFileError[] };
+
+export function formatConnectorsError(error: ConnectorsFileError): string {
+  return `${error.file}:${error.line}:${error.col}: ${error.message}`;
+}
+
+/** Thrown by {@link loadConnectorsConfigOrThrow}; its message lists every problem. */
+export class ConnectorsConfigError extends Error {
+  override readonly name = 'ConnectorsConfigError';
+  constructor(readonly errors: ConnectorsFileError[]) {
+    super(`invalid connectors file:\n${errors.map((e) => `  ${formatConnectorsError(e)}`).join('\n')}`);
+  }
+}
+
+export interface LoadOptions {
+  /**
+   * false: check the references' shape but do not read the values (each becomes an empty
+   * placeholder). For the CLI, which checks what a run needs without holding the worker's secrets.
+   */
+  resolveSecrets?: boolean;
+}
+
+export function loadConnectorsFile(file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ConnectorsLoadResult {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, errors: [{ file: absolute, line: 1, col: 1, message: `cannot read connectors file: ${code === 'ENOENT' ? 'file not found' : String(code ?? error)}` }] };
+  }
+  return loadConnectorsText(text, absolute, env, options);
+}
+
+export function loadConnectorsText(
+  text: string,
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): ConnectorsLoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const at = (line: number, col: number, message: string): ConnectorsFileError => ({ file, line, col, message });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return at(line, col, `YAML: ${e.message.split('\n')[0]}`);
+      }),
+    };
+  }
+  const locator = createLocator(doc, lineCounter, text);
+  const raw: unknown = doc.toJS();
+  const parsed = ConnectorsFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: explainIssues(parsed.error.issues, raw, ConnectorsFileSchema).map((problem) => {
+        const { line, col } = locator.locate(problem.path, { ...(problem.at ? { at: problem.at } : {}) });
+        return at(line, col, problem.message);
+      }),
+    };
+  }
+  const errors: ConnectorsFileError[] = [];
+  const resolved = resolveSecrets(parsed.data, [], (where, ref) => {
+    if (options.resolveSecrets === false) return new Secret('', 'env' in ref ? `env:${ref.env}` : `file:${ref.file}`);
+    try {
+      return resolveSecret(ref, env, path.dirname(file));
+    } catch (error) {
+      const { line, col } = locator.locate(where);
+      errors.push(at(line, col, `${where.join('.')}: ${(error as Error).message}`));
+      return undefined;
+    }
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, config: { ...(resolved as Resolved<ConnectorsFile>), file } };
+}
+
+export function loadConnectorsConfigOrThrow(
+  file: string,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): ConnectorsConfig {
+  const result = loadConnectorsFile(file, env, options);
+  if (!result.ok) throw new ConnectorsConfigError(result.errors);
+  return result.config;
+}
+
+function resolveSecrets(
+  value: unknown,
+  where: DocumentPath,
+  resolve: (where: DocumentPath, ref: SecretRef) => Secret | undefined,
+): unknown {
+  if (Array.isArray(value)) return value.map((item, index) => resolveSecrets(item, [...where, index], resolve));
+  if (value !== null && typeof value === 'object') {
+    const ref = SecretRefSchema.safeParse(value);
+    if (ref.success) return resolve(where, ref.data);
+    const result: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) result[key] = resolveSecrets(item, [...where, key], resolve);
+    return result;
+  }
+  return value;
+}

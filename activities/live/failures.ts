@@ -1,0 +1,138 @@
+/**
+ * How live connectors fail. Every provider turns what went wrong into one of these, so Temporal
+ * retries what may heal (throttling, outages, an unconfirmed post-condition) and stops at once on
+ * what never will (bad credentials, a missing target, invalid parameters): no retry storm against
+ * a system that has already said no.
+ *
+ * Messages name the connector and the target and never include secrets (they are scrubbed).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { ErrorType, type ErrorTypeName } from '../../common/errors';
+import { scrubSecrets } from './secret';
+
+/** Where a failure happened, for the message and the failure details. */
+export interface FailureSite {
+  /** Connector id, e.g. `aws-iam`, `scim`, `vendor:acme`. */
+  connector: string;
+  /** What was being done, e.g. `deactivate access key AKIA… of alice`. */
+  operation: string;
+}
+
+function message(site: FailureSite, detail: string): string {
+  return scrubSecrets(`${site.connector}: ${site.operation}: ${detail}`);
+}
+
+function permanent(type: ErrorTypeName, site: FailureSite, detail: string, cause?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: message(site, detail),
+    type,
+    nonRetryable: true,
+    details: [{ connector: site.connector, operation: site.operation }],
+    cause: cause instanceof Error ? sanitizedCause(cause) : undefined,
+  });
+}
+
+/** Credentials refused or lacking permission. Not retried. */
+export function authFailure(site: FailureSite, detail: string, cause?: unknown): ApplicationFailure {
+  return permanent(ErrorType.AuthFailed, site, detail, cause);
+}
+
+/** The target does not exist. Not retried. */
+export function notFoundFailure(site: FailureSite, detail: string, cause?: unknown): ApplicationFailure {
+  return permanent(ErrorType.NotFound, site, detail, cause);
+}
+
+/** The request is invalid for the remote system. Not retried. */
+export function invalidFailure(site: FailureSite, detail: string, cause?: unknown): ApplicationFailure {
+  return permanent(ErrorType.InvalidInput, site, detail, cause);
+}
+
+/** The connector is not configured for what the step asks. Not retried. */
+export function notConfiguredFailure(site: FailureSite, detail: string): ApplicationFailure {
+  return permanent(ErrorType.NotConfigured, site, detail);
+}
+
+/** Throttled: retried after `retryAfterMs` when the server said how long, else with backoff. */
+export function throttledFailure(site: FailureSite, detail: string, retryAfterMs?: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: message(site, detail),
+    type: ErrorType.Throttled,
+    nonRetryable: false,
+    details: [{ connector: site.connector, operation: site.operation, retryAfterMs }],
+    ...(retryAfterMs !== undefined ? { nextRetryDelay: retryAfterMs } : {}),
+  });
+}
+
+/** Unreachable or failing remote (network error, 5xx): retried with the activity's backoff. */
+export function unavailableFailure(site: FailureSite, detail: string, cause?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: message(site, detail),
+    type: ErrorType.Unavailable,
+    nonRetryable: false,
+    details: [{ connector: site.connector, operation: site.operation }],
+    cause: cause instanceof Error ? sanitizedCause(cause) : undefined,
+  });
+}
+
+/** The effect could not be confirmed afterwards: retried (the action itself is idempotent). */
+export function notVerifiedFailure(site: FailureSite, detail: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    message: message(site, detail),
+    type: ErrorType.NotVerified,
+    nonRetryable: false,
+    details: [{ connector: site.connector, operation: site.operation }],
+  });
+}
+
+/**
+ * Parses a Retry-After header (delta-seconds or an HTTP date) into milliseconds from `now`.
+ * Returns undefined when absent or unreadable; never negative.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | undefined {
+  if (value == null || value.trim() === '') return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+/**
+ * Classifies a non-2xx HTTP response. 401/403 → auth, 404/410 → not found, 400/409/422 → invalid,
+ * 429 (and 503 with Retry-After) → throttled, other 5xx and anything unexpected → unavailable.
+ */
+export function httpFailure(
+  site: FailureSite,
+  status: number,
+  headers: { get(name: string): string | null },
+  bodyExcerpt = '',
+): ApplicationFailure {
+  const said = bodyExcerpt ? ` (${bodyExcerpt.slice(0, 300)})` : '';
+  const retryAfterMs = parseRetryAfter(headers.get('retry-after'));
+  if (status === 401 || status === 403) return authFailure(site, `credentials refused: HTTP ${status}${said}`);
+  if (status === 404 || status === 410) return notFoundFailure(site, `not found: HTTP ${status}${said}`);
+  if (status === 429 || (status === 503 && retryAfterMs !== undefined)) {
+    return throttledFailure(site, `throttled: HTTP ${status}${retryAfterMs !== undefined ? `, retry after ${retryAfterMs} ms` : ''}`, retryAfterMs);
+  }
+  if (status === 400 || status === 409 || status === 422) return invalidFailure(site, `request refused: HTTP ${status}${said}`);
+  return unavailableFailure(site, `HTTP ${status}${said}`);
+}
+
+/** A fetch/socket error (connection refused, reset, DNS, timeout): retryable. */
+export function networkFailure(site: FailureSite, error: unknown): ApplicationFailure {
+  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const text = cause instanceof Error ? cause.message : String(cause);
+  return unavailableFailure(site, `cannot reach the service (${code ?? text})`, error);
+}
+
+/** True for failures produced here (already classified); providers rethrow those untouched. */
+export function isClassified(error: unknown): error is ApplicationFailure {
+  return error instanceof ApplicationFailure && typeof error.type === 'string' && error.type.startsWith('Quell');
+}
+
+function sanitizedCause(error: Error): Error {
+  const copy = new Error(scrubSecrets(error.message));
+  copy.name = error.name;
+  return copy;
+}

@@ -1,0 +1,92 @@
+/**
+ * Secrets for live connectors. The connectors file only ever names where a secret lives
+ * (`{ env: NAME }` or `{ file: PATH }`); the value is read once at start-up into a {@link Secret},
+ * which refuses to be printed: JSON, string conversion and `util.inspect` all show a placeholder,
+ * so a secret cannot reach a log line, an error message or a workflow history by accident.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { z } from 'zod';
+
+const REDACTED = '[secret]';
+
+/** Every secret value loaded in this process, so log redaction can scrub values, not just keys. */
+const knownSecretValues = new Set<string>();
+
+export class Secret {
+  readonly #value: string;
+  /** Where the value came from (`env:NAME` or `file:PATH`): safe to show. */
+  readonly source: string;
+
+  constructor(value: string, source: string) {
+    this.#value = value;
+    this.source = source;
+    if (value.length >= 4) knownSecretValues.add(value);
+  }
+
+  /** The value itself. Call only where it is handed to a client library or signed with. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [inspect.custom](): string {
+    return `Secret(${this.source})`;
+  }
+}
+
+/** Replaces every known secret value inside `text` (e.g. an error body that echoes a token). */
+export function scrubSecrets(text: string): string {
+  let result = text;
+  for (const value of knownSecretValues) {
+    if (result.includes(value)) result = result.split(value).join(REDACTED);
+  }
+  return result;
+}
+
+/** The values loaded so far; tests scan logs and histories for them. */
+export function loadedSecretValues(): readonly string[] {
+  return [...knownSecretValues];
+}
+
+/** `{ env: NAME }` or `{ file: PATH }`; a bare string is refused with advice. */
+export const SecretRefSchema = z.union(
+  [
+    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }) }),
+    z.strictObject({ file: z.string().min(1) }),
+  ],
+  {
+    error: (issue) =>
+      typeof issue.input === 'string'
+        ? 'secrets are never written in the connectors file: use { env: VARIABLE } or { file: /path/to/secret }'
+        : 'must be { env: VARIABLE } or { file: /path/to/secret }',
+  },
+);
+
+export type SecretRef = z.infer<typeof SecretRefSchema>;
+
+/** Reads one secret. `baseDir` resolves relative file paths (the connectors file's folder). */
+export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv, baseDir: string): Secret {
+  if ('env' in ref) {
+    const value = env[ref.env];
+    if (value === undefined || value === '') throw new Error(`environment variable ${ref.env} is not set`);
+    return new Secret(value, `env:${ref.env}`);
+  }
+  const file = path.resolve(baseDir, ref.file);
+  let value: string;
+  try {
+    value = fs.readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new Error(`cannot read secret file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  if (!value) throw new Error(`secret file ${file} is empty`);
+  return new Secret(value, `file:${file}`);
+}
