@@ -1,13 +1,14 @@
 /**
  * The process logger (pino, JSON lines) and the bridge that routes Temporal SDK logs into it.
  *
- * Secrets are removed twice: by key (pino `redact`, e.g. `*.token`) and by shape (any substring of
- * the output that looks like a Slack token or an AWS secret key, wherever it appears, including the
- * message). The second net matters because incident data ends up in log fields nobody thought of
+ * Secrets are removed three times: by key (pino `redact`, e.g. `*.token`), by value (every secret
+ * the connectors file loaded) and by shape (any substring of the output that looks like a Slack
+ * token or an AWS secret key, wherever it appears, including the message). The second net matters because incident data ends up in log fields nobody thought of
  * as secret.
  */
 import pino, { Logger, DestinationStream } from 'pino';
 import { DefaultLogger, LogEntry, LogLevel, Runtime } from '@temporalio/worker';
+import { scrubSecrets } from '../activities/live/secret';
 import type { QuellConfig } from './config';
 
 /** Replacement text for anything masked. */
@@ -58,7 +59,8 @@ export function createLogger(config: Pick<QuellConfig, 'logLevel'>, destination?
       // Masking the finished JSON line covers the message, nested fields, serialized errors and
       // child bindings alike. The patterns never span JSON punctuation and the replacement needs
       // no escaping, so the line stays valid JSON.
-      streamWrite: maskSecrets,
+      // Values loaded from the connectors file are scrubbed by value first, whatever their shape.
+      streamWrite: (line) => maskSecrets(scrubSecrets(line)),
     },
   };
   return destination ? pino(options, destination) : pino(options);

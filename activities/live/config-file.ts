@@ -10,7 +10,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { explainIssues, type DocumentPath } from '../../runbooks/explain-issues';
 import { createLocator } from '../../runbooks/locate';
 import { ConnectorsFileSchema, type ConnectorsFile } from './config-schema';
-import { Secret, SecretRefSchema, resolveSecret, type SecretRef } from './secret';
+import { Secret, isSecretRef, resolveSecret, type SecretRef } from './secret';
 
 /** The validated file with every secret reference replaced by its {@link Secret}. */
 export type Resolved<T> = T extends SecretRef
@@ -108,7 +108,7 @@ export function loadConnectorsText(
       return undefined;
     }
   });
-  if (errors.length > 0) return { ok: false, errors };
+  if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.col - b.col) };
   return { ok: true, config: { ...(resolved as Resolved<ConnectorsFile>), file } };
 }
 
@@ -129,8 +129,7 @@ function resolveSecrets(
 ): unknown {
   if (Array.isArray(value)) return value.map((item, index) => resolveSecrets(item, [...where, index], resolve));
   if (value !== null && typeof value === 'object') {
-    const ref = SecretRefSchema.safeParse(value);
-    if (ref.success) return resolve(where, ref.data);
+    if (isSecretRef(value)) return resolve(where, value);
     const result: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) result[key] = resolveSecrets(item, [...where, key], resolve);
     return result;

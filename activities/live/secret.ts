@@ -57,21 +57,42 @@ export function loadedSecretValues(): readonly string[] {
   return [...knownSecretValues];
 }
 
-/** `{ env: NAME }` or `{ file: PATH }`; a bare string is refused with advice. */
-export const SecretRefSchema = z.union(
-  [
-    z.strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: 'must be an environment variable name' }) }),
-    z.strictObject({ file: z.string().min(1) }),
-  ],
-  {
-    error: (issue) =>
-      typeof issue.input === 'string'
-        ? 'secrets are never written in the connectors file: use { env: VARIABLE } or { file: /path/to/secret }'
-        : 'must be { env: VARIABLE } or { file: /path/to/secret }',
-  },
-);
+export type SecretRef = { env: string } | { file: string };
 
-export type SecretRef = z.infer<typeof SecretRefSchema>;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Why `value` is not a secret reference, or undefined when it is one. */
+function secretRefProblem(value: unknown): string | undefined {
+  if (value === undefined) return 'is required: { env: VARIABLE } or { file: /path/to/secret }';
+  if (typeof value === 'string' || typeof value === 'number') {
+    return 'secrets are never written in the connectors file: use { env: VARIABLE } or { file: /path/to/secret }';
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'must be { env: VARIABLE } or { file: /path/to/secret }';
+  const keys = Object.keys(value);
+  const record = value as Record<string, unknown>;
+  if (keys.length !== 1 || !(keys[0] === 'env' || keys[0] === 'file')) return 'must be { env: VARIABLE } or { file: /path/to/secret }';
+  if (typeof record.env === 'string') return ENV_NAME.test(record.env) ? undefined : `"${record.env}" is not an environment variable name`;
+  if (typeof record.file === 'string' && record.file.length > 0) return undefined;
+  return 'must be { env: VARIABLE } or { file: /path/to/secret }';
+}
+
+/**
+ * `{ env: NAME }` or `{ file: PATH }`; a bare string is refused with advice. A custom check rather
+ * than a union so the message says what to do instead of "no union member matched".
+ */
+export const SecretRefSchema = z.unknown().transform((value, ctx): SecretRef => {
+  const problem = secretRefProblem(value);
+  if (problem) {
+    ctx.addIssue({ code: 'custom', message: problem });
+    return z.NEVER;
+  }
+  return value as SecretRef;
+});
+
+/** True when `value` has the shape of a secret reference. */
+export function isSecretRef(value: unknown): value is SecretRef {
+  return secretRefProblem(value) === undefined;
+}
 
 /** Reads one secret. `baseDir` resolves relative file paths (the connectors file's folder). */
 export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv, baseDir: string): Secret {
