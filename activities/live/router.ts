@@ -77,6 +77,6 @@ export class ByProviderRouter implements LiveActionProvider {
 
   private notConfiguredMessage(provider: string): string {
     const section = SECTION_OF_PROVIDER[provider];
-    return `provider ${provider} is not configured for ${this.action}${section ? ` (add a \`${section}:\` section to the connectors file)` : ''}`;
+    return `provider ${provider} is not configured for ${this.action}${section ? ` (add the \`${section}:\` section to the connectors file)` : ''}`;
   }
 }
