@@ -1,4 +1,7 @@
 /** Jest runs against one real Temporal dev server for the whole run (see test/support/global-setup.ts). */
+// The AWS SDK's Node 22 notice would print in every suite that builds an AWS client.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],

@@ -13,6 +13,7 @@ import { registerDecisions } from './commands/decide';
 import { registerDoctor } from './commands/doctor';
 import { registerDone } from './commands/done';
 import { registerEvent } from './commands/event';
+import { registerEvidence } from './commands/evidence';
 import { registerHistory } from './commands/history';
 import { registerLint } from './commands/lint';
 import { registerRunbooks } from './commands/runbooks';
@@ -26,7 +27,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .description('Incident-response and offboarding runbooks as durable workflows')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
-  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor]) {
+  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence]) {
     register(program, ctx);
   }
   try {

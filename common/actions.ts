@@ -71,6 +71,11 @@ export const IdentityDeprovisionWith = z.strictObject({
 export const IdentityAccessReportWith = z.strictObject({
   principal: NonEmpty,
   systems: z.array(NonEmpty).optional(),
+  /**
+   * The person's name in a given system when it differs from `principal` (IAM user, GitHub
+   * login…); null means "has no account there" and is reported as such, not checked.
+   */
+  identities: z.record(NonEmpty, NonEmpty.nullable()).optional(),
 });
 
 export const NotifyWith = z.strictObject({

@@ -120,10 +120,12 @@ export function httpFailure(
 
 /** A fetch/socket error (connection refused, reset, DNS, timeout): retryable. */
 export function networkFailure(site: FailureSite, error: unknown): ApplicationFailure {
-  const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
-  const text = cause instanceof Error ? cause.message : String(cause);
-  return unavailableFailure(site, `cannot reach the service (${code ?? text})`, error);
+  // Duck-typed, not instanceof: fetch's socket errors may come from another realm (Jest, undici).
+  const nested = (error as { cause?: unknown } | undefined)?.cause;
+  const cause = nested !== null && typeof nested === 'object' ? nested : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const text = (cause as { message?: unknown } | undefined)?.message ?? String(cause);
+  return unavailableFailure(site, `cannot reach the service (${typeof code === 'string' ? code : String(text)})`, error);
 }
 
 /** True for failures produced here (already classified); providers rethrow those untouched. */

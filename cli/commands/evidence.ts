@@ -1,0 +1,55 @@
+/**
+ * `quell evidence verify <workflowId>`: re-reads a run's evidence from every store the connectors
+ * file configures, re-hashes each copy and checks the hash chain of the custody log. Prints a
+ * summary and exits 0 when everything is intact; names the first broken link (store, entry,
+ * artifact, expected and actual value) and exits 1 otherwise. Needs the store credentials (run it
+ * where the worker runs), not Temporal.
+ */
+import type { Command } from 'commander';
+import { loadConnectorsConfigOrThrow } from '../../activities/live/config-file';
+import { openEvidenceStores } from '../../activities/evidence/open-stores';
+import { verifyRunEvidence, type EvidenceVerification } from '../../activities/evidence/verify';
+import { CliFailure, type CliContext } from '../context';
+
+/** Adds `quell evidence verify`. Read-only: safe to run any number of times, during or after a run. */
+export function registerEvidence(program: Command, ctx: CliContext): void {
+  const evidence = program.command('evidence').description('evidence that live runs collected');
+  evidence
+    .command('verify <workflowId>')
+    .description("re-hash a run's evidence and check its chain of custody in every configured store")
+    .option('--json', 'print the verification as JSON')
+    .action(async (workflowId: string, options: { json?: boolean }) => {
+      const config = ctx.getConfig();
+      if (!config.connectorsFile) {
+        throw new CliFailure('no connectors file: set QUELL_CONNECTORS_FILE to the YAML file that configures the evidence stores', 2);
+      }
+      const opened = openEvidenceStores(loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env), config.dataDir);
+      try {
+        const [unusable] = opened.unusable;
+        if (unusable) throw new CliFailure(`${unusable[0]}: ${unusable[1]}`, 2);
+        if (opened.stores.length === 0) throw new CliFailure(`${config.connectorsFile} configures no evidence store`, 2);
+        const report = await verifyRunEvidence(opened.stores, workflowId);
+        ctx.io.stdout(options.json ? JSON.stringify(report, null, 2) : render(report));
+        if (report.status === 'broken') throw new CliFailure(`evidence of ${workflowId} is BROKEN: ${report.broken!.message}`, 1);
+        if (report.status === 'no-evidence') throw new CliFailure(`no store holds evidence of ${workflowId}`, 1);
+      } finally {
+        opened.close();
+      }
+    });
+}
+
+function render(report: EvidenceVerification): string {
+  const lines = report.stores.map(
+    (store) =>
+      `  ${store.store} ${store.location}: ${store.entries} entries, ${store.artifacts} artifacts, ${store.bytes} bytes verified` +
+      (store.head ? `; head ${store.head}` : ''),
+  );
+  const verdict = report.status === 'intact' ? 'intact' : report.status === 'broken' ? 'BROKEN' : 'no evidence found';
+  const broken = report.broken
+    ? [
+        `  first broken link: ${report.broken.message}`,
+        ...(report.broken.expected !== undefined ? [`    expected: ${report.broken.expected}`, `    actual:   ${report.broken.actual}`] : []),
+      ]
+    : [];
+  return [`evidence of ${report.workflowId}: ${verdict}`, ...lines, ...broken].join('\n');
+}
