@@ -1,7 +1,16 @@
 /**
- * `identity.access_report`: asks every system named in `access_report.systems` whether the person
- * still has access there, and reports each as removed, still present or unknown (with why). The
- * report is the step output; offboarding runbooks keep it as evidence in a following step.
+ * `identity.access_report`: asks every system named in the step's `systems` (default:
+ * `access_report.systems` of the connectors file) whether the person still has access there.
+ *
+ * The person is `principal` everywhere unless `identities` names them differently in a system
+ * (a GitHub login, an OpenBao accessor); `identities.<system>: null` says they never had an
+ * account there, which is reported as `no-account` without asking. Each system answers removed,
+ * present or unknown (with why); a system with no connector is unknown. The report is the step
+ * output — offboarding keeps it as evidence — with counts the runbook can show:
+ * `remaining` (present), `unknown`, and `zero_remaining_access` only when every system is
+ * removed or no-account.
+ *
+ * A read: never "already done", safe to retry, and each probe turns its own errors into unknown.
  */
 import type { ActionName } from '../../common/actions';
 import type { ActionContext, ActionOutcome } from '../ports';
@@ -12,49 +21,60 @@ import type { AccessProbe } from '../live/contribution';
 
 export interface AccessReportEntry {
   system: string;
-  status: 'removed' | 'present' | 'unknown';
+  /** The name asked about in this system; null when `identities` says there is no account. */
+  identity: string | null;
+  status: 'removed' | 'present' | 'unknown' | 'no-account';
   detail: string;
 }
 
+/** Identity per system, as the step gives it: a name, or null for "no account there". */
+type Identities = Record<string, string | null>;
+
+/** The whole-action provider for `identity.access_report`, over the probes the families contributed. */
 export function createAccessReportProvider(config: Resolved<AccessReportConfig>, probes: readonly AccessProbe[]): LiveActionProvider {
   const probeFor = (system: string) => probes.find((probe) => probe.system === system);
   const systemsFor = (params: Record<string, unknown>): string[] =>
     Array.isArray(params.systems) ? (params.systems as string[]) : config.systems;
+  const identitiesOf = (params: Record<string, unknown>): Identities =>
+    params.identities !== null && typeof params.identities === 'object' ? (params.identities as Identities) : {};
+
   return {
     name: 'live:identity.access_report',
     needs(_action: ActionName, params: Record<string, unknown>): ConnectorNeeds {
-      const systems = systemsFor(params);
+      const identities = identitiesOf(params);
+      const asked = systemsFor(params).filter((system) => identities[system] !== null);
       return {
-        connectors: systems.flatMap((system) => probeFor(system)?.connector ?? []),
-        problems: systems
-          .filter((system) => !probeFor(system))
-          .map((system) => `access report system ${system} has no configured connector`),
+        connectors: asked.flatMap((system) => probeFor(system)?.connector ?? []),
+        problems: asked.filter((system) => !probeFor(system)).map((system) => `access report system ${system} has no configured connector`),
       };
     },
     async perform(_action: ActionName, params: Record<string, unknown>, context: ActionContext): Promise<ActionOutcome> {
       const principal = String(params.principal);
-      const entries: AccessReportEntry[] = [];
-      for (const system of systemsFor(params)) {
-        context.heartbeat({ system });
-        const probe = probeFor(system);
-        entries.push(
-          probe
-            ? { system, ...(await probe.lookup(principal)) }
-            : { system, status: 'unknown', detail: 'no connector configured for this system' },
-        );
-      }
-      const remaining = entries.filter((entry) => entry.status !== 'removed').map((entry) => entry.system);
+      const identities = identitiesOf(params);
+      const systems = systemsFor(params);
+      context.heartbeat({ systems });
+      const entries = await Promise.all(systems.map((system) => reportOn(system, identities[system], principal, probeFor(system))));
+      const withStatus = (status: AccessReportEntry['status']) => entries.filter((entry) => entry.status === status).map((entry) => entry.system);
       return {
         output: {
           principal,
           checked_at: new Date().toISOString(),
           systems: entries,
-          zero_remaining_access: remaining.length === 0,
-          remaining,
+          zero_remaining_access: entries.every((entry) => entry.status === 'removed' || entry.status === 'no-account'),
+          remaining: withStatus('present').length,
+          unknown: withStatus('unknown').length,
+          remaining_systems: withStatus('present'),
+          unknown_systems: withStatus('unknown'),
         },
-        // A report is a read: it is never "already done".
         alreadyDone: false,
       };
     },
   };
+}
+
+async function reportOn(system: string, named: string | null | undefined, principal: string, probe: AccessProbe | undefined): Promise<AccessReportEntry> {
+  if (named === null) return { system, identity: null, status: 'no-account', detail: `identities.${system} is null: no account there, not checked` };
+  const identity = named ?? principal;
+  if (!probe) return { system, identity, status: 'unknown', detail: 'no connector configured for this system' };
+  return { system, identity, ...(await probe.lookup(identity)) };
 }

@@ -16,13 +16,22 @@ export const planIdentityDeprovision: TabletopPlanner = (raw) => {
 export const planIdentityAccessReport: TabletopPlanner = (raw) => {
   const params = raw as ActionWith<'identity.access_report'>;
   const systems = params.systems ?? ['identity-provider'];
+  const identities = params.identities ?? {};
+  // Same shape as the live report (./access-report.ts), every system answering "removed".
   return {
     wouldDo: [`ask ${systems.join(', ')} whether ${params.principal} still has access`],
     output: {
       principal: params.principal,
-      systems: systems.map((system) => ({ system, access: 'removed' })),
+      systems: systems.map((system) =>
+        identities[system] === null
+          ? { system, identity: null, status: 'no-account', detail: 'tabletop: not checked' }
+          : { system, identity: identities[system] ?? params.principal, status: 'removed', detail: 'tabletop: assumed removed' },
+      ),
+      zero_remaining_access: true,
       remaining: 0,
       unknown: 0,
+      remaining_systems: [],
+      unknown_systems: [],
     },
   };
 };

@@ -1,0 +1,207 @@
+/**
+ * OpenBao connector against a real `bao server -dev`: revocation by accessor (with a token that
+ * really authenticates first and really stops afterwards), by lease prefix and by entity;
+ * idempotent repeats; failure classes (refused root token, unreachable server, unsafe targets);
+ * the connector probes and the remaining-access answer.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { buildLiveSetup } from '../../../activities/live/build-live-setup';
+import { loadConnectorsFile } from '../../../activities/live/config-file';
+import type { LiveSetup } from '../../../activities/live/connector';
+import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import { ACTION_CATALOGUE, type ActionName } from '../../../common/actions';
+import { ErrorType } from '../../../common/errors';
+import { startOpenBao, type OpenBaoServer } from '../../support/openbao';
+import { freePort } from '../../support/server-process';
+
+const TOKEN_ENV = 'QUELL_TEST_OPENBAO_TOKEN';
+
+let bao: OpenBaoServer;
+let work: string;
+let live: LiveSetup;
+
+/** Loads a connectors file written to the temp dir, with the token given through `env`. */
+function liveSetupFor(name: string, address: string, token: string): LiveSetup {
+  const file = path.join(work, `${name}.yaml`);
+  fs.writeFileSync(
+    file,
+    ['version: 1', 'openbao:', `  address: ${address}`, `  token: { env: ${TOKEN_ENV} }`, 'access_report:', '  systems: [openbao]', ''].join('\n'),
+  );
+  const loaded = loadConnectorsFile(file, { [TOKEN_ENV]: token });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  return buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'data') });
+}
+
+/** What the activity does after validation: the catalogue's zod check, then the live provider. */
+async function perform(setup: LiveSetup, action: ActionName, params: Record<string, unknown>): Promise<ActionOutcome> {
+  const validated = ACTION_CATALOGUE[action].with.parse(params) as Record<string, unknown>;
+  const context: ActionContext = {
+    workflowId: 'openbao-test',
+    runId: 'run-1',
+    stepId: action,
+    mode: 'live',
+    idempotencyKey: `openbao-test/${action}`,
+    heartbeat: () => {},
+  };
+  return setup.providers[action]!.perform(action, validated, context);
+}
+
+beforeAll(async () => {
+  bao = await startOpenBao();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-openbao-'));
+  live = liveSetupFor('connectors', bao.address, bao.rootToken);
+  await bao.writePolicy('app-reader', 'path "secret/data/app" { capabilities = ["read"] }');
+  const written = await bao.api('POST', 'secret/data/app', { data: { password: 'app-db-password' } });
+  expect(written.status).toBe(200);
+});
+
+afterAll(async () => {
+  await bao?.stop();
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+});
+
+describe('credentials.revoke with provider openbao', () => {
+  test('revokes a working token by accessor; it can no longer authenticate; a repeat is alreadyDone', async () => {
+    const issued = await bao.createToken(['app-reader'], 'alice-laptop');
+    // The token works before: it authenticates and its policy lets it read the secret.
+    expect(await bao.authStatus(issued.token)).toBe(200);
+    expect((await bao.api('GET', 'secret/data/app', undefined, issued.token)).status).toBe(200);
+
+    const first = await perform(live, 'credentials.revoke', { provider: 'openbao', principal: 'alice@example.com', key_id: issued.accessor });
+    expect(first.alreadyDone).toBe(false);
+    expect(first.output).toMatchObject({
+      provider: 'openbao',
+      principal: 'alice@example.com',
+      target_kind: 'accessor',
+      verified: true,
+      revoked_tokens: [{ accessor: issued.accessor, display_name: 'token-alice-laptop', policies: ['app-reader', 'default'] }],
+    });
+
+    expect(await bao.authStatus(issued.token)).toBe(403);
+    expect((await bao.api('GET', 'secret/data/app', undefined, issued.token)).status).toBe(403);
+
+    const second = await perform(live, 'credentials.revoke', { provider: 'openbao', principal: 'alice@example.com', key_id: issued.accessor });
+    expect(second.alreadyDone).toBe(true);
+    expect(second.output).toMatchObject({ revoked_tokens: [], verified: true });
+    // No token, root or revoked, ever reaches an output.
+    for (const output of [first.output, second.output]) {
+      expect(JSON.stringify(output)).not.toContain(issued.token);
+      expect(JSON.stringify(output)).not.toContain(bao.rootToken);
+    }
+  });
+
+  test('a bare accessor as principal works without key_id', async () => {
+    const issued = await bao.createToken(['app-reader'], 'ci-runner');
+    const outcome = await perform(live, 'credentials.revoke', { provider: 'openbao', principal: issued.accessor });
+    expect(outcome).toMatchObject({ alreadyDone: false, output: { target: `accessor ${issued.accessor}` } });
+    expect(await bao.authStatus(issued.token)).toBe(403);
+  });
+
+  test('a wrong root token in the connectors file fails as non-retryable QuellAuthFailed, without the token in the message', async () => {
+    const issued = await bao.createToken(['app-reader'], 'still-valid');
+    const wrongToken = 'wrong-root-token-value';
+    const refused = liveSetupFor('wrong-token', bao.address, wrongToken);
+    const failure = await perform(refused, 'credentials.revoke', { provider: 'openbao', principal: issued.accessor }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ type: ErrorType.AuthFailed, nonRetryable: true });
+    expect((failure as Error).message).toMatch(/^openbao: .*HTTP 403/);
+    expect((failure as Error).message).not.toContain(wrongToken);
+    // Nothing was revoked with the refused token.
+    expect(await bao.authStatus(issued.token)).toBe(200);
+  });
+
+  test('an unreachable server is a retryable QuellUnavailable', async () => {
+    const closed = liveSetupFor('unreachable', `http://127.0.0.1:${await freePort()}`, bao.rootToken);
+    await expect(perform(closed, 'credentials.revoke', { provider: 'openbao', principal: 'accessor:whatever' })).rejects.toMatchObject({
+      type: ErrorType.Unavailable,
+      nonRetryable: false,
+    });
+  });
+
+  test('targets that are not OpenBao identities, too broad, or the connector itself are refused as invalid input', async () => {
+    const self = await bao.api('GET', 'auth/token/lookup-self');
+    const ownAccessor = (self.body.data as { accessor: string }).accessor;
+    for (const principal of ['alice@example.com', 'lease-prefix:auth', 'lease-prefix:auth/token', `accessor:${ownAccessor}`]) {
+      await expect(perform(live, 'credentials.revoke', { provider: 'openbao', principal })).rejects.toMatchObject({
+        type: ErrorType.InvalidInput,
+        nonRetryable: true,
+      });
+    }
+    await expect(
+      perform(live, 'credentials.revoke', { provider: 'openbao', principal: 'alice@example.com', key_id: 'lease-prefix:auth/userpass/login/alice' }),
+    ).rejects.toMatchObject({ type: ErrorType.InvalidInput, message: expect.stringContaining('key_id must be a token accessor') });
+    // The connector's token survived the attempt on itself.
+    expect(await bao.authStatus(bao.rootToken)).toBe(200);
+  });
+});
+
+describe('sessions.revoke with provider openbao', () => {
+  test('lease-prefix ends every login of one user and no other user', async () => {
+    await bao.createUserpassUser('alice', 'alice-password-1', ['app-reader']);
+    await bao.createUserpassUser('bob', 'bob-password-1', ['app-reader']);
+    const aliceSessions = [await bao.login('alice', 'alice-password-1'), await bao.login('alice', 'alice-password-1')];
+    const bobSession = await bao.login('bob', 'bob-password-1');
+
+    const outcome = await perform(live, 'sessions.revoke', { provider: 'openbao', principal: 'lease-prefix:auth/userpass/login/alice' });
+    expect(outcome).toMatchObject({ alreadyDone: false, output: { target_kind: 'lease-prefix', lease_entries_revoked: 2, verified: true } });
+    for (const session of aliceSessions) expect(await bao.authStatus(session.token)).toBe(403);
+    expect(await bao.authStatus(bobSession.token)).toBe(200);
+
+    const repeat = await perform(live, 'sessions.revoke', { provider: 'openbao', principal: 'lease-prefix:auth/userpass/login/alice' });
+    expect(repeat).toMatchObject({ alreadyDone: true, output: { lease_entries_revoked: 0 } });
+  });
+
+  test('entity:<id> revokes every token bound to the entity', async () => {
+    await bao.createUserpassUser('carol', 'carol-password-1', ['app-reader']);
+    const sessions = [await bao.login('carol', 'carol-password-1'), await bao.login('carol', 'carol-password-1')];
+    const bystander = await bao.createToken(['app-reader'], 'bystander');
+    expect(sessions[0].entityId).not.toBe('');
+    expect(sessions[1].entityId).toBe(sessions[0].entityId);
+
+    const outcome = await perform(live, 'sessions.revoke', { provider: 'openbao', principal: `entity:${sessions[0].entityId}` });
+    expect(outcome.alreadyDone).toBe(false);
+    expect((outcome.output.revoked_tokens as Array<{ accessor: string }>).map((t) => t.accessor).sort()).toEqual(
+      sessions.map((s) => s.accessor).sort(),
+    );
+    for (const session of sessions) expect(await bao.authStatus(session.token)).toBe(403);
+    expect(await bao.authStatus(bystander.token)).toBe(200);
+
+    const repeat = await perform(live, 'sessions.revoke', { provider: 'openbao', principal: `entity:${sessions[0].entityId}` });
+    expect(repeat.alreadyDone).toBe(true);
+  });
+});
+
+describe('openbao connector and access probe', () => {
+  test('probes pass with the root token and name the failure with a refused one', async () => {
+    const probes = await live.connectors.get('openbao')!.check();
+    expect(probes.map((p) => [p.name, p.ok])).toEqual([
+      ['health', true],
+      ['token', true],
+      ['capabilities', true],
+    ]);
+    expect(probes[0].detail).toContain('2.7');
+
+    const refused = await liveSetupFor('probe-wrong-token', bao.address, 'another-wrong-token').connectors.get('openbao')!.check();
+    expect(refused.map((p) => [p.name, p.ok])).toEqual([
+      ['health', true],
+      ['token', false],
+      ['capabilities', false],
+    ]);
+    expect(refused[1].detail).toContain('HTTP 403');
+  });
+
+  test('the access report says present while the token lives, removed after revocation, unknown for an email', async () => {
+    const issued = await bao.createToken(['app-reader'], 'dave-laptop');
+    const report = async () =>
+      (await perform(live, 'identity.access_report', { principal: 'dave@example.com', identities: { openbao: issued.accessor } })).output;
+
+    expect(await report()).toMatchObject({ systems: [{ system: 'openbao', identity: issued.accessor, status: 'present' }], remaining: 1, zero_remaining_access: false });
+    await perform(live, 'credentials.revoke', { provider: 'openbao', principal: 'dave@example.com', key_id: issued.accessor });
+    expect(await report()).toMatchObject({ systems: [{ system: 'openbao', status: 'removed' }], remaining: 0, zero_remaining_access: true });
+
+    const unnamed = await perform(live, 'identity.access_report', { principal: 'dave@example.com' });
+    expect(unnamed.output).toMatchObject({ systems: [{ system: 'openbao', status: 'unknown' }], unknown: 1, zero_remaining_access: false });
+  });
+});
