@@ -28,11 +28,18 @@ export class RunRejected extends Error {
 /** The message and type of whatever an awaited activity or template threw. */
 export function describeError(error: unknown): { message: string; type?: string } {
   let current: unknown = error;
-  // Activity failures wrap the real cause; the innermost message is the useful one.
-  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  // Activity failures wrap the real cause; the innermost message is the useful one, except that a
+  // classified Quell failure (connector, operation, type) is more useful than the raw library
+  // error it keeps as its own cause.
+  while (current instanceof Error && current.cause instanceof Error && !isQuellTyped(current)) current = current.cause;
   if (current instanceof Error) {
     const type = (current as { type?: unknown }).type;
     return { message: current.message, ...(typeof type === 'string' ? { type } : {}) };
   }
   return { message: String(error) };
+}
+
+function isQuellTyped(error: Error): boolean {
+  const type = (error as { type?: unknown }).type;
+  return typeof type === 'string' && type.startsWith('Quell');
 }

@@ -36,6 +36,7 @@ const NOT_FOUND = new Set([
   'ResourceNotFoundException',
   'InvalidGroup.NotFound',
   'InvalidInstanceID.NotFound',
+  'InvalidNetworkInterfaceID.NotFound',
   'InvalidPermission.NotFound',
 ]);
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'TooManyRequestsException', 'SlowDown', 'RequestThrottled']);
@@ -49,6 +50,13 @@ interface AwsLikeError {
   $response?: { headers?: Record<string, string | undefined> };
 }
 
+/** The AWS error code of an SDK error (`NoSuchEntityException`, `InvalidGroup.NotFound`…), if any. */
+export function awsErrorName(error: unknown): string | undefined {
+  const name = (error as AwsLikeError | null | undefined)?.name;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
+/** Turns any error from an AWS SDK call into a classified Quell failure (already classified ones pass through). */
 export function classifyAwsError(site: FailureSite, error: unknown): ApplicationFailure {
   if (isClassified(error)) return error;
   const e = (error ?? {}) as AwsLikeError;
