@@ -3,7 +3,7 @@
  * workflow tests need. `start` runs a runbook file through the same client module the CLI uses.
  */
 import { EMPTY_LIVE_SETUP } from '../../activities/live/connector';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -25,7 +25,8 @@ export interface TestEngine {
 
 export async function startTestEngine(prefix: string, overrides: Partial<ActivityDeps> = {}): Promise<TestEngine> {
   const taskQueue = uniqueTaskQueue(prefix);
-  const journal = new FileEffectJournal(path.join(mkdtempSync(path.join(os.tmpdir(), `quell-${prefix}-`)), 'effects.jsonl'));
+  const scratch = mkdtempSync(path.join(os.tmpdir(), `quell-${prefix}-`));
+  const journal = new FileEffectJournal(path.join(scratch, 'effects.jsonl'));
   const worker = await startTestWorker({
     taskQueue,
     deps: { logger: pino({ level: 'silent' }), effectJournal: journal, live: EMPTY_LIVE_SETUP, ...overrides },
@@ -54,6 +55,7 @@ export async function startTestEngine(prefix: string, overrides: Partial<Activit
     async stop() {
       await worker.stop();
       await client.connection.close();
+      rmSync(scratch, { recursive: true, force: true });
     },
   };
 }
