@@ -9,7 +9,7 @@
  */
 import type { LiveReadinessRequest, LiveRequirement } from '../activities/action-request';
 import type { ActionName } from '../common/actions';
-import { renderTemplate, templateReferences, type TemplateContext } from '../common/expression';
+import { isTruthy, renderTemplate, templateReferences, type TemplateContext } from '../common/expression';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 
 /** Known before the run: what templates may read at start. */
@@ -25,6 +25,9 @@ export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: 
     requirements.push({ action, stepId, purpose, params: resolveKnown(params, context) as Record<string, unknown> });
   };
   const visit = (step: RunbookStep | RunbookBranchStep) => {
+    // A step the inputs already rule out (`when` false) needs nothing: a run without a vendor is
+    // not refused for want of a vendor connector.
+    if (step.when !== undefined && resolveKnown(step.when, context) !== undefined && !isTruthy(resolveKnown(step.when, context))) return;
     if ('action' in step) {
       need(step.action, step.id, 'perform', step.with ?? {});
       if (step.compensate) need(step.compensate.action, step.id, 'compensate', step.compensate.with ?? {});
