@@ -55,10 +55,22 @@ export async function readinessProblems(request: LiveReadinessRequest, setup: Li
   return dedupe(problems);
 }
 
+/**
+ * One sentence per distinct problem, naming the steps it affects, so a runbook that uses one
+ * missing connector in five steps reads as one problem rather than five.
+ */
 export function describeReadinessProblems(problems: readonly ReadinessProblem[]): string {
-  const lines = problems.map((p) => `${p.action} (step ${p.stepId}): ${p.problem}`);
+  const stepsByProblem = new Map<string, string[]>();
+  for (const { stepId, problem } of problems) {
+    const steps = stepsByProblem.get(problem) ?? [];
+    if (!steps.includes(stepId)) steps.push(stepId);
+    stepsByProblem.set(problem, steps);
+  }
+  const sentences = [...stepsByProblem.entries()].map(
+    ([problem, steps]) => `${problem} (${steps.length === 1 ? 'step' : 'steps'} ${steps.join(', ')})`,
+  );
   return (
-    `live run refused: ${lines.join('; ')}. ` +
+    `live run refused: ${sentences.join('; ')}. ` +
     'Fix the connectors file (QUELL_CONNECTORS_FILE; `quell doctor` checks it), or run the runbook as a tabletop exercise (--tabletop).'
   );
 }

@@ -76,7 +76,12 @@ describe('configurationProblems', () => {
       { stepId: 'block', action: 'egress.block', problem: 'connector nftables is not configured' },
       { stepId: 'block', action: 'egress.unblock', problem: 'connector nftables is not configured' },
     ]);
-    expect(describeReadinessProblems(problems)).toMatch(/^live run refused: notify \(step gate\): no live connector is configured for notify; /);
+    expect(describeReadinessProblems(problems)).toBe(
+      'live run refused: no live connector is configured for notify (step gate); ' +
+        'provider openbao is not configured for credentials.revoke (add the `openbao:` section to the connectors file) (step revoke); ' +
+        'connector nftables is not configured (step block). ' +
+        'Fix the connectors file (QUELL_CONNECTORS_FILE; `quell doctor` checks it), or run the runbook as a tabletop exercise (--tabletop).',
+    );
   });
 
   it('is satisfied when the inputs choose a configured provider', () => {

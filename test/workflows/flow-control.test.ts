@@ -81,8 +81,10 @@ describe('interpreter flow control', () => {
     const result = (await handle.result()) as RunResult;
     expect(result.status).toBe('failed');
     expect(result.state.failure?.message).toMatch(/^live run refused: no live connector is configured for /);
-    expect(result.state.failure?.message).toContain('credentials.revoke (step revoke-key)');
-    expect(result.state.failure?.message).toContain('notify (step approve-containment, tell-responders, await-vendor)');
+    expect(result.state.failure?.message).toContain('no live connector is configured for credentials.revoke (step revoke-key)');
+    expect(result.state.failure?.message).toContain(
+      'no live connector is configured for notify (steps approve-containment, tell-responders)',
+    );
     expect(result.state.steps.every((step) => step.status === 'pending')).toBe(true);
     expect(await engine.journal.list({ workflowId: handle.workflowId })).toHaveLength(0);
   });
