@@ -27,7 +27,8 @@ const SCENARIOS: Array<{ runbook: string; inputs: string[]; expectSkipped: strin
   {
     runbook: 'vendor-breach',
     inputs: ['vendor=globex', 'integration_principal=globex-sync', 'vendor_cidrs=192.0.2.0/24', 'data_categories=customer contact data,order history'],
-    expectSkipped: [],
+    // The vendor confirms in time, so there is nothing overdue to escalate.
+    expectSkipped: ['escalate-overdue-deletion'],
   },
   {
     runbook: 'offboarding',
