@@ -4,7 +4,7 @@
  * or a prefix list are not CIDR ranges and are never matched here.
  */
 import type { IpPermission } from '@aws-sdk/client-ec2';
-import { cidrsOverlap, parseCidr, type CidrRange } from './cidr';
+import { cidrsOverlap, parseCidr, type CidrRange } from '../../live/cidr';
 
 export interface EgressEntry {
   /** `-1` (all traffic), `tcp`, `udp`, `icmp`, `icmpv6` or a protocol number, as EC2 reports it. */

@@ -4,7 +4,7 @@
  * clear messages: nft reads a word that is not an address as a host name and resolves it through
  * DNS, and it silently widens `10.0.0.5/8` to `10.0.0.0/8`. Both are refused here instead.
  */
-import { parseCidr } from '../../aws/sg/cidr';
+import { parseCidr } from '../../live/cidr';
 
 export interface Destinations {
   ipv4: string[];
