@@ -33,6 +33,8 @@ export interface ApprovalGateState {
   approverGroups: string[];
   quorum: number;
   summary: string;
+  /** sha256 (hex) of `summary`: a decision must quote it, binding it to what the approver saw. */
+  summarySha256: string;
   deadline: string;
   decisions: ApprovalDecision[];
   escalated: boolean;

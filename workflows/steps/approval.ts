@@ -15,6 +15,7 @@ import { callAction } from '../call-action';
 import { DecisionRequest, describeIssues } from '../messages';
 import { describeError, RunRejected, StepFailure } from '../outcomes';
 import { sameActor, type RunContext } from '../run-context';
+import { sha256Hex } from '../../common/sha256';
 import { withArticle } from '../../common/text';
 
 export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): Promise<void> {
@@ -32,6 +33,7 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
     approverGroups: [...spec.approvers],
     quorum: spec.quorum,
     summary,
+    summarySha256: sha256Hex(summary),
     deadline: deadlineAfter(waitMs),
     decisions: [],
     escalated: false,
