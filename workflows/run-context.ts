@@ -31,6 +31,11 @@ export class RunContext {
   readonly receivedEvents = new Map<string, ReceivedEvent>();
   /** Events that some wait step of this runbook listens for; others are refused. */
   readonly declaredEvents: ReadonlySet<string>;
+  /**
+   * Where humans follow this run. Set once at the start: with a Slack surface the run's own
+   * thread carries approval requests, reminders and escalation pings (in tabletop runs too).
+   */
+  surface: { slack?: { channel: string } } = {};
   private readonly steps = new Map<string, StepState>();
 
   constructor(readonly input: RunRunbookInput) {

@@ -18,6 +18,7 @@ import { getRunState } from '../../../client/runs';
 import type { RunState } from '../../../common/run-state';
 import { startTestEngine, type TestEngine } from '../../support/engine';
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github';
+import { historyText } from '../../support/history-text';
 import { startOpenBao, type IssuedToken, type OpenBaoServer } from '../../support/openbao';
 import { waitForState } from '../../support/run-driver';
 import { startScimServer, type ScimGroup, type ScimTestServer, type ScimUser } from '../../support/scim-server';
@@ -78,19 +79,6 @@ async function runToEnd(target: TestEngine, incident: string): Promise<RunState>
 }
 
 const step = (state: RunState, id: string) => state.steps.find((candidate) => candidate.id === id)!;
-
-/** The history as text with every payload decoded (payloads are JSON bytes; toJSON would give base64). */
-async function historyText(workflowId: string): Promise<string> {
-  const history = await engine.client.workflow.getHandle(workflowId).fetchHistory();
-  const decoded: string[] = [];
-  const walk = (value: unknown): void => {
-    if (value instanceof Uint8Array) decoded.push(Buffer.from(value).toString('utf8'));
-    else if (Array.isArray(value)) value.forEach(walk);
-    else if (value !== null && typeof value === 'object') Object.values(value).forEach(walk);
-  };
-  walk(history);
-  return `${JSON.stringify(history)}\n${decoded.join('\n')}`;
-}
 
 beforeAll(async () => {
   [scim, bao, github] = await Promise.all([startScimServer(), startOpenBao(), startFakeGitHub({ org: 'acme', token: GITHUB_TOKEN, prefix: '/api/v3' })]);
@@ -158,7 +146,7 @@ test('the remaining-access report lists scim, openbao and github as removed', ()
 });
 
 test('no secret value reaches the workflow history or the worker log', async () => {
-  const history = await historyText(firstRunId);
+  const history = await historyText(engine.client, firstRunId);
   expect(history).toContain(aliceToken.accessor);
   const logs = logLines.join('');
   expect(logs).toContain('secondary rate limit');
