@@ -107,10 +107,12 @@ test('a live start whose runbook needs unconfigured connectors is refused up fro
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('live run refused:');
   expect(result.stderr).toContain(
-    'egress.block (step block-egress): provider nftables is not configured for egress.block (add the `nftables:` section to the connectors file)',
+    'provider nftables is not configured for egress.block (add the `nftables:` section to the connectors file) (step block-egress)',
   );
-  expect(result.stderr).toContain('notify (step approve-containment): no live connector is configured for notify');
-  expect(result.stderr).toContain('evidence.collect (step collect-app-logs): evidence store s3-object-lock is not configured');
+  expect(result.stderr).toContain('no live connector is configured for notify (steps approve-containment, tell-responders)');
+  expect(result.stderr).toContain(
+    'evidence store s3-object-lock is not configured (add evidence.stores.s3-object-lock to the connectors file) (steps collect-api-activity, collect-app-logs)',
+  );
   // aws-iam is configured: the revoke steps are not among the problems.
   expect(result.stderr).not.toContain('credentials.revoke');
   // No vendor input: the vendor steps will be skipped, so they need no connector.
