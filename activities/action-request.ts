@@ -38,4 +38,6 @@ export interface LiveReadinessRequest {
   /** Actions with the steps that use them (for a precise refusal message). */
   actions: Array<{ action: ActionName; steps: string[] }>;
   requirements: LiveRequirement[];
+  /** Approval gates the run may open, with the groups they name (approvers and escalate_to). */
+  approvals?: Array<{ stepId: string; groups: string[] }>;
 }

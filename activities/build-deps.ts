@@ -1,34 +1,53 @@
 /**
- * Builds the activities' dependencies from configuration: the effect journal, and the live
- * connectors named by the connectors file (QUELL_CONNECTORS_FILE). Without that file nothing is
- * live, and live runs are refused before their first step.
+ * Builds the activities' dependencies from configuration: the effect journal, the live
+ * connectors named by the connectors file (QUELL_CONNECTORS_FILE) and the approvers file
+ * (QUELL_APPROVERS_FILE). Without the connectors file nothing is live, and live runs are refused
+ * before their first step; without the approvers file the approval policy is open.
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
+import { buildApproversSetup } from './approvers/build';
 import type { ActivityDeps } from './deps';
 import { FileEffectJournal } from './effects/file-journal';
-import { loadConnectorsConfigOrThrow } from './live/config-file';
+import { loadConnectorsConfigOrThrow, type ConnectorsConfig } from './live/config-file';
 import { EMPTY_LIVE_SETUP, type LiveSetup } from './live/connector';
 import { buildLiveSetup } from './live/build-live-setup';
+import { buildSlackSurface } from './slack-surface';
 
 export interface ActivityConfig {
   dataDir: string;
   tabletopLatencyMs: number;
   /** Absolute path of the connectors file; undefined: no live connectors. */
   connectorsFile?: string;
+  /** Absolute path of the approvers file; undefined: the approval policy is open. */
+  approversFile?: string;
 }
 
 export function effectJournalPath(dataDir: string): string {
   return path.join(dataDir, 'effects.jsonl');
 }
 
-/** @throws ConnectorsConfigError listing every problem of the connectors file (file:line:col). */
+/**
+ * @throws ConnectorsConfigError listing every problem of the connectors file (file:line:col).
+ * @throws ApproversConfigError listing every problem of the approvers file (file:line:col).
+ */
 export function buildActivityDeps(config: ActivityConfig, logger: Logger): ActivityDeps {
+  // Read once: the live setup and the approvers' Slack user group reader share its Slack section.
+  const connectors = config.connectorsFile ? loadConnectorsConfigOrThrow(config.connectorsFile) : undefined;
+  const approvers = buildApproversSetup(config.approversFile, connectors?.slack, logger);
+  logger.info(
+    approvers
+      ? { approversFile: approvers.config.file, groups: Object.keys(approvers.config.groups), people: Object.keys(approvers.config.people).length }
+      : { approversFile: null },
+    approvers ? 'approvers file loaded: approval policy enforced' : 'no approvers file (QUELL_APPROVERS_FILE): approval policy open',
+  );
   return {
     logger,
     effectJournal: new FileEffectJournal(effectJournalPath(config.dataDir)),
-    live: loadLiveSetup(config, logger),
+    live: connectors ? liveSetupOf(connectors, config, logger) : EMPTY_LIVE_SETUP,
     tabletopLatencyMs: config.tabletopLatencyMs,
+    ...(approvers ? { approvers } : {}),
+    ...slackSurfaceOf(connectors, config.dataDir, logger),
   };
 }
 
@@ -45,5 +64,15 @@ export function loadLiveSetup(
   const connectors = loadConnectorsConfigOrThrow(config.connectorsFile, options.env ?? process.env, {
     resolveSecrets: options.resolveSecrets ?? true,
   });
+  return liveSetupOf(connectors, config, logger);
+}
+
+function liveSetupOf(connectors: ConnectorsConfig, config: Pick<ActivityConfig, 'dataDir'>, logger: Logger): LiveSetup {
   return buildLiveSetup(connectors, { logger, dataDir: config.dataDir });
+}
+
+/** The run's Slack presence (root message and thread) when the connectors file has a `slack:` section. */
+function slackSurfaceOf(connectors: ConnectorsConfig | undefined, dataDir: string, logger: Logger): Pick<ActivityDeps, 'slackSurface'> {
+  const slackSurface = buildSlackSurface(connectors?.slack, dataDir, logger);
+  return slackSurface ? { slackSurface } : {};
 }

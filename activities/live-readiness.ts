@@ -7,6 +7,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../common/errors';
 import type { LiveReadinessRequest } from './action-request';
+import type { ApproversConfig } from './approvers/approvers-file';
+import { APPROVAL_REQUIREMENT, approvalProblems } from './approvers/readiness';
 import type { LiveSetup } from './live/connector';
 
 /** One reason a live run cannot go ahead. */
@@ -69,15 +71,22 @@ export function describeReadinessProblems(problems: readonly ReadinessProblem[])
   const sentences = [...stepsByProblem.entries()].map(
     ([problem, steps]) => `${problem} (${steps.length === 1 ? 'step' : 'steps'} ${steps.join(', ')})`,
   );
-  return (
-    `live run refused: ${sentences.join('; ')}. ` +
-    'Fix the connectors file (QUELL_CONNECTORS_FILE; `quell doctor` checks it), or run the runbook as a tabletop exercise (--tabletop).'
-  );
+  const approvals = problems.some((p) => p.action === APPROVAL_REQUIREMENT);
+  const connectors = problems.some((p) => p.action !== APPROVAL_REQUIREMENT);
+  const fix = [
+    ...(connectors ? ['the connectors file (QUELL_CONNECTORS_FILE; `quell doctor` checks it)'] : []),
+    ...(approvals ? ['the approvers file (QUELL_APPROVERS_FILE)'] : []),
+  ];
+  return `live run refused: ${sentences.join('; ')}. Fix ${fix.join(' and ')}, or run the runbook as a tabletop exercise (--tabletop).`;
 }
 
-export function createLiveReadinessActivity(setup: LiveSetup) {
+/**
+ * @param approvers the worker's approvers file; undefined when none is configured (then a runbook
+ *   with approval gates cannot run live).
+ */
+export function createLiveReadinessActivity(setup: LiveSetup, approvers: ApproversConfig | undefined) {
   return async function checkLiveReadiness(request: LiveReadinessRequest): Promise<{ ready: true }> {
-    const problems = await readinessProblems(request, setup);
+    const problems = [...(await readinessProblems(request, setup)), ...approvalProblems(request, approvers)];
     if (problems.length > 0) {
       throw ApplicationFailure.nonRetryable(describeReadinessProblems(problems), ErrorType.NotConfigured, { problems });
     }

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { QuellClientError } from '../client/runs';
+import { ApproversConfigError } from '../activities/approvers/approvers-file';
 import { ConnectorsConfigError } from '../activities/live/config-file';
 import { ConfigError } from '../worker/config';
 import { registerCancel } from './commands/cancel';
@@ -42,7 +43,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
 
 function reportError(error: unknown, io: CliIo): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-  if (error instanceof ConfigError || error instanceof ConnectorsConfigError) {
+  if (error instanceof ConfigError || error instanceof ConnectorsConfigError || error instanceof ApproversConfigError) {
     io.stderr(`quell: ${error.message}`);
     return 2;
   }

@@ -128,6 +128,11 @@ export interface UpdateOptions {
   updateId?: string;
 }
 
+/**
+ * Approve or reject a gate. `request.summarySha256` must be the hash of the summary the person was
+ * shown (the gate's `summarySha256` when it was displayed): the workflow refuses a stale or missing
+ * one, as it refuses people the approval policy does not allow, with the reason in the error.
+ */
 export async function decideApproval(client: Client, workflowId: string, request: DecisionRequest, options: UpdateOptions = {}) {
   return withRunErrors(workflowId, () =>
     client.workflow.getHandle(workflowId).executeUpdate(decideApprovalUpdate, { args: [request], ...options }),

@@ -22,11 +22,30 @@ export type RunStatus = 'running' | 'completed' | 'failed' | 'rejected' | 'cance
 export type DecisionSource = 'cli' | 'slack' | 'api';
 
 export interface ApprovalDecision {
+  /** The identity as the surface gave it (a Slack user id, a `--as` name). */
   actor: string;
   decision: 'approve' | 'reject';
   at: string;
   via: DecisionSource;
   reason?: string;
+  /**
+   * Who that is: the name under `people` in the approvers file, or the identity `<via>:<id>` when
+   * no entry claims it; the actor itself under the open policy. Absent in runs before the policy.
+   */
+  person?: string;
+  /** The hash of the summary the decider was shown (equal to the gate's `summarySha256`). */
+  summarySha256?: string;
+}
+
+/** Someone who may decide on a gate as its membership was last resolved (the requester excluded). */
+export interface EligibleApprover {
+  person: string;
+  /** Slack user id, for mentions. */
+  slack?: string;
+  /** Every `<via>:<id>` identity that acts as this person. */
+  identities: string[];
+  /** The gate's groups this person is in. */
+  groups: string[];
 }
 
 export interface ApprovalGateState {
@@ -39,6 +58,22 @@ export interface ApprovalGateState {
   decisions: ApprovalDecision[];
   escalated: boolean;
   outcome?: 'approved' | 'rejected' | 'timed-out';
+  /**
+   * `enforced`: only `eligible` people may decide (approvers file); `open`: any named person but
+   * the requester (no approvers file). Absent until membership is first resolved, and while it is
+   * absent every decision is refused.
+   */
+  policy?: 'enforced' | 'open';
+  /** Enforced policy: who may decide now. Grows on escalation; refreshed while the gate waits. */
+  eligible?: EligibleApprover[];
+  /** When membership was last resolved. */
+  membershipResolvedAt?: string;
+  /** Groups of this gate the approvers file does not define (they have no members). */
+  unknownGroups?: string[];
+  /** What an operator should fix about membership (e.g. a Slack user group that no longer exists). */
+  membershipProblems?: string[];
+  /** Set when the gate escalated: who was added, and their Slack user groups for the ping. */
+  escalation?: { at: string; groups: string[]; slackUsergroups: string[]; deadline: string };
 }
 
 export interface StepState {
@@ -84,8 +119,14 @@ export interface RunState {
   steps: StepState[];
   /** Human-readable audit trail of decisions and state changes, oldest first. */
   events: RunEvent[];
-  cancel?: { actor: string; reason: string; at: string };
+  /** `person` and `via` are recorded since the approval policy (see ApprovalDecision.person). */
+  cancel?: { actor: string; reason: string; at: string; person?: string; via?: DecisionSource };
   failure?: { step?: string; message: string };
+  /**
+   * The run's root message in Slack (its thread carries events, cards and pings), once posted.
+   * Absent when Slack is not configured or the message is not out yet.
+   */
+  slack?: { channel: string; ts: string };
 }
 
 /** The workflow's final result. */

@@ -100,6 +100,7 @@ const envSchema = z
     QUELL_UI_PORT: port(DEFAULT_UI_PORT),
     QUELL_RUNBOOKS_DIR: directory(path.join(REPO_ROOT, 'runbooks')),
     QUELL_CONNECTORS_FILE: existingFile,
+    QUELL_APPROVERS_FILE: existingFile,
     QUELL_TABLETOP_LATENCY_MS: z.preprocess(
       unsetIfEmpty,
       z.coerce
@@ -136,6 +137,8 @@ const envSchema = z
       runbooksDir: path.resolve(env.QUELL_RUNBOOKS_DIR),
       /** Live connectors (YAML); undefined: nothing is live and live runs are refused. */
       connectorsFile: absolute(env.QUELL_CONNECTORS_FILE),
+      /** People and approver groups (YAML); undefined: the approval policy is open. */
+      approversFile: absolute(env.QUELL_APPROVERS_FILE),
       tabletopLatencyMs: env.QUELL_TABLETOP_LATENCY_MS,
       /** Explicit Temporal CLI binary for the embedded server; see worker/dev-server.ts. */
       temporalCliPath: absolute(env.TEMPORAL_CLI_PATH),

@@ -2,17 +2,23 @@
  * `npm start`: run the Quell worker.
  *
  * config → logger → Temporal Runtime → (embedded dev server when TEMPORAL_ADDRESS is unset) →
- * NativeConnection → worker. Orchestration only; every step lives in its own module.
+ * NativeConnection → worker, plus the Slack app when the connectors file's `slack:` section asks for
+ * it. Orchestration only; every step lives in its own module.
  *
  * Exit codes: 0 after a requested shutdown, 1 on a runtime failure, 2 on invalid configuration,
  * 130 when a second Ctrl-C forces the exit.
  */
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { buildActivityDeps } from '../activities/build-deps';
 import type { ActivityDeps } from '../activities/deps';
-import { ConnectorsConfigError } from '../activities/live/config-file';
+import { ApproversConfigError } from '../activities/approvers/approvers-file';
+import { ConnectorsConfigError, loadConnectorsConfigOrThrow } from '../activities/live/config-file';
+import { SlackAppStartError, createSlackApp, type QuellSlackApp } from '../slack/app';
+import { liveRefusalCheck } from '../slack/live-refusal';
+import { SlackAppConfigError, slackAppSettings, type SlackAppSettings } from '../slack/settings';
 import { ConfigError, QuellConfig, connectionOptions, loadConfig } from './config';
 import { createQuellWorker } from './create-worker';
 import { DevServerHandle, resolveTemporalCli, startDevServer } from './dev-server';
@@ -31,10 +37,12 @@ async function main(): Promise<number> {
   const logger = createLogger(config);
   // Connectors first: a bad connectors file should fail before any server is started.
   let deps: ActivityDeps;
+  let slackSettings: SlackAppSettings | undefined;
   try {
     deps = buildActivityDeps(config, logger);
+    slackSettings = slackAppSettings(config.connectorsFile ? loadConnectorsConfigOrThrow(config.connectorsFile).slack : undefined);
   } catch (error) {
-    if (!(error instanceof ConnectorsConfigError)) throw error;
+    if (!(error instanceof ConnectorsConfigError || error instanceof ApproversConfigError || error instanceof SlackAppConfigError)) throw error;
     process.stderr.write(`quell worker: ${error.message}\n`);
     return 2;
   }
@@ -47,6 +55,8 @@ async function main(): Promise<number> {
 
   let server: DevServerHandle | undefined;
   let connection: NativeConnection | undefined;
+  let clientConnection: Connection | undefined;
+  let slackApp: QuellSlackApp | undefined;
   try {
     if (!config.temporalAddress) server = await startEmbeddedServer(config, logger);
     const options = connectionOptions(config, server?.address);
@@ -59,22 +69,49 @@ async function main(): Promise<number> {
       taskQueue: config.taskQueue,
       deps,
     });
+    if (slackSettings) {
+      clientConnection = await Connection.connect(options);
+      slackApp = createSlackApp({
+        settings: slackSettings,
+        temporal: new Client({ connection: clientConnection, namespace: config.namespace }),
+        taskQueue: config.taskQueue,
+        runbooksDir: config.runbooksDir,
+        logger,
+        liveRefusal: liveRefusalCheck(config),
+      });
+      const started = await slackApp.start();
+      logger.info(started, started.url ? `Slack app listening at ${started.url}` : 'Slack app connected (Socket Mode)');
+    } else {
+      logger.info('Slack app off: the connectors file has no slack.signing_secret or slack.app_token');
+    }
     logger.info(
       { address: options.address, namespace: config.namespace, taskQueue: config.taskQueue },
       'Quell worker running (Ctrl-C to stop)',
     );
+    // Slack stops taking requests first, so nothing new arrives while the worker drains.
+    const stopping = stopRequested.then(async (signal) => {
+      await slackApp?.stop();
+      return signal;
+    });
     // Shuts the worker down (finishing in-flight tasks) once a signal arrives, or fails it when
     // the embedded server dies under it (rather than polling a dead server forever).
     const serverDied = server?.exited?.then((how) => {
       throw new Error(`the embedded Temporal server ${how}`);
     });
-    await worker.runUntil(serverDied ? Promise.race([stopRequested, serverDied]) : stopRequested);
+    await worker.runUntil(serverDied ? Promise.race([stopping, serverDied]) : stopping);
     logger.info('worker stopped');
     return 0;
   } catch (error) {
+    if (error instanceof SlackAppStartError) {
+      logger.fatal({ err: error }, 'Slack app could not start');
+      process.stderr.write(`quell worker: Slack app: ${error.message}\n`);
+      return error.config ? 2 : 1;
+    }
     logger.fatal({ err: error }, 'Quell worker failed');
     return 1;
   } finally {
+    await slackApp?.stop();
+    await clientConnection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the client connection failed'));
     // The worker is gone before the server stops, so no poll fails against a dying server.
     await connection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the connection failed'));
     await server?.stop();

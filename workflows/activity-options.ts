@@ -5,7 +5,7 @@
  *
  * Workflow-safe.
  */
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 import { durationMs } from '../common/duration';
 import { NON_RETRYABLE_ERROR_TYPES } from '../common/errors';
 import type { RetrySpecType } from '../runbooks/schema';
@@ -26,6 +26,30 @@ export const EXTERNAL_API: ActivityOptions = {
 /** Quick checks on the worker itself (configuration, readiness). */
 export const FAST: ActivityOptions = {
   startToCloseTimeout: '30s',
+  retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+};
+
+/**
+ * The run's Slack presence (root message, thread, cards). One attempt is one Slack request (plus a
+ * history look-up after an uncertain post). Retried without limit: a lost update would leave
+ * people looking at a stale card, and the publisher sends only the latest state anyway, so
+ * waiting out an outage costs nothing. A 429 waits exactly Slack's Retry-After (the failure
+ * carries it as nextRetryDelay). Refused tokens, unknown channels and invalid blocks stop at once.
+ */
+export const SLACK_SURFACE: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1m',
+    maximumAttempts: Number.POSITIVE_INFINITY,
+    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+  },
+};
+
+/** Looking up the worker's own Slack configuration: a local activity, no I/O beyond memory. */
+export const SLACK_SURFACE_LOOKUP: LocalActivityOptions = {
+  startToCloseTimeout: '10s',
   retry: { maximumAttempts: 3, nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
 };
 

@@ -13,10 +13,16 @@ const Source = z.enum(['cli', 'slack', 'api']);
 
 export const DecisionRequest = z.strictObject({
   stepId: z.string().min(1),
+  /** The identity on its surface: a Slack user id, the CLI's `--as` name. */
   actor: Actor,
   decision: z.enum(['approve', 'reject']),
   via: Source,
   reason: z.string().max(2000).optional(),
+  /**
+   * sha256 of the gate summary the decider was shown (the gate publishes it). Its format and
+   * freshness are checked by the validator, after the step itself, so a wrong step is named first.
+   */
+  summarySha256: z.string({ error: 'summarySha256 is required: quote the hash of the summary you were shown (the gate publishes it)' }).max(200),
 });
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 

@@ -2,8 +2,9 @@
  * Lists every action a run may perform (steps, compensations, and the notifications reminders and
  * escalations send), each with its `with` block evaluated as far as it can be before the run
  * starts: inputs and `run.*` are known, step outputs are not (values that read them stay
- * unresolved). The live-readiness check asks the worker about all of them before the first step,
- * so a run that would stop half-way for lack of a connector is refused up front.
+ * unresolved); and the approver groups its gates name. The live-readiness check asks the worker
+ * about all of them before the first step, so a run that would stop half-way for lack of a
+ * connector, or whose approvals could not be enforced, is refused up front.
  *
  * Workflow-safe.
  */
@@ -20,6 +21,8 @@ export interface StartScope {
 
 export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: {}, run: {} }): LiveReadinessRequest {
   const requirements: LiveRequirement[] = [];
+  // Gates need their groups defined in the approvers file, or the policy could not be enforced.
+  const approvals: NonNullable<LiveReadinessRequest['approvals']> = [];
   const context: TemplateContext = { inputs: scope.inputs, steps: {}, run: scope.run };
   const need = (action: ActionName, stepId: string, purpose: LiveRequirement['purpose'], params: Record<string, unknown>) => {
     requirements.push({ action, stepId, purpose, params: resolveKnown(params, context) as Record<string, unknown> });
@@ -33,14 +36,15 @@ export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: 
       if (step.compensate) need(step.compensate.action, step.id, 'compensate', step.compensate.with ?? {});
     } else if ('parallel' in step) {
       step.parallel.forEach(visit);
-    } else if ('approval' in step && step.approval.on_timeout === 'escalate') {
-      need('notify', step.id, 'notify', { to: step.approval.escalate_to, message: 'escalation' });
+    } else if ('approval' in step) {
+      approvals.push({ stepId: step.id, groups: [...new Set([...step.approval.approvers, ...(step.approval.escalate_to ?? [])])] });
+      if (step.approval.on_timeout === 'escalate') need('notify', step.id, 'notify', { to: step.approval.escalate_to, message: 'escalation' });
     } else if ('wait' in step && step.wait.remind_every) {
       need('notify', step.id, 'notify', { message: 'reminder' });
     }
   };
   runbook.steps.forEach(visit);
-  return { actions: summarise(requirements), requirements };
+  return { actions: summarise(requirements), requirements, approvals };
 }
 
 /** Actions with the steps that use them, for messages. */

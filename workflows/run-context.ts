@@ -36,6 +36,12 @@ export class RunContext {
    * thread carries approval requests, reminders and escalation pings (in tabletop runs too).
    */
   surface: { slack?: { channel: string } } = {};
+  /**
+   * Grows whenever the visible state may have changed (an event recorded, the run's or a step's
+   * status set, or `touch()`). Observers such as the Slack publisher wait for it to move instead
+   * of comparing whole states.
+   */
+  changes = 0;
   private readonly steps = new Map<string, StepState>();
 
   constructor(readonly input: RunRunbookInput) {
@@ -90,11 +96,18 @@ export class RunContext {
 
   record(kind: string, detail?: string, extra: Omit<RunEvent, 'at' | 'kind' | 'detail'> = {}): void {
     this.state.events.push({ at: this.now(), kind, ...(detail ? { detail } : {}), ...extra });
+    this.touch();
+  }
+
+  /** Marks the state as changed, for changes that record no event (e.g. a refreshed approver set). */
+  touch(): void {
+    this.changes += 1;
   }
 
   setStatus(status: RunStatus): void {
     if (this.state.status === status) return;
     this.state.status = status;
+    this.touch();
     if (status !== 'running' && status !== 'cancelling') this.state.endedAt = this.now();
     upsertSearchAttributes([{ key: QuellStatus, value: status }]);
     this.record('run.status', status);
@@ -129,6 +142,19 @@ export class RunContext {
       ...(step.title ? { title: step.title } : {}),
       ...('action' in step ? { action: step.action } : {}),
     };
+    // Step executors assign `status` directly and not every transition records an event (an
+    // action starting, a parallel step finishing), so the property itself counts the change. It
+    // stays an enumerable own property in place: queries and results serialise exactly as before.
+    let status = state.status;
+    Object.defineProperty(state, 'status', {
+      enumerable: true,
+      configurable: true,
+      get: () => status,
+      set: (next: StepState['status']) => {
+        if (next !== status) this.touch();
+        status = next;
+      },
+    });
     this.steps.set(step.id, state);
     this.state.steps.push(state);
   }

@@ -14,6 +14,7 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
@@ -31,7 +32,9 @@ import {
   describeIssues,
   runStateQuery,
 } from './messages';
+import { checkCanceller, runPerson, startApprovalPolicy } from './approval-policy';
 import { describeError, RunRejected, StepFailure } from './outcomes';
+import { startSlackPublisher } from './publisher';
 import { requiredActions } from './required-actions';
 import { RunContext } from './run-context';
 import { applyDecision, validateDecision } from './steps/approval';
@@ -58,8 +61,9 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
   setHandler(
     cancelRunUpdate,
     (request) => {
-      ctx.state.cancel = { actor: request.actor.trim(), reason: request.reason, at: ctx.now() };
-      ctx.record('run.cancel-requested', request.reason, { actor: request.actor.trim() });
+      const person = runPerson(ctx, request.via, request.actor);
+      ctx.state.cancel = { actor: request.actor.trim(), reason: request.reason, at: ctx.now(), person, via: request.via };
+      ctx.record('run.cancel-requested', request.reason, { actor: person });
       ctx.setStatus('cancelling');
       main.cancel();
       return { accepted: true as const };
@@ -69,11 +73,19 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
         const parsed = CancelRequest.safeParse(request);
         if (!parsed.success) throw new Error(`invalid cancel request: ${describeIssues(parsed.error)}`);
         if (ctx.state.status !== 'running') throw new Error(`run is already ${ctx.state.status}`);
+        // A cancel undoes containment, so the approval policy decides who may stop the run too.
+        checkCanceller(ctx, parsed.data);
       },
     },
   );
+  // Reads the runbook's approver groups in the background, so the check above has an answer
+  // before the first gate opens.
+  startApprovalPolicy(ctx);
 
   ctx.record('run.started', `${input.runbook.id} v${input.runbook.version} (${input.mode})`, { actor: input.requestedBy });
+  // The Slack presence (root message, thread, cards). Behind a patch: runs started by older code
+  // never asked for it, and their histories must replay without it.
+  const publisher = patched('slack-surface') ? await startSlackPublisher(ctx) : undefined;
   try {
     await main.run(async () => {
       if (input.mode === 'live') {
@@ -89,6 +101,8 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
   // Let in-flight Update handlers reply before the run closes. Non-cancellable: after a
   // Temporal-level cancel the root scope is cancelled, and the run must still end normally.
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+  // Slack shows how the run ended before it closes (bounded: see FINAL_FLUSH_LIMIT_MS).
+  await publisher?.flush();
   return { status: ctx.state.status as RunResult['status'], state: ctx.state };
 }
 

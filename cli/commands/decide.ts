@@ -1,37 +1,78 @@
-/** `quell approve|reject <id> <step>`: a decision on an approval gate, checked by the workflow. */
+/**
+ * `quell approve|reject <id> <step>`: a decision on an approval gate, checked by the workflow.
+ *
+ * The command reads the gate first and prints its summary, then sends the summary's hash with the
+ * decision: what the person decides on is bound to the text they were shown. `--sha256` pins a
+ * hash read earlier (e.g. from `quell status --json`), so a summary that changed in between is
+ * refused rather than approved unseen. `--as USER` acts as the identity `cli:USER`, which the
+ * approvers file maps to a person.
+ */
 import type { Command } from 'commander';
-import { decideApproval } from '../../client/runs';
+import type { Client } from '@temporalio/client';
+import type { ApprovalGateState, StepState } from '../../common/run-state';
+import { decideApproval, getRunState } from '../../client/runs';
 import type { CliContext } from '../context';
 
 interface DecideOptions {
   as?: string;
   reason?: string;
+  sha256?: string;
   json?: boolean;
 }
+
+/** How long to wait for a just-opened gate to learn who may decide before asking anyway. */
+const MEMBERSHIP_WAIT_MS = 10_000;
+const POLL_MS = 250;
 
 export function registerDecisions(program: Command, ctx: CliContext): void {
   for (const decision of ['approve', 'reject'] as const) {
     program
       .command(`${decision} <workflowId> <step>`)
       .description(decision === 'approve' ? 'approve an approval gate' : 'reject an approval gate (a reason is required)')
-      .option('--as <user>', 'who is deciding (default: $QUELL_USER or $USER)')
+      .option('--as <user>', 'who is deciding (default: $QUELL_USER or $USER); acts as the identity cli:USER')
       .option('--reason <text>', decision === 'approve' ? 'why (optional)' : 'why (required)')
+      .option('--sha256 <hash>', 'the summary hash you reviewed (default: the hash of the summary printed now)')
       .option('--json', 'print the gate as JSON')
       .action(async (workflowId: string, stepId: string, options: DecideOptions) => {
-        const gate = await decideApproval(await ctx.getClient(), workflowId, {
+        const client = await ctx.getClient();
+        const actor = ctx.actor(options.as);
+        const gate = await readGate(client, workflowId, stepId);
+        if (gate && !options.json) {
+          ctx.io.stdout(`${stepId} of ${workflowId} asks you to ${decision}:\n  ${gate.summary}\n  (summary sha256 ${gate.summarySha256})`);
+        }
+        // No gate to read (wrong step, closed run): the workflow's refusal says precisely why.
+        const summarySha256 = options.sha256?.trim() ?? gate?.summarySha256 ?? '';
+        const decided = await decideApproval(client, workflowId, {
           stepId,
-          actor: ctx.actor(options.as),
+          actor,
           decision,
           via: 'cli',
+          summarySha256,
           ...(options.reason ? { reason: options.reason } : {}),
         });
         if (options.json) {
-          ctx.io.stdout(JSON.stringify(gate, null, 2));
+          ctx.io.stdout(JSON.stringify(decided, null, 2));
           return;
         }
-        const approvals = gate.decisions.filter((d) => d.decision === 'approve').length;
-        const where = gate.outcome ? `gate ${gate.outcome}` : `${approvals} of ${gate.quorum} approvals`;
-        ctx.io.stdout(`${decision}d ${stepId} of ${workflowId}: ${where}`);
+        const approvals = decided.decisions.filter((d) => d.decision === 'approve').length;
+        const where = decided.outcome ? `gate ${decided.outcome}` : `${approvals} of ${decided.quorum} approvals`;
+        const person = decided.decisions.at(-1)?.person;
+        const as = person && person !== actor ? ` as ${person}` : '';
+        ctx.io.stdout(`${decision}d ${stepId} of ${workflowId}${as}: ${where}`);
       });
+  }
+}
+
+/**
+ * The gate as it stands, once it knows who may decide (a gate that has just opened is still asking;
+ * a short wait saves the person a refusal). Undefined when the step is not an open gate.
+ */
+async function readGate(client: Client, workflowId: string, stepId: string): Promise<ApprovalGateState | undefined> {
+  const deadline = Date.now() + MEMBERSHIP_WAIT_MS;
+  for (;;) {
+    const step: StepState | undefined = (await getRunState(client, workflowId)).steps.find((s) => s.id === stepId);
+    const gate = step?.status === 'waiting' ? step.approval : undefined;
+    if (!gate || gate.policy !== undefined || Date.now() >= deadline) return gate;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

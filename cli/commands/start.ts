@@ -1,6 +1,8 @@
 /** `quell start <runbook>`: validate inputs, refuse what cannot run, start under a deterministic id. */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
+import { loadApproversConfigOrThrow } from '../../activities/approvers/approvers-file';
+import { approvalProblems } from '../../activities/approvers/readiness';
 import { loadLiveSetup } from '../../activities/build-deps';
 import { configurationProblems, describeReadinessProblems } from '../../activities/live-readiness';
 import pino from 'pino';
@@ -37,12 +39,13 @@ export function registerStart(program: Command, ctx: CliContext): void {
       const mode = options.tabletop ? 'tabletop' : 'live';
       const inputs = parseInputs(options.input);
       // Configuration only (no secrets, no network): the worker re-checks, probes included.
+      const required = requiredActions(found.runbook, { inputs: validatedOrNone(found.runbook, inputs), run: {} });
       const problems =
         mode === 'live'
-          ? configurationProblems(
-              requiredActions(found.runbook, { inputs: validatedOrNone(found.runbook, inputs), run: {} }),
-              loadLiveSetup(config, silentLogger, { resolveSecrets: false, env: ctx.env }),
-            )
+          ? [
+              ...configurationProblems(required, loadLiveSetup(config, silentLogger, { resolveSecrets: false, env: ctx.env })),
+              ...approvalProblems(required, config.approversFile ? loadApproversConfigOrThrow(config.approversFile) : undefined),
+            ]
           : [];
       const handle = await startRun(await ctx.getClient(), {
         runbook: found.runbook,

@@ -60,6 +60,7 @@ export async function quellOk(args: string[], env: CliEnvironment): Promise<CliR
 export function cliResponder(env: CliEnvironment): Responder {
   return {
     state: async (workflowId) => JSON.parse((await quellOk(['status', workflowId, '--json'], env)).stdout) as RunState,
+    // `quell approve` reads the gate, shows its summary and sends that summary's hash itself.
     approve: async (workflowId, stepId, actor) => {
       await quellOk(['approve', workflowId, stepId, '--as', actor], env);
     },

@@ -6,8 +6,8 @@ import type { Responder } from './run-driver';
 export function clientResponder(client: Client): Responder {
   return {
     state: (workflowId) => getRunState(client, workflowId),
-    approve: async (workflowId, stepId, actor) => {
-      await decideApproval(client, workflowId, { stepId, actor, decision: 'approve', via: 'api' });
+    approve: async (workflowId, stepId, actor, summarySha256) => {
+      await decideApproval(client, workflowId, { stepId, actor, decision: 'approve', via: 'api', summarySha256 });
     },
     event: async (workflowId, event, actor) => {
       await deliverEvent(client, workflowId, { event, actor, via: 'api' });

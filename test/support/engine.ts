@@ -10,7 +10,7 @@ import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
 import type { ActivityDeps } from '../../activities/deps';
-import type { RunMode } from '../../common/run-state';
+import type { DecisionSource, RunMode } from '../../common/run-state';
 import { startRun } from '../../client/runs';
 import { loadTestRunbook } from './runbooks';
 import { connectTestClient, startTestWorker, uniqueTaskQueue } from './temporal';
@@ -19,7 +19,11 @@ export interface TestEngine {
   client: Client;
   taskQueue: string;
   journal: FileEffectJournal;
-  start(file: string, inputs?: Record<string, unknown>, options?: { requester?: string; mode?: RunMode; incident?: string }): Promise<string>;
+  start(
+    file: string,
+    inputs?: Record<string, unknown>,
+    options?: { requester?: string; requestedVia?: DecisionSource; mode?: RunMode; incident?: string },
+  ): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +50,7 @@ export async function startTestEngine(prefix: string, overrides: Partial<Activit
         inputs,
         mode: options.mode ?? 'tabletop',
         requestedBy: options.requester ?? 'rita.requester',
-        requestedVia: 'api',
+        requestedVia: options.requestedVia ?? 'api',
         incidentId: options.incident ?? `INC-${prefix}-${Date.now()}-${counter}`,
         taskQueue,
       });

@@ -5,11 +5,14 @@
  * are HTTP 200 `{ ok: true, … }` or `{ ok: false, error }` — except rate limits, which are HTTP 429
  * with `Retry-After` in seconds.
  *
- * Built in: auth.test, chat.postMessage, chat.update and conversations.history over in-memory
- * channels (metadata only returned with `include_all_metadata`, cursor paging). Every call is
- * recorded in order. `failNext` injects failures, optionally AFTER the method took effect (Slack
- * stored the message, the answer got lost). `handle` adds or replaces methods, so the Slack app's
- * tests can extend the same fake (views.open, chat.postEphemeral, …).
+ * Built in: auth.test, chat.postMessage (threads with `thread_ts`), chat.update (every revision
+ * kept), chat.postEphemeral, conversations.history (top-level messages only, like Slack) and
+ * conversations.replies (metadata only returned with `include_all_metadata`, cursor paging),
+ * views.open / views.update / views.push, and usergroups.users.list over user groups the test
+ * sets. Every call is recorded in order. `failNext` injects failures, optionally AFTER the method
+ * took effect (Slack stored the message, the answer got lost). `rateLimit` answers calls beyond a
+ * burst with 429 + Retry-After, and keeps answering 429 until that delay has passed, as Slack
+ * does. `handle` adds or replaces methods, so the Slack app's tests can extend the same fake.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,6 +35,42 @@ export interface SlackMessage {
   edited?: { user: string; ts: string };
 }
 
+/** One state of a message: as posted, then after each chat.update. */
+export interface SlackMessageRevision {
+  /** Date.now() when the revision was stored. */
+  at: number;
+  text?: string;
+  blocks?: unknown[];
+}
+
+export interface SlackEphemeral {
+  channel: string;
+  user: string;
+  text?: string;
+  blocks?: unknown[];
+  thread_ts?: string;
+  message_ts: string;
+}
+
+export interface SlackView {
+  id: string;
+  /** The trigger_id it was opened (or pushed) with. */
+  trigger_id?: string;
+  view: Record<string, unknown>;
+  /** Every state of the view, oldest first (views.update appends). */
+  revisions: Array<Record<string, unknown>>;
+  external_id?: string;
+  hash: string;
+}
+
+export interface RateLimitRule {
+  /** Calls accepted within `windowMs`; the next one gets 429. */
+  burst: number;
+  windowMs: number;
+  /** Seconds for Retry-After; until they pass every call gets 429 again. */
+  retryAfter: number;
+}
+
 export interface SlackCall {
   method: string;
   params: Record<string, unknown>;
@@ -42,6 +81,8 @@ export interface SlackCall {
   at: number;
   status: number;
   response: Record<string, unknown>;
+  /** Seconds of the Retry-After header, for 429 answers. */
+  retryAfter?: number;
 }
 
 export interface MethodContext {
@@ -78,8 +119,20 @@ export interface FakeSlackApi {
   readonly team: { id: string; name: string };
   readonly bot: { userId: string; botId: string; name: string };
   addChannel(channel: SlackChannel): void;
-  /** Messages of a channel (by id or name), oldest first. */
+  /** Messages of a channel (by id or name), oldest first, thread replies included. */
   messages(channel: string): SlackMessage[];
+  /** Replies in the thread of `ts` (the parent left out), oldest first. */
+  replies(channel: string, ts: string): SlackMessage[];
+  /** Every state of a message, oldest first: as posted, then one per chat.update. */
+  revisions(channel: string, ts: string): SlackMessageRevision[];
+  /** Ephemeral messages posted so far, oldest first. */
+  readonly ephemerals: SlackEphemeral[];
+  /** Views opened so far (views.open and views.push), oldest first. */
+  readonly views: SlackView[];
+  /** Sets the members of a Slack user group (usergroups.users.list); unknown ids are `no_such_subteam`. */
+  setUsergroup(id: string, users: string[]): void;
+  /** Answers calls of `method` beyond `rule.burst` per `rule.windowMs` with 429 (undefined: no limit). */
+  rateLimit(method: string, rule: RateLimitRule | undefined): void;
   /** Calls of one method, in order. */
   callsOf(method: string): SlackCall[];
   failNext(method: string, failure: InjectedFailure, times?: number): void;
@@ -95,7 +148,20 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
   const calls: SlackCall[] = [];
   const failures = new Map<string, InjectedFailure[]>();
   const handlers = new Map<string, MethodHandler>();
+  const revisions = new Map<string, SlackMessageRevision[]>();
+  const ephemerals: SlackEphemeral[] = [];
+  const views: SlackView[] = [];
+  const usergroups = new Map<string, string[]>();
+  const limits = new Map<string, { rule: RateLimitRule; accepted: number[]; blockedUntil: number }>();
   let tsCounter = 0;
+  let viewCounter = 0;
+  const revisionKey = (channel: string, ts: string) => `${channel}/${ts}`;
+  const remember = (message: SlackMessage) => {
+    const key = revisionKey(message.channel, message.ts);
+    const list = revisions.get(key) ?? [];
+    list.push({ at: Date.now(), ...(message.text !== undefined ? { text: message.text } : {}), ...(message.blocks ? { blocks: message.blocks } : {}) });
+    revisions.set(key, list);
+  };
 
   const channelOf = (idOrName: unknown): SlackChannel | undefined => {
     if (typeof idOrName !== 'string') return undefined;
@@ -114,6 +180,15 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
       if (!history.has(channel.id)) history.set(channel.id, []);
     },
     messages: (channel) => [...(history.get(channelOf(channel)?.id ?? '') ?? [])],
+    replies: (channel, ts) => (history.get(channelOf(channel)?.id ?? '') ?? []).filter((m) => m.thread_ts === ts && m.ts !== ts),
+    revisions: (channel, ts) => [...(revisions.get(revisionKey(channelOf(channel)?.id ?? channel, ts)) ?? [])],
+    ephemerals,
+    views,
+    setUsergroup: (id, users) => void usergroups.set(id, [...users]),
+    rateLimit(method, rule) {
+      if (rule) limits.set(method, { rule, accepted: [], blockedUntil: 0 });
+      else limits.delete(method);
+    },
     callsOf: (method) => calls.filter((call) => call.method === method),
     failNext(method, failure, times = 1) {
       const queue = failures.get(method) ?? [];
@@ -161,7 +236,12 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
       ...(typeof params.thread_ts === 'string' ? { thread_ts: params.thread_ts } : {}),
       ...(metadata ? { metadata } : {}),
     };
+    if (message.thread_ts) {
+      const parent = history.get(channel.id)!.find((candidate) => candidate.ts === message.thread_ts);
+      if (!parent) return { ok: false, error: 'thread_not_found' };
+    }
     history.get(channel.id)!.push(message);
+    remember(message);
     return { ok: true, channel: channel.id, ts: message.ts, message: withoutChannel(message) };
   });
   handlers.set('chat.update', (params, context) => {
@@ -173,33 +253,97 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     const blocks = context.jsonField('blocks');
     if (Array.isArray(blocks)) message.blocks = blocks;
     message.edited = { user: bot.userId, ts: nextTs() };
+    remember(message);
     return { ok: true, channel: channel.id, ts: message.ts, text: message.text, message: withoutChannel(message) };
   });
-  handlers.set('conversations.history', (params) => {
-    // Like Slack: the history call takes ids, not names.
-    const channel = typeof params.channel === 'string' ? channels.get(params.channel) : undefined;
+  handlers.set('chat.postEphemeral', (params, context) => {
+    const channel = channelOf(params.channel);
     if (!channel) return { ok: false, error: 'channel_not_found' };
+    if (typeof params.user !== 'string' || !params.user) return { ok: false, error: 'user_not_found' };
+    const blocks = context.jsonField('blocks');
+    if (!params.text && !blocks) return { ok: false, error: 'no_text' };
+    const ephemeral: SlackEphemeral = {
+      channel: channel.id,
+      user: params.user,
+      message_ts: nextTs(),
+      ...(typeof params.text === 'string' ? { text: params.text } : {}),
+      ...(Array.isArray(blocks) ? { blocks } : {}),
+      ...(typeof params.thread_ts === 'string' ? { thread_ts: params.thread_ts } : {}),
+    };
+    ephemerals.push(ephemeral);
+    return { ok: true, message_ts: ephemeral.message_ts };
+  });
+  const openView = (params: Record<string, unknown>, context: MethodContext) => {
+    if (typeof params.trigger_id !== 'string' || !params.trigger_id) return { ok: false, error: 'invalid_trigger_id' };
+    const view = context.jsonField('view');
+    if (!view || typeof view !== 'object' || Array.isArray(view)) return { ok: false, error: 'invalid_arguments' };
+    const entry: SlackView = {
+      id: `V0${String((viewCounter += 1)).padStart(8, '0')}`,
+      trigger_id: params.trigger_id,
+      view: view as Record<string, unknown>,
+      revisions: [view as Record<string, unknown>],
+      hash: `${Date.now()}.${viewCounter}`,
+      ...(typeof (view as Record<string, unknown>).external_id === 'string' ? { external_id: (view as Record<string, unknown>).external_id as string } : {}),
+    };
+    views.push(entry);
+    return { ok: true, view: { id: entry.id, hash: entry.hash, team_id: team.id, app_id: 'A0QUELL01', bot_id: bot.botId, ...entry.view } };
+  };
+  handlers.set('views.open', openView);
+  handlers.set('views.push', openView);
+  handlers.set('views.update', (params, context) => {
+    const entry = views.find((candidate) =>
+      typeof params.view_id === 'string' && params.view_id ? candidate.id === params.view_id : candidate.external_id !== undefined && candidate.external_id === params.external_id,
+    );
+    if (!entry) return { ok: false, error: 'not_found' };
+    if (typeof params.hash === 'string' && params.hash && params.hash !== entry.hash) return { ok: false, error: 'hash_conflict' };
+    const view = context.jsonField('view');
+    if (!view || typeof view !== 'object' || Array.isArray(view)) return { ok: false, error: 'invalid_arguments' };
+    entry.view = view as Record<string, unknown>;
+    entry.revisions.push(entry.view);
+    entry.hash = `${Date.now()}.${(viewCounter += 1)}`;
+    return { ok: true, view: { id: entry.id, hash: entry.hash, team_id: team.id, app_id: 'A0QUELL01', bot_id: bot.botId, ...entry.view } };
+  });
+  handlers.set('usergroups.users.list', (params) => {
+    const users = typeof params.usergroup === 'string' ? usergroups.get(params.usergroup) : undefined;
+    if (!users) return { ok: false, error: 'no_such_subteam' };
+    return { ok: true, users: [...users] };
+  });
+  /** A page of `messages` (already in answer order) as conversations.history/replies answer. */
+  const page = (params: Record<string, unknown>, messages: SlackMessage[]) => {
     const oldest = Number(params.oldest ?? 0);
     const latest = params.latest !== undefined ? Number(params.latest) : Infinity;
     const inclusive = params.inclusive === true || params.inclusive === 'true';
     const withMetadata = params.include_all_metadata === true || params.include_all_metadata === 'true';
-    const newestFirst = [...history.get(channel.id)!]
-      .reverse()
-      .filter((m) => (inclusive ? Number(m.ts) >= oldest && Number(m.ts) <= latest : Number(m.ts) > oldest && Number(m.ts) < latest));
+    const inRange = messages.filter((m) => (inclusive ? Number(m.ts) >= oldest && Number(m.ts) <= latest : Number(m.ts) > oldest && Number(m.ts) < latest));
     const offset = typeof params.cursor === 'string' && params.cursor ? Number(Buffer.from(params.cursor, 'base64').toString('utf8')) : 0;
     const limit = Math.min(Number(params.limit ?? 100) || 100, 999);
-    const page = newestFirst.slice(offset, offset + limit).map((m) => {
+    const slice = inRange.slice(offset, offset + limit).map((m) => {
       const { metadata, ...rest } = withoutChannel(m);
       return withMetadata && metadata ? { ...rest, metadata } : rest;
     });
-    const hasMore = offset + limit < newestFirst.length;
+    const hasMore = offset + limit < inRange.length;
     return {
       ok: true,
-      messages: page,
+      messages: slice,
       has_more: hasMore,
-      pin_count: 0,
       response_metadata: { next_cursor: hasMore ? Buffer.from(String(offset + limit)).toString('base64') : '' },
     };
+  };
+  handlers.set('conversations.history', (params) => {
+    // Like Slack: the history call takes ids, not names, and lists no thread replies.
+    const channel = typeof params.channel === 'string' ? channels.get(params.channel) : undefined;
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const topLevel = history.get(channel.id)!.filter((m) => !m.thread_ts || m.thread_ts === m.ts);
+    return { ...page(params, [...topLevel].reverse()), pin_count: 0 };
+  });
+  handlers.set('conversations.replies', (params) => {
+    // Like Slack: the parent first, then its replies, oldest first.
+    const channel = typeof params.channel === 'string' ? channels.get(params.channel) : undefined;
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const messages = history.get(channel.id)!;
+    const parent = messages.find((m) => m.ts === params.ts);
+    if (!parent) return { ok: false, error: 'thread_not_found' };
+    return page(params, [parent, ...messages.filter((m) => m.thread_ts === parent.ts && m.ts !== parent.ts)]);
   });
 
   const server = http.createServer((req, res) => {
@@ -212,7 +356,8 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
       const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-        if (method) calls.push({ method, params, encoding, ...(token ? { token } : {}), at, status, response: body });
+        const retryAfter = headers['retry-after'] !== undefined ? Number(headers['retry-after']) : undefined;
+        if (method) calls.push({ method, params, encoding, ...(token ? { token } : {}), at, status, response: body, ...(retryAfter !== undefined ? { retryAfter } : {}) });
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
         res.end(JSON.stringify(body));
       };
@@ -225,6 +370,17 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
         if (token !== options.token) return send(200, { ok: false, error: 'invalid_auth' });
       }
 
+      const limited = limits.get(method);
+      if (limited) {
+        const now = Date.now();
+        if (now < limited.blockedUntil) return sendFailure(send, { status: 429, retryAfter: Math.ceil((limited.blockedUntil - now) / 1000) });
+        limited.accepted = limited.accepted.filter((at) => now - at < limited.rule.windowMs);
+        if (limited.accepted.length >= limited.rule.burst) {
+          limited.blockedUntil = now + limited.rule.retryAfter * 1000;
+          return sendFailure(send, { status: 429, retryAfter: limited.rule.retryAfter });
+        }
+        limited.accepted.push(now);
+      }
       const failure = failures.get(method)?.shift();
       const context: MethodContext = { api, jsonField: (name) => jsonField(params[name]) };
       if (failure && !failure.afterEffect) return sendFailure(send, failure);

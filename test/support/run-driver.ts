@@ -8,7 +8,8 @@ import type { RunState } from '../../common/run-state';
 
 export interface Responder {
   state(workflowId: string): Promise<RunState>;
-  approve(workflowId: string, stepId: string, actor: string): Promise<void>;
+  /** `summarySha256`: the hash of the summary the approver was shown (the CLI reads it itself). */
+  approve(workflowId: string, stepId: string, actor: string, summarySha256: string): Promise<void>;
   event(workflowId: string, event: string, actor: string): Promise<void>;
   done(workflowId: string, stepId: string, actor: string): Promise<void>;
 }
@@ -36,9 +37,10 @@ export async function driveToEnd(responder: Responder, workflowId: string, optio
       if (step.approval) {
         const decided = new Set(step.approval.decisions.map((decision) => decision.actor));
         const next = options.approvers.find((approver) => !decided.has(approver) && !answered.has(`${step.id}/${approver}`));
-        if (next && !step.approval.outcome) {
+        // Until the gate knows who may decide, every decision is refused: wait for it.
+        if (next && !step.approval.outcome && step.approval.policy !== undefined) {
           answered.add(`${step.id}/${next}`);
-          await responder.approve(workflowId, step.id, next);
+          await responder.approve(workflowId, step.id, next, step.approval.summarySha256);
         }
       } else if (step.wait && !answered.has(`event/${step.wait.event}`)) {
         answered.add(`event/${step.wait.event}`);

@@ -4,7 +4,7 @@
  * approve as the runbook says.
  */
 import { decideApproval, getRunState, QuellClientError } from '../../client/runs';
-import type { RunResult } from '../../common/run-state';
+import type { RunResult, RunState } from '../../common/run-state';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitForState } from '../support/run-driver';
 
@@ -21,8 +21,19 @@ describe('approval gates', () => {
   });
 
   const state = (id: string) => getRunState(engine.client, id);
-  const decide = (id: string, actor: string, decision: 'approve' | 'reject' = 'approve', reason?: string) =>
-    decideApproval(engine.client, id, { stepId: 'approve', actor, decision, via: 'cli', ...(reason ? { reason } : {}) });
+  /** The hash of the summary a person would be shown now, as every surface sends it. */
+  const shownHash = async (id: string, stepId: string) => (await state(id)).steps.find((s) => s.id === stepId)?.approval?.summarySha256 ?? '';
+  const decide = async (id: string, actor: string, decision: 'approve' | 'reject' = 'approve', reason?: string) =>
+    decideApproval(engine.client, id, {
+      stepId: 'approve',
+      actor,
+      decision,
+      via: 'cli',
+      summarySha256: await shownHash(id, 'approve'),
+      ...(reason ? { reason } : {}),
+    });
+  /** The gate is open and knows who may decide (before that every decision is refused). */
+  const gateReady = (s: RunState) => s.steps[0].status === 'waiting' && s.steps[0].approval?.policy !== undefined;
 
   async function acceptedDecisionUpdates(workflowId: string): Promise<number> {
     const history = await engine.client.workflow.getHandle(workflowId).fetchHistory();
@@ -33,7 +44,7 @@ describe('approval gates', () => {
 
   test('the requester and a repeat approver are refused by the validator and leave no trace', async () => {
     const id = await engine.start(GATE, { target: '192.0.2.50' }, { requester: 'rita.requester' });
-    await waitForState(() => state(id), (s) => s.steps[0].status === 'waiting');
+    await waitForState(() => state(id), gateReady);
 
     await expect(decide(id, 'rita.requester')).rejects.toMatchObject({
       name: 'QuellClientError',
@@ -68,14 +79,15 @@ describe('approval gates', () => {
 
   test('decisions on a step that is not a waiting gate, or by nobody, are refused', async () => {
     const id = await engine.start(GATE, { target: '192.0.2.51' });
-    await waitForState(() => state(id), (s) => s.steps[0].status === 'waiting');
-    await expect(decideApproval(engine.client, id, { stepId: 'block', actor: 'bob', decision: 'approve', via: 'cli' })).rejects.toMatchObject({
+    await waitForState(() => state(id), gateReady);
+    const summarySha256 = await shownHash(id, 'approve');
+    await expect(decideApproval(engine.client, id, { stepId: 'block', actor: 'bob', decision: 'approve', via: 'cli', summarySha256 })).rejects.toMatchObject({
       message: 'step block is an action step, not an approval',
     });
-    await expect(decideApproval(engine.client, id, { stepId: 'nope', actor: 'bob', decision: 'approve', via: 'cli' })).rejects.toMatchObject({
+    await expect(decideApproval(engine.client, id, { stepId: 'nope', actor: 'bob', decision: 'approve', via: 'cli', summarySha256 })).rejects.toMatchObject({
       message: 'runbook two-person-gate has no step "nope"',
     });
-    await expect(decideApproval(engine.client, id, { stepId: 'approve', actor: '  ', decision: 'approve', via: 'cli' })).rejects.toMatchObject({
+    await expect(decideApproval(engine.client, id, { stepId: 'approve', actor: '  ', decision: 'approve', via: 'cli', summarySha256 })).rejects.toMatchObject({
       message: expect.stringContaining('actor: actor is required'),
     });
     await expect(decide(id, 'bob.approver', 'reject')).rejects.toMatchObject({ message: 'a reason is required to reject' });
@@ -100,7 +112,13 @@ describe('approval gates', () => {
     expect(notices).toHaveLength(1);
     expect(notices[0].params).toMatchObject({ to: ['security-leads'] });
 
-    await decideApproval(engine.client, id, { stepId: 'gate-escalate', actor: 'lee.lead', decision: 'approve', via: 'cli' });
+    await decideApproval(engine.client, id, {
+      stepId: 'gate-escalate',
+      actor: 'lee.lead',
+      decision: 'approve',
+      via: 'cli',
+      summarySha256: await shownHash(id, 'gate-escalate'),
+    });
     const result = (await engine.client.workflow.getHandle(id).result()) as RunResult;
     expect(result.status).toBe('completed');
   });

@@ -1,7 +1,8 @@
 /**
  * Runs an `approval` step: a gate that opens when `quorum` distinct people (never the requester)
  * approve, closes on the first rejection, and on timeout rejects, approves or escalates as the
- * runbook says. Decisions arrive through the `decideApproval` Update (see validateDecision).
+ * runbook says. Decisions arrive through the `decideApproval` Update (see validateDecision); who
+ * may decide is the approval policy's business (approval-policy.ts).
  *
  * Workflow-safe.
  */
@@ -11,12 +12,15 @@ import { renderTemplate } from '../../common/expression';
 import type { ApprovalGateState } from '../../common/run-state';
 import type { ApprovalStepSpec } from '../../runbooks/schema';
 import { EXTERNAL_API } from '../activity-options';
+import { checkDecider, decisionPerson, gatePolicyApplies, gateSlackUsergroups, keepGateMembership } from '../approval-policy';
 import { callAction } from '../call-action';
 import { DecisionRequest, describeIssues } from '../messages';
 import { describeError, RunRejected, StepFailure } from '../outcomes';
-import { sameActor, type RunContext } from '../run-context';
+import type { RunContext } from '../run-context';
 import { sha256Hex } from '../../common/sha256';
 import { withArticle } from '../../common/text';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): Promise<void> {
   const state = ctx.step(step.id);
@@ -29,6 +33,8 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
     throw new StepFailure(step.id, `could not evaluate the approval summary: ${describeError(error).message}`);
   }
 
+  // False only while replaying a run recorded before the policy: it keeps its old commands.
+  const policyApplies = gatePolicyApplies(ctx);
   const gate: ApprovalGateState = {
     approverGroups: [...spec.approvers],
     quorum: spec.quorum,
@@ -37,47 +43,68 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
     deadline: deadlineAfter(waitMs),
     decisions: [],
     escalated: false,
+    ...(policyApplies ? {} : { policy: 'open' as const }),
   };
   state.approval = gate;
   state.status = 'waiting';
   state.startedAt = ctx.now();
   ctx.record('approval.requested', summary, { step: step.id });
 
-  let decided = await condition(() => gate.outcome !== undefined, waitMs);
-  if (!decided && spec.on_timeout === 'escalate' && spec.escalate_to) {
-    gate.escalated = true;
-    gate.approverGroups.push(...spec.escalate_to.filter((group) => !gate.approverGroups.includes(group)));
-    gate.deadline = deadlineAfter(waitMs);
-    ctx.record('approval.escalated', `to ${spec.escalate_to.join(', ')}`, { step: step.id });
-    await callAction(
-      ctx,
-      {
-        stepId: step.id,
-        action: 'notify',
-        params: { to: spec.escalate_to, message: `Approval overdue, escalated to you: ${summary} (run ${ctx.state.workflowId})` },
-        purpose: 'perform',
-        keySuffix: 'escalation',
-      },
-      EXTERNAL_API,
-    );
-    decided = await condition(() => gate.outcome !== undefined, waitMs);
-  }
-  if (!decided) {
-    gate.outcome = spec.on_timeout === 'approve' ? 'approved' : 'timed-out';
-    ctx.record('approval.timed-out', gate.outcome === 'approved' ? 'approved by timeout policy' : 'rejected by timeout', { step: step.id });
+  const membership = policyApplies ? keepGateMembership(ctx, gate, step.id) : undefined;
+  try {
+    let decided = await condition(() => gate.outcome !== undefined, waitMs);
+    if (!decided && spec.on_timeout === 'escalate' && spec.escalate_to) {
+      gate.escalated = true;
+      gate.approverGroups.push(...spec.escalate_to.filter((group) => !gate.approverGroups.includes(group)));
+      gate.deadline = deadlineAfter(waitMs);
+      if (membership) {
+        gate.escalation = {
+          at: ctx.now(),
+          groups: [...spec.escalate_to],
+          slackUsergroups: gateSlackUsergroups(gate, spec.escalate_to),
+          deadline: gate.deadline,
+        };
+        // The escalation groups may decide at once on what is known, and membership is read again.
+        membership.reapply();
+        membership.refresh();
+      }
+      ctx.record('approval.escalated', `to ${spec.escalate_to.join(', ')}`, { step: step.id });
+      // With a Slack surface the publisher pings the escalation groups in the run's own thread.
+      if (!membership || !ctx.surface.slack) {
+        await callAction(
+          ctx,
+          {
+            stepId: step.id,
+            action: 'notify',
+            params: { to: spec.escalate_to, message: `Approval overdue, escalated to you: ${summary} (run ${ctx.state.workflowId})` },
+            purpose: 'perform',
+            keySuffix: 'escalation',
+          },
+          EXTERNAL_API,
+        );
+      }
+      decided = await condition(() => gate.outcome !== undefined, waitMs);
+    }
+    if (!decided) {
+      gate.outcome = spec.on_timeout === 'approve' ? 'approved' : 'timed-out';
+      ctx.record('approval.timed-out', gate.outcome === 'approved' ? 'approved by timeout policy' : 'rejected by timeout', { step: step.id });
+    }
+  } finally {
+    membership?.stop();
   }
 
   state.endedAt = ctx.now();
   if (gate.outcome === 'approved') {
     state.status = 'succeeded';
-    const approvers = gate.decisions.filter((d) => d.decision === 'approve').map((d) => d.actor);
+    const approvers = gate.decisions.filter((d) => d.decision === 'approve').map((d) => d.person ?? d.actor);
     state.actor = approvers.length > 0 ? approvers.join(', ') : 'system:timeout';
     return;
   }
   state.status = 'failed';
   const rejection = gate.decisions.find((d) => d.decision === 'reject');
-  const reason = rejection ? `rejected by ${rejection.actor}: ${rejection.reason ?? ''}` : `no decision within ${spec.timeout}`;
-  state.actor = rejection?.actor ?? 'system:timeout';
+  const rejecter = rejection ? (rejection.person ?? rejection.actor) : undefined;
+  const reason = rejection ? `rejected by ${rejecter}: ${rejection.reason ?? ''}` : `no decision within ${spec.timeout}`;
+  state.actor = rejecter ?? 'system:timeout';
   state.error = { message: reason };
   throw new RunRejected(step.id, reason);
 
@@ -104,29 +131,45 @@ export function validateDecision(ctx: RunContext, raw: unknown): void {
   if (Date.now() >= Date.parse(gate.deadline)) {
     throw new Error(`the approval window of step ${request.stepId} closed at ${gate.deadline}`);
   }
-  if (request.decision === 'approve' && sameActor(request.actor, ctx.input.requestedBy)) {
-    throw new Error(`${request.actor} requested this run and cannot approve it (separation of duties)`);
-  }
-  const earlier = gate.decisions.find((decision) => sameActor(decision.actor, request.actor));
-  if (earlier) throw new Error(`${request.actor} already decided on step ${request.stepId} (${earlier.decision}d at ${earlier.at})`);
+  checkDecider(ctx, gate, request.stepId, request);
+  checkSummaryHash(gate, request.stepId, request.summarySha256);
   if (request.decision === 'reject' && !request.reason?.trim()) {
     throw new Error('a reason is required to reject');
+  }
+}
+
+/** The decider must quote the hash of the summary the gate shows now: what they saw is what they decide. */
+function checkSummaryHash(gate: ApprovalGateState, stepId: string, quotedRaw: string): void {
+  const quoted = quotedRaw.trim().toLowerCase();
+  if (!quoted) throw new Error(`summarySha256 is required: quote the hash of the summary of step ${stepId} you were shown`);
+  if (!SHA256_HEX.test(quoted)) throw new Error('summarySha256 must be 64 hexadecimal digits (a sha256)');
+  // Gates opened before summaries were hashed have none to compare with.
+  if (gate.summarySha256 && quoted !== gate.summarySha256) {
+    throw new Error(
+      `the summary of step ${stepId} is not the one you were shown (it hashes to ${gate.summarySha256.slice(0, 12)}…, ` +
+        `you quoted ${quoted.slice(0, 12)}…): read it again and decide on what it says now`,
+    );
   }
 }
 
 /** Records a validated decision and opens or closes the gate. */
 export function applyDecision(ctx: RunContext, request: DecisionRequest): ApprovalGateState {
   const gate = ctx.step(request.stepId).approval as ApprovalGateState;
+  const person = decisionPerson(gate, request.via, request.actor);
+  // Runs recorded before the policy carry no hash: replay must accept their decisions as they were.
+  const quoted = typeof request.summarySha256 === 'string' ? request.summarySha256.trim().toLowerCase() : undefined;
   gate.decisions.push({
     actor: request.actor.trim(),
     decision: request.decision,
     at: ctx.now(),
     via: request.via,
     ...(request.reason ? { reason: request.reason } : {}),
+    person,
+    ...(quoted ? { summarySha256: quoted } : {}),
   });
   const approvals = gate.decisions.filter((decision) => decision.decision === 'approve').length;
   if (request.decision === 'reject') gate.outcome = 'rejected';
   else if (approvals >= gate.quorum) gate.outcome = 'approved';
-  ctx.record(`approval.${request.decision}d`, request.reason, { step: request.stepId, actor: request.actor.trim() });
+  ctx.record(`approval.${request.decision}d`, request.reason, { step: request.stepId, actor: person });
   return gate;
 }

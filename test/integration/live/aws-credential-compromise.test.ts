@@ -30,6 +30,7 @@ import type { ActionRequest, ActionResult } from '../../../activities/action-req
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
 import { FileEffectJournal } from '../../../activities/effects/file-journal';
 import { createActivities } from '../../../activities';
+import { loadApproversText } from '../../../activities/approvers/approvers-file';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
 import type { LiveSetup } from '../../../activities/live/connector';
@@ -135,7 +136,22 @@ beforeAll(async () => {
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   aws = createAwsClients(loaded.config.aws!);
   setup = buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'worker-data') });
-  engine = await startTestEngine('aws-compromise', { live: setup });
+  // A live run with an approval gate needs an approvers file: sam approves (through the client
+  // module, identity api:sam.security), ivan is on call too and cancels from the CLI.
+  const approvers = loadApproversText(
+    [
+      'version: 1',
+      'people:',
+      '  rita.requester: { api: rita.requester }',
+      '  sam.security: { api: sam.security }',
+      '  ivan.ic: { cli: ivan.ic }',
+      'groups:',
+      '  security-oncall: { people: [sam.security, ivan.ic] }',
+    ].join('\n'),
+    path.join(work, 'approvers.yaml'),
+  );
+  if (!approvers.ok) throw new Error(JSON.stringify(approvers.errors));
+  engine = await startTestEngine('aws-compromise', { live: setup, approvers: { config: approvers.config } });
 });
 
 afterAll(async () => {
@@ -191,8 +207,8 @@ test('cancelling the run compensates the egress block: exactly the removed rules
   const seeded = await seedCase();
   const workflowId = await start(seeded);
   const responder = clientResponder(engine.client);
-  await waitForState(() => getRunState(engine.client, workflowId), (s) => step(s, 'approve-containment').status === 'waiting');
-  await responder.approve(workflowId, 'approve-containment', 'sam.security');
+  const gate = await waitForState(() => getRunState(engine.client, workflowId), (s) => step(s, 'approve-containment').approval?.policy !== undefined);
+  await responder.approve(workflowId, 'approve-containment', 'sam.security', step(gate, 'approve-containment').approval!.summarySha256);
   const contained = await waitForState(() => getRunState(engine.client, workflowId), (s) => step(s, 'rotate-dependents').status === 'waiting', 60_000);
   expect(await egressOf(seeded.groupId)).toEqual(['tcp 443-443 10.0.0.0/8 internal APIs']);
 
@@ -214,12 +230,12 @@ test('credentials refused mid-run fail the containment once, as a non-retryable 
   const workflowId = await start(seeded);
   const responder = clientResponder(engine.client);
   // The readiness check passes with working credentials; then AWS stops accepting them (moto IAM authentication on).
-  await waitForState(() => getRunState(engine.client, workflowId), (s) => step(s, 'approve-containment').status === 'waiting');
+  const gate = await waitForState(() => getRunState(engine.client, workflowId), (s) => step(s, 'approve-containment').approval?.policy !== undefined);
   const setAuth = (count: string) => fetch(`${moto.endpoint}/moto-api/reset-auth`, { method: 'POST', body: count });
   await setAuth('0');
   let result: RunResult;
   try {
-    await responder.approve(workflowId, 'approve-containment', 'sam.security');
+    await responder.approve(workflowId, 'approve-containment', 'sam.security', step(gate, 'approve-containment').approval!.summarySha256);
     result = (await engine.client.workflow.getHandle(workflowId).result()) as RunResult;
   } finally {
     await setAuth('inf');

@@ -1,0 +1,157 @@
+/**
+ * Reads the approvers file: YAML → zod (strict) → cross-checks (every group member is a defined
+ * person, no identity belongs to two people, Slack user groups only when Slack is configured).
+ * Problems are reported all at once as file:line:col, like the connectors file, and nothing is
+ * half loaded.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { durationMs } from '../../common/duration';
+import { identityKey } from '../../common/identity';
+import { didYouMean } from '../../common/suggest';
+import { explainIssues, type DocumentPath } from '../../runbooks/explain-issues';
+import { createLocator } from '../../runbooks/locate';
+import { ApproversFileSchema, type ApproversFile } from './approvers-schema';
+import { IDENTITY_SURFACES } from './types';
+
+export interface ApproversConfig {
+  /** Absolute path of the file, for messages. */
+  readonly file: string;
+  readonly people: ApproversFile['people'];
+  readonly groups: ApproversFile['groups'];
+  readonly membershipCacheMs: number;
+  readonly membershipRefreshMs: number;
+  /** Whether any group lists Slack user groups (then the Slack bot token is needed). */
+  readonly usesSlackUsergroups: boolean;
+}
+
+export interface ApproversFileError {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+}
+
+export type ApproversLoadResult = { ok: true; config: ApproversConfig } | { ok: false; errors: ApproversFileError[] };
+
+export function formatApproversError(error: ApproversFileError): string {
+  return `${error.file}:${error.line}:${error.col}: ${error.message}`;
+}
+
+/** Thrown by {@link loadApproversConfigOrThrow}; its message lists every problem. */
+export class ApproversConfigError extends Error {
+  override readonly name = 'ApproversConfigError';
+  constructor(readonly errors: ApproversFileError[]) {
+    super(`invalid approvers file:\n${errors.map((e) => `  ${formatApproversError(e)}`).join('\n')}`);
+  }
+}
+
+export interface ApproversLoadOptions {
+  /**
+   * Whether this process can ask Slack (a bot token is configured). false: groups that list Slack
+   * user groups are errors, because their members could never be resolved. Undefined: not checked
+   * (the CLI only reads the file to see which groups exist).
+   */
+  slackConfigured?: boolean;
+}
+
+export function loadApproversFile(file: string, options: ApproversLoadOptions = {}): ApproversLoadResult {
+  const absolute = path.resolve(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, errors: [{ file: absolute, line: 1, col: 1, message: `cannot read approvers file: ${code === 'ENOENT' ? 'file not found' : String(code ?? error)}` }] };
+  }
+  return loadApproversText(text, absolute, options);
+}
+
+export function loadApproversText(text: string, file: string, options: ApproversLoadOptions = {}): ApproversLoadResult {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const at = (line: number, col: number, message: string): ApproversFileError => ({ file, line, col, message });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        return at(line, col, `YAML: ${e.message.split('\n')[0]}`);
+      }),
+    };
+  }
+  const locator = createLocator(doc, lineCounter, text);
+  const raw: unknown = doc.toJS();
+  const parsed = ApproversFileSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    return {
+      ok: false,
+      errors: sorted(
+        explainIssues(parsed.error.issues, raw, ApproversFileSchema).map((problem) => {
+          const { line, col } = locator.locate(problem.path, { ...(problem.at ? { at: problem.at } : {}) });
+          return at(line, col, problem.message);
+        }),
+      ),
+    };
+  }
+  const errors: ApproversFileError[] = [];
+  const report = (where: DocumentPath, message: string) => {
+    const { line, col } = locator.locate(where);
+    errors.push(at(line, col, message));
+  };
+  const data = parsed.data;
+  const personNames = Object.keys(data.people);
+
+  // One identity, one person: otherwise "who decided" would have two answers.
+  const owners = new Map<string, string>();
+  for (const [person, entry] of Object.entries(data.people)) {
+    for (const via of IDENTITY_SURFACES) {
+      const id = entry[via];
+      if (id === undefined) continue;
+      const key = identityKey(via, id);
+      const owner = owners.get(key);
+      if (owner !== undefined) report(['people', person, via], `${via}:${id} is already ${owner}'s identity; an identity belongs to one person`);
+      else owners.set(key, person);
+    }
+  }
+  for (const [group, entry] of Object.entries(data.groups)) {
+    entry.people.forEach((person, index) => {
+      if (!Object.prototype.hasOwnProperty.call(data.people, person)) {
+        report(['groups', group, 'people', index], `person "${person}" is not defined under people${didYouMean(person, personNames)}`);
+      }
+    });
+  }
+  const usesSlackUsergroups = Object.values(data.groups).some((entry) => entry.slack_usergroups.length > 0);
+  if (usesSlackUsergroups && options.slackConfigured === false) {
+    for (const [group, entry] of Object.entries(data.groups)) {
+      if (entry.slack_usergroups.length === 0) continue;
+      report(
+        ['groups', group, 'slack_usergroups'],
+        'Slack user groups are read with the Slack bot token, and none is configured: add a `slack:` section to the connectors file (QUELL_CONNECTORS_FILE)',
+      );
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors: sorted(errors) };
+  return {
+    ok: true,
+    config: {
+      file,
+      people: data.people,
+      groups: data.groups,
+      membershipCacheMs: durationMs(data.membership_cache),
+      membershipRefreshMs: durationMs(data.membership_refresh),
+      usesSlackUsergroups,
+    },
+  };
+}
+
+export function loadApproversConfigOrThrow(file: string, options: ApproversLoadOptions = {}): ApproversConfig {
+  const result = loadApproversFile(file, options);
+  if (!result.ok) throw new ApproversConfigError(result.errors);
+  return result.config;
+}
+
+function sorted(errors: ApproversFileError[]): ApproversFileError[] {
+  return errors.sort((a, b) => a.line - b.line || a.col - b.col);
+}

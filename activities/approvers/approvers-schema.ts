@@ -1,0 +1,62 @@
+/**
+ * The approvers file (QUELL_APPROVERS_FILE): who the people are, which identity on each surface
+ * is theirs, and which people (static, or through Slack user groups) make up each approver group.
+ * Strict: an unknown key is an error, not silently ignored.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../../common/duration';
+
+export const PersonName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._@+-]*$/, {
+    message: 'a person is named with letters, digits and . _ @ + - (no spaces or colons), e.g. alice or alice.smith',
+  });
+
+export const GroupName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'a group is named with letters, digits and . _ - (as runbooks write it, e.g. security-oncall)' });
+
+const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user id looks like U0123ABCD (Profile → ⋮ → Copy member ID)' });
+const SlackUsergroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, { message: 'a Slack user group id looks like S0123ABCD (not the @handle)' });
+const PlainIdentity = z.string().regex(/^\S{1,200}$/, { message: 'an identity is 1-200 characters without spaces' });
+
+const DurationText = z.string().superRefine((text, ctx) => {
+  const parsed = parseDuration(text);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+});
+
+export const PersonEntry = z
+  .strictObject({
+    /** Slack user id (what Slack sends when this person clicks). */
+    slack: SlackUserId.optional(),
+    /** `quell … --as` name. */
+    cli: PlainIdentity.optional(),
+    /** Identity used by programs calling the client module directly. */
+    api: PlainIdentity.optional(),
+  })
+  .refine((entry) => entry.slack !== undefined || entry.cli !== undefined || entry.api !== undefined, {
+    message: 'a person needs at least one identity: slack, cli or api',
+  });
+
+export const GroupEntry = z
+  .strictObject({
+    /** Names under `people`. */
+    people: z.array(PersonName).default([]),
+    /** Slack user groups whose members belong to this group (read with usergroups.users.list). */
+    slack_usergroups: z.array(SlackUsergroupId).default([]),
+  })
+  .refine((entry) => entry.people.length > 0 || entry.slack_usergroups.length > 0, {
+    message: 'a group needs members: people, slack_usergroups or both',
+  });
+
+export const ApproversFileSchema = z.strictObject({
+  version: z.literal(1, { message: 'version must be 1' }),
+  people: z.record(PersonName, PersonEntry).default({}),
+  groups: z.record(GroupName, GroupEntry),
+  /** How long a worker reuses a Slack user group's member list. */
+  membership_cache: DurationText.default('60s'),
+  /** How often a waiting approval gate reads membership again. */
+  membership_refresh: DurationText.default('5m'),
+});
+
+export type ApproversFile = z.output<typeof ApproversFileSchema>;

@@ -1,0 +1,31 @@
+/**
+ * The approval half of the live-readiness check: a live run whose runbook has approval gates
+ * needs an approvers file that defines every group those gates name, or the policy could not be
+ * enforced (an undefined group has no members, so its gate could only time out).
+ */
+import type { LiveReadinessRequest } from '../action-request';
+import type { ReadinessProblem } from '../live-readiness';
+import type { ApproversConfig } from './approvers-file';
+
+/** The `action` of readiness problems about approval gates (they are steps, not actions). */
+export const APPROVAL_REQUIREMENT = 'approval';
+
+export function approvalProblems(request: LiveReadinessRequest, approvers: ApproversConfig | undefined): ReadinessProblem[] {
+  const problems: ReadinessProblem[] = [];
+  for (const { stepId, groups } of request.approvals ?? []) {
+    if (!approvers) {
+      problems.push({
+        stepId,
+        action: APPROVAL_REQUIREMENT,
+        problem: 'approval gates need an approvers file and none is configured (QUELL_APPROVERS_FILE)',
+      });
+      continue;
+    }
+    for (const group of groups) {
+      if (!Object.prototype.hasOwnProperty.call(approvers.groups, group)) {
+        problems.push({ stepId, action: APPROVAL_REQUIREMENT, problem: `approver group ${group} is not defined in ${approvers.file}` });
+      }
+    }
+  }
+  return problems;
+}

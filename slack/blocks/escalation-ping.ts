@@ -1,0 +1,27 @@
+/**
+ * The thread message that pings the people an overdue approval was escalated to. Mentions only
+ * notify in new messages (not in edits), so this is a message of its own, posted once.
+ */
+import type { KnownBlock } from '@slack/web-api';
+import type { EscalationPingView } from '../../workflows/publisher-view';
+import { escapeText, LIMITS, quote, truncate } from './format';
+import type { SlackMessage } from './root-message';
+
+const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
+const SLACK_USERGROUP = /^S[A-Z0-9]{2,}$/;
+
+export function buildEscalationPing(ping: EscalationPingView): SlackMessage {
+  // Only well-formed ids become mentions: anything else would be sent as literal markup.
+  const mentions = [
+    ...ping.slackUsers.filter((id) => SLACK_USER.test(id)).map((id) => `<@${id}>`),
+    ...ping.slackUsergroups.filter((id) => SLACK_USERGROUP.test(id)).map((id) => `<!subteam^${id}>`),
+  ];
+  const groups = ping.groups.map(escapeText).join(', ');
+  const name = escapeText(ping.title ?? ping.stepId);
+  const to = mentions.length > 0 ? mentions.join(' ') : `*${groups}*`;
+  const lead = `:rotating_light: ${to}: the approval *${name}* is overdue and was escalated to ${mentions.length > 0 ? `*${groups}*` : 'you'}. Please review the approval card in this thread.`;
+  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${lead}\n${quote(ping.summary)}`, LIMITS.sectionText) } }];
+  // The notification text carries the mentions too: that is what makes Slack notify them.
+  const text = `${mentions.join(' ')}${mentions.length ? ' ' : ''}Approval overdue, escalated to ${groups}: ${escapeText(ping.title ?? ping.stepId)}`;
+  return { text: truncate(text, LIMITS.fallbackText), blocks };
+}

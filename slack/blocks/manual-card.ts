@@ -1,0 +1,42 @@
+/**
+ * The manual task card in the run's thread: the task, who it is for, any instructions, and a
+ * "Done" button while it is open. When someone completes it the button goes and the card says
+ * who did it, when, and their note.
+ */
+import type { KnownBlock } from '@slack/web-api';
+import { ActionId, type ManualButtonValue } from '../interaction-ids';
+import type { ManualCardView } from '../../workflows/publisher-view';
+import { actorText, escapeText, LIMITS, plain, quote, slackDate, truncate } from './format';
+import type { SlackMessage } from './root-message';
+
+export function buildManualCard(card: ManualCardView): SlackMessage {
+  const name = escapeText(card.title ?? card.stepId);
+  const head = card.open
+    ? `:clipboard: *Task: ${name}*`
+    : card.doneBy
+      ? `:ballot_box_with_check: *Done: ${name}*`
+      : `:x: *Not done: ${name}*`;
+  const blocks: KnownBlock[] = [
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(`${head}\n${quote(card.task)}`, LIMITS.sectionText) } },
+  ];
+  if (card.assignee) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`Assigned to ${escapeText(card.assignee)}`, LIMITS.contextText) }] });
+  if (card.instructions && card.open) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Instructions*\n${escapeText(card.instructions)}`, LIMITS.sectionText) } });
+  }
+  if (card.open) {
+    const value: ManualButtonValue = { w: card.workflowId, s: card.stepId };
+    blocks.push({
+      type: 'actions',
+      block_id: `quell.manual.${card.stepId}`.slice(0, 255),
+      elements: [{ type: 'button', action_id: ActionId.completeManual, text: plain('Done', LIMITS.buttonText), style: 'primary', value: JSON.stringify(value) }],
+    });
+  } else if (card.doneBy) {
+    const at = card.doneAt ? `, ${slackDate(card.doneAt)}` : '';
+    const note = card.note ? `: “${escapeText(card.note)}”` : '';
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`Done by ${actorText(card.doneBy)}${at}${note}`, LIMITS.sectionText) } });
+  } else if (card.error) {
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(escapeText(card.error), LIMITS.sectionText) } });
+  }
+  const text = card.open ? `Task: ${card.title ?? card.stepId}: ${card.task}` : `Task ${card.doneBy ? 'done' : card.status}: ${card.title ?? card.stepId}`;
+  return { text: truncate(escapeText(text), LIMITS.fallbackText), blocks };
+}

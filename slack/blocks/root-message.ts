@@ -1,0 +1,110 @@
+/**
+ * The run's root message in the incident channel: what runs, for which incident, in which mode,
+ * who asked, how it stands, and one line per step. Kept current with chat.update; the thread
+ * under it carries the events and the cards.
+ */
+import type { KnownBlock } from '@slack/web-api';
+import type { RootView, StepLineView } from '../../workflows/publisher-view';
+import {
+  actorText,
+  capitalise,
+  chunkLines,
+  escapeText,
+  LIMITS,
+  plain,
+  runStatusEmoji,
+  slackDate,
+  stepStatusEmoji,
+  truncate,
+} from './format';
+
+export interface SlackMessage {
+  /** Notification and screen-reader text; Slack requires it alongside blocks. */
+  text: string;
+  blocks: KnownBlock[];
+}
+
+export function buildRootMessage(view: RootView): SlackMessage {
+  const tabletop = view.mode === 'tabletop';
+  const badge = tabletop ? ':performing_arts: *TABLETOP* exercise: nothing is changed' : ':red_circle: *LIVE*';
+  const facts = [
+    `*${escapeText(view.incidentId)}*`,
+    badge,
+    `requested by ${actorText(view.requestedBy)}`,
+    `runbook \`${escapeText(view.runbookId)}\` v${view.runbookVersion}`,
+  ].join('  ·  ');
+
+  const statusLines = [`${runStatusEmoji(view.status)} *${capitalise(view.status)}*${progressOf(view)}`];
+  if (view.failure) statusLines.push(`${view.failure.step ? `Step *${escapeText(view.failure.step)}*: ` : ''}${escapeText(view.failure.message)}`);
+  if (view.cancel) statusLines.push(`Cancelled by ${actorText(view.cancel.actor)}: ${escapeText(view.cancel.reason)}`);
+
+  const stepSections = chunkLines(view.steps.map(stepLineText), LIMITS.sectionText).map(
+    (text): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } }),
+  );
+  const times = [`started ${slackDate(view.startedAt)}`, ...(view.endedAt ? [`ended ${slackDate(view.endedAt)}`] : [])];
+
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: plain(`${tabletop ? '[TABLETOP] ' : ''}${view.title}`, LIMITS.headerText) },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(facts, LIMITS.sectionText) } },
+    { type: 'section', text: { type: 'mrkdwn', text: truncate(statusLines.join('\n'), LIMITS.sectionText) } },
+    { type: 'divider' },
+    // Keep room for the context block below even with an absurd number of steps.
+    ...stepSections.slice(0, LIMITS.blocks - 5),
+    { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`Run \`${escapeText(view.workflowId)}\`  ·  ${times.join('  ·  ')}`, LIMITS.contextText) }] },
+  ];
+  const text = truncate(escapeText(`${tabletop ? '[TABLETOP] ' : ''}${view.title} (${view.incidentId}): ${view.status}`), LIMITS.fallbackText);
+  return { text, blocks };
+}
+
+/** "2 of 7 steps done" while running. */
+function progressOf(view: RootView): string {
+  const countable = view.steps.filter((step) => step.kind !== 'parallel');
+  const settled = countable.filter((step) => step.status !== 'pending' && step.status !== 'running' && step.status !== 'waiting').length;
+  return `  ·  ${settled} of ${countable.length} steps settled`;
+}
+
+/** One step: state emoji, name, action, and what the state means for it. */
+export function stepLineText(step: StepLineView): string {
+  const indent = step.parent ? '        ↳ ' : '';
+  const name = `*${escapeText(step.title ?? step.id)}*`;
+  const action = step.action ? ` \`${escapeText(step.action)}\`` : '';
+  const state = stepStateText(step);
+  return `${indent}${stepStatusEmoji(step.status)} ${name}${action}${state ? ` — ${state}` : ''}`;
+}
+
+function stepStateText(step: StepLineView): string {
+  // Approvals name every approver, comma-separated.
+  const by = step.actor ? ` by ${step.actor.split(', ').map((actor) => actorText(actor)).join(', ')}` : '';
+  let text: string;
+  switch (step.status) {
+    case 'pending':
+      text = 'pending';
+      break;
+    case 'running':
+      text = 'running';
+      break;
+    case 'waiting':
+      if (step.approvals) text = `waiting for approval (${step.approvals.count} of ${step.approvals.quorum})`;
+      else if (step.event) text = `waiting for \`${escapeText(step.event)}\``;
+      else if (step.kind === 'manual') text = `waiting for ${step.assignee ? escapeText(step.assignee) : 'someone'} to do it`;
+      else text = 'waiting';
+      break;
+    case 'succeeded':
+      if (step.kind === 'approval') text = step.actor === 'system:timeout' ? 'approved by the timeout policy' : `approved${by}`;
+      else if (step.kind === 'wait') text = `received${step.actor ? ` from ${actorText(step.actor)}` : ''}`;
+      else if (step.kind === 'parallel') text = 'done';
+      else text = `done${by}${step.alreadyDone ? ' (already done)' : ''}`;
+      break;
+    case 'failed':
+      text = `failed${step.error ? `: ${escapeText(step.error)}` : ''}`;
+      break;
+    case 'skipped':
+      text = `skipped${step.skippedBecause ? ` (${escapeText(step.skippedBecause)})` : ''}`;
+      break;
+    case 'compensated':
+      text = 'undone';
+      break;
+  }
+  if (step.compensation === 'failed') text += '; undo failed';
+  return text;
+}

@@ -1,0 +1,39 @@
+/**
+ * Routes Bolt's and its WebClient's log lines into Quell's pino logger. Bolt logs free text
+ * (sometimes with request bodies at debug level), which pino's key-based redaction cannot see
+ * into, so response URLs are masked here; tokens and loaded secret values are masked by the
+ * process logger itself (worker/logger.ts).
+ */
+import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
+import type { Logger } from 'pino';
+
+const RESPONSE_URL = /https:\/\/hooks\.slack\.com\/[^\s"'\\]+/g;
+const RESPONSE_URL_FIELD = /("?response_url"?\s*[:=]\s*"?)[^\s"&,}]+/g;
+
+/** Masks Slack response URLs (each one can post into a conversation for 30 minutes). */
+export function maskResponseUrls(text: string): string {
+  return text.replace(RESPONSE_URL_FIELD, '$1[REDACTED]').replace(RESPONSE_URL, '[REDACTED]');
+}
+
+export function boltLogger(logger: Logger): SlackLogger {
+  let level = LogLevel.INFO;
+  const text = (parts: unknown[]) =>
+    maskResponseUrls(parts.map((part) => (typeof part === 'string' ? part : part instanceof Error ? (part.stack ?? part.message) : safeJson(part))).join(' '));
+  return {
+    debug: (...parts: unknown[]) => logger.debug(text(parts)),
+    info: (...parts: unknown[]) => logger.debug(text(parts)),
+    warn: (...parts: unknown[]) => logger.warn(text(parts)),
+    error: (...parts: unknown[]) => logger.error(text(parts)),
+    setLevel: (next: LogLevel) => void (level = next),
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * What the Slack app needs from the process that runs it, and what every listener shares.
+ */
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Runbook } from '../runbooks/schema';
+import type { RecentKeys } from './dedupe';
+import type { SlackAppSettings } from './settings';
+
+export interface SlackAppDeps {
+  settings: SlackAppSettings;
+  /** Runs are started and steered through client/runs.ts with this client. */
+  temporal: Client;
+  /** Where runs started from Slack go (the worker's task queue); lists are limited to it too. */
+  taskQueue: string;
+  /** The runbooks `/quell start` offers (QUELL_RUNBOOKS_DIR). */
+  runbooksDir: string;
+  logger: Logger;
+  /**
+   * Why a live run of `runbook` with these inputs would be refused (connectors or approver
+   * groups missing), checked from configuration before the run exists, as `quell start` does.
+   * Absent: no such check here (the worker still refuses before the first step).
+   */
+  liveRefusal?: (runbook: Runbook, inputs: Record<string, unknown>) => string | undefined;
+  /** The bot's ids when known (tests, bench); otherwise `auth.test` finds them at start. */
+  bot?: { botId: string; botUserId: string };
+  /** How long handled interactions are remembered for de-duplication (default 10 minutes). */
+  dedupeTtlMs?: number;
+}
+
+/** Shared by the listeners. */
+export interface AppContext extends Omit<SlackAppDeps, 'logger'> {
+  logger: Logger;
+  recent: RecentKeys;
+}

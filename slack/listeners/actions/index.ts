@@ -1,0 +1,15 @@
+/** Buttons on the run's thread cards and in App Home (ids: slack/interaction-ids.ts). */
+import type { App } from '@slack/bolt';
+import type { AppContext } from '../../context';
+import { ActionId } from '../../interaction-ids';
+import { approve } from './approve';
+import { completeManualButton } from './complete-manual';
+import { deliverEventButton } from './deliver-event';
+import { reject } from './reject';
+
+export function register(app: App, ctx: AppContext): void {
+  app.action(ActionId.approve, approve(ctx));
+  app.action(ActionId.reject, reject(ctx));
+  app.action(ActionId.deliverEvent, deliverEventButton(ctx));
+  app.action(ActionId.completeManual, completeManualButton(ctx));
+}

@@ -1,0 +1,13 @@
+/** Modal submissions (callback ids: slack/interaction-ids.ts). */
+import type { App } from '@slack/bolt';
+import type { AppContext } from '../../context';
+import { CallbackId } from '../../interaction-ids';
+import { cancelReasonSubmission } from './cancel-reason';
+import { rejectReasonSubmission } from './reject-reason';
+import { startRunSubmission } from './start-run';
+
+export function register(app: App, ctx: AppContext): void {
+  app.view(CallbackId.startRun, startRunSubmission(ctx));
+  app.view(CallbackId.rejectReason, rejectReasonSubmission(ctx));
+  app.view(CallbackId.cancelReason, cancelReasonSubmission(ctx));
+}

@@ -1,0 +1,49 @@
+/**
+ * Runs as short mrkdwn text for `/quell status` and `/quell list`. Pure.
+ */
+import type { RunSummary } from '../client/list-runs';
+import type { RunState, StepState } from '../common/run-state';
+import { code, escape, truncate, when, who } from './text';
+
+const STEP_ICON: Record<StepState['status'], string> = {
+  pending: ':white_circle:',
+  running: ':arrows_counterclockwise:',
+  waiting: ':hourglass_flowing_sand:',
+  succeeded: ':white_check_mark:',
+  failed: ':x:',
+  skipped: ':fast_forward:',
+  compensated: ':leftwards_arrow_with_hook:',
+};
+
+export function renderRunStatus(state: RunState): string {
+  const mode = state.mode === 'tabletop' ? '  ·  :performing_arts: TABLETOP' : '';
+  const lines = [
+    `*${escape(state.runbook.title)}*  ·  incident ${code(state.incidentId)}${mode}`,
+    `${code(state.workflowId)}  ·  *${state.status}*  ·  requested by ${who(state.requestedBy)}, ${when(state.startedAt)}${state.endedAt ? `  ·  ended ${when(state.endedAt)}` : ''}`,
+  ];
+  for (const step of state.steps) lines.push(`${step.parent ? '      ' : ''}${STEP_ICON[step.status]} ${escape(step.title ?? step.id)}: ${step.status}${stepDetail(step)}`);
+  if (state.cancel) lines.push(`:octagonal_sign: cancelled by ${who(state.cancel.actor)}: “${escape(state.cancel.reason)}”`);
+  if (state.failure) lines.push(`:x: ${state.failure.step ? `${escape(state.failure.step)}: ` : ''}${escape(state.failure.message)}`);
+  return truncate(lines.join('\n'), 3800);
+}
+
+function stepDetail(step: StepState): string {
+  if (step.approval && step.status === 'waiting') {
+    const approvals = step.approval.decisions.filter((decision) => decision.decision === 'approve').length;
+    return ` (${approvals} of ${step.approval.quorum} approvals from ${escape(step.approval.approverGroups.join(', '))}, until ${when(step.approval.deadline)})`;
+  }
+  if (step.wait && step.status === 'waiting') return ` (for event ${code(step.wait.event)})`;
+  if (step.manual && step.status === 'waiting') return ` (${escape(truncate(step.manual.task, 200))})`;
+  if (step.actor) return ` by ${who(step.actor)}`;
+  return '';
+}
+
+export function renderRunList(runs: RunSummary[], heading: string): string {
+  if (runs.length === 0) return `${heading}: none.`;
+  const lines = runs.map((run) => {
+    const mode = run.mode === 'tabletop' ? ' · tabletop' : '';
+    const requester = run.requestedBy ? ` · by ${who(run.requestedBy)}` : '';
+    return `• ${code(run.workflowId)} · *${run.status ?? run.execution.toLowerCase()}*${mode}${requester} · ${when(run.startedAt)}`;
+  });
+  return truncate(`${heading}:\n${lines.join('\n')}`, 3800);
+}
