@@ -31,6 +31,7 @@ import { slackAppSettings, type SlackAppSettings } from '../../slack/settings';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { startFakeSlackApi, type FakeSlackApi, type SlackMessage } from '../support/fake-slack-api';
 import { waitForState } from '../support/run-driver';
+import { buttonsOf, textOf } from '../support/slack-message-text';
 import { createLogger } from '../../worker/logger';
 import { REPO } from '../support/runbooks';
 import {
@@ -52,10 +53,11 @@ const TOKEN = 'xoxb-slack-app-test-0123456789';
 const SECRET = 'slack-app-test-signing-secret-9876543210';
 const INCIDENT = { id: 'C0INCIDENT1', name: 'incident-response' };
 const GENERAL = { id: 'C0GENERAL01', name: 'general' };
-const RITA = 'U0RITA';
-const ALICE = 'U0ALICE';
-const BOB = 'U0BOB';
-const MALLORY = 'U0MALLORY';
+// Shaped like real Slack user ids (9+ characters), so messages render them as mentions.
+const RITA = 'U0RITA0001';
+const ALICE = 'U0ALICE001';
+const BOB = 'U0BOB00001';
+const MALLORY = 'U0MALLORY1';
 const GATE = 'test/fixtures/runbooks/two-person-gate.yaml';
 
 const APPROVERS = `
@@ -176,12 +178,6 @@ async function nextEphemeral(user: string, after: number): Promise<{ text?: stri
 
 const state = (id: string) => getRunState(engine.client, id);
 const step = (s: RunState, id: string): StepState => s.steps.find((candidate) => candidate.id === id)!;
-
-function buttonsOf(message: { blocks?: unknown[] } | undefined): Array<{ action_id: string; value?: string }> {
-  return ((message?.blocks ?? []) as Array<Record<string, unknown>>)
-    .flatMap((block) => (block.type === 'actions' ? (block.elements as unknown[]) : block.accessory ? [block.accessory] : []))
-    .filter((element): element is { action_id: string; value?: string } => (element as Record<string, unknown>).type === 'button');
-}
 
 const partOf = (message: SlackMessage) => message.metadata?.event_payload?.part;
 
@@ -414,7 +410,7 @@ describe('/quell start → modal → run', () => {
     }
   });
 
-  test('full flow: refusals change nothing, the approver opens the gate, a replayed click changes nothing, event and Done finish the run', async () => {
+  test('full flow (acceptance 1): refusals change nothing, two approvers open the gate, a replayed click changes nothing, event and Done finish the run, Slack shows the end', async () => {
     await waitForState(() => state(workflowId), (s) => step(s, 'approve-containment').approval?.policy === 'enforced');
     const { card, buttons } = await cardWithButtons(workflowId, 'approval');
     const approveButton = buttons.find((button) => button.action_id === ActionId.approve)!;
@@ -430,20 +426,32 @@ describe('/quell start → modal → run', () => {
     expect((await nextEphemeral(RITA, seen)).text).toContain(`${RITA} (rita) requested this run and cannot approve it (separation of duties)`);
     expect(step(await state(workflowId), 'approve-containment').approval!.decisions).toEqual([]);
 
-    // An approver: the gate opens.
+    // Two approvers (quorum 2): the first is told the gate needs one more, the second opens it.
     seen = ephemeralsOf(ALICE).length;
     const aliceClick = click(ALICE, approveButton, card);
     await requester.send(aliceClick);
-    expect((await nextEphemeral(ALICE, seen)).text).toContain(`You approved *approve-containment* of \`${workflowId}\` (1 of 1). The gate is open`);
-    const approved = step(await state(workflowId), 'approve-containment').approval!;
-    expect(approved.outcome).toBe('approved');
-    expect(approved.decisions).toEqual([expect.objectContaining({ actor: ALICE, person: 'alice', via: 'slack', decision: 'approve', summarySha256: approved.summarySha256 })]);
+    expect((await nextEphemeral(ALICE, seen)).text).toContain(`You approved *approve-containment* of \`${workflowId}\` (1 of 2)`);
+    const halfway = await eventually('"1 of 2 approvals" on the card', () => {
+      const current = slack.messages(INCIDENT.id).find((m) => m.ts === card.ts);
+      return current && textOf(current).includes('*1 of 2 approvals*') ? current : undefined;
+    });
+    expect(buttonsOf(halfway)).toHaveLength(2);
 
     // The same click again (a replay): acknowledged, nothing else.
     expect((await requester.send(aliceClick)).status).toBe(200);
     await pause(500);
     expect(ephemeralsOf(ALICE)).toHaveLength(seen + 1);
     expect(step(await state(workflowId), 'approve-containment').approval!.decisions).toHaveLength(1);
+
+    const bobSeen = ephemeralsOf(BOB).length;
+    await requester.send(click(BOB, approveButton, card));
+    expect((await nextEphemeral(BOB, bobSeen)).text).toContain(`You approved *approve-containment* of \`${workflowId}\` (2 of 2). The gate is open`);
+    const approved = step(await state(workflowId), 'approve-containment').approval!;
+    expect(approved.outcome).toBe('approved');
+    expect(approved.decisions).toEqual([
+      expect.objectContaining({ actor: ALICE, person: 'alice', via: 'slack', decision: 'approve', summarySha256: approved.summarySha256 }),
+      expect.objectContaining({ actor: BOB, person: 'bob', via: 'slack', decision: 'approve', summarySha256: approved.summarySha256 }),
+    ]);
 
     // The vendor confirms (event button), then the manual task is done: the run completes.
     const wait = await cardWithButtons(workflowId, 'wait');
@@ -457,6 +465,21 @@ describe('/quell start → modal → run', () => {
     expect(result.status).toBe('completed');
     expect(step(result.state, 'await-vendor')).toMatchObject({ status: 'succeeded', actor: BOB });
     expect(step(result.state, 'rotate-dependents')).toMatchObject({ status: 'succeeded', actor: BOB });
+
+    // Slack shows the end: the root message was updated in place, the card lost its buttons and
+    // names who decided, and every card that had buttons has none now.
+    const rootTs = result.state.slack!.ts;
+    const root = slack.messages(INCIDENT.id).find((m) => m.ts === rootTs)!;
+    expect(slack.revisions(INCIDENT.id, rootTs).length).toBeGreaterThan(1);
+    expect(textOf(root)).toContain(':white_check_mark: *Completed*');
+    expect(textOf(root)).toContain(':white_check_mark: *Approve containment* — approved by alice, bob');
+    const closedCard = slack.messages(INCIDENT.id).find((m) => m.ts === card.ts)!;
+    expect(buttonsOf(closedCard)).toEqual([]);
+    expect(textOf(closedCard)).toContain('*2 of 2 approvals*');
+    expect(textOf(closedCard)).toContain(`*Approved* by <@${ALICE}>, <@${BOB}>.`);
+    for (const m of slack.replies(INCIDENT.id, rootTs)) {
+      expect(buttonsOf(slack.messages(INCIDENT.id).find((current) => current.ts === m.ts))).toEqual([]);
+    }
   });
 });
 
@@ -474,7 +497,7 @@ describe('a two-person gate clicked in Slack', () => {
 
     // A new click (its own action_ts) by the same person: the validator refuses it.
     await requester.send(click(ALICE, approveButton, card));
-    expect((await nextEphemeral(ALICE, seen + 1)).text).toMatch(/:no_entry: U0ALICE \(alice\) already decided on step approve \(approved at /);
+    expect((await nextEphemeral(ALICE, seen + 1)).text).toContain(`:no_entry: ${ALICE} (alice) already decided on step approve (approved at `);
 
     // The first click replayed where it was never seen: the same Temporal update, not a new one.
     const other = await secondApp();
@@ -561,7 +584,7 @@ describe('status, list, cancel and App Home', () => {
     for (const user of [MALLORY, RITA]) expect(buttonsIn((await homeOf(user)).view).some((button) => button.action_id === ActionId.approve && button.value?.includes(id))).toBe(false);
 
     const count = published.length;
-    await requester.interaction(homeClick({ user: ALICE, viewId: 'VHOMEU0ALICE', button: approveButton }));
+    await requester.interaction(homeClick({ user: ALICE, viewId: `VHOME${ALICE}`, button: approveButton }));
     const refreshed = await eventually('Home refreshed with the outcome', () => published.slice(count).find((entry) => entry.user === ALICE));
     expect(JSON.stringify(refreshed.view)).toContain('You approved *approve*');
     expect(step(await state(id), 'approve').approval!.decisions).toEqual([expect.objectContaining({ actor: ALICE, via: 'slack' })]);

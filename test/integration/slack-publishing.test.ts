@@ -24,6 +24,7 @@ import { ActionId, ApprovalButtonValue, EventButtonValue, parseButtonValue } fro
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { startFakeSlackApi, type FakeSlackApi, type SlackCall, type SlackMessage } from '../support/fake-slack-api';
 import { waitForState } from '../support/run-driver';
+import { buttonsOf, textOf } from '../support/slack-message-text';
 import { testServer } from '../support/temporal';
 
 const TOKEN = 'xoxb-slack-publishing-test-0123456789';
@@ -64,27 +65,6 @@ async function eventually<T>(what: string, probe: () => T | undefined | Promise<
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-/** Every mrkdwn/plain text in a message's blocks, joined by newlines. */
-function textOf(message: { blocks?: unknown[] } | undefined): string {
-  const texts: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === 'object') {
-      const record = value as Record<string, unknown>;
-      if ((record.type === 'mrkdwn' || record.type === 'plain_text') && typeof record.text === 'string') texts.push(record.text);
-      else Object.values(record).forEach(visit);
-    }
-  };
-  visit(message?.blocks ?? []);
-  return texts.join('\n');
-}
-
-function buttonsOf(message: { blocks?: unknown[] } | undefined): Array<Record<string, unknown>> {
-  return ((message?.blocks ?? []) as Array<Record<string, unknown>>)
-    .filter((block) => block.type === 'actions')
-    .flatMap((block) => block.elements as Array<Record<string, unknown>>);
 }
 
 const partOf = (message: SlackMessage) => message.metadata?.event_payload?.part;

@@ -38,12 +38,13 @@ describe('interpreter flow control', () => {
 
     await expect(deliverEvent(engine.client, id, { event: 'made-up-event', actor: 'oscar', via: 'cli' })).rejects.toMatchObject({
       code: 'refused',
-      message: 'runbook flow-control does not wait for "made-up-event"; it waits for: vendor-deletion-confirmed',
+      message: 'runbook flow-control does not wait for "made-up-event"; it waits for: vendor-deletion-confirmed, drill-ended',
     });
     await deliverEvent(engine.client, id, { event: 'vendor-deletion-confirmed', actor: 'oscar', via: 'cli', payload: { certificate: 'https://vendor.example/cert/1' } });
     await expect(deliverEvent(engine.client, id, { event: 'vendor-deletion-confirmed', actor: 'oscar', via: 'cli' })).rejects.toMatchObject({
       message: 'event "vendor-deletion-confirmed" was already received',
     });
+    await deliverEvent(engine.client, id, { event: 'drill-ended', actor: 'oscar', via: 'cli' });
 
     const result = (await engine.client.workflow.getHandle(id).result()) as RunResult;
     expect(result.status).toBe('failed');
@@ -57,6 +58,7 @@ describe('interpreter flow control', () => {
     const id = await engine.start(FLOW, { address: '192.0.2.77', skip_notice: 'true' });
     // Delivered as early as possible: usually before `confirm` starts waiting.
     await deliverEvent(engine.client, id, { event: 'vendor-deletion-confirmed', actor: 'early.bird', via: 'api' });
+    await deliverEvent(engine.client, id, { event: 'drill-ended', actor: 'early.bird', via: 'api' });
     const result = (await engine.client.workflow.getHandle(id).result()) as RunResult;
     expect(result.status).toBe('completed');
     const byId = Object.fromEntries(result.state.steps.map((step) => [step.id, step]));
