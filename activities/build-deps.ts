@@ -31,9 +31,14 @@ export function effectJournalPath(dataDir: string): string {
  * @throws ConnectorsConfigError listing every problem of the connectors file (file:line:col).
  * @throws ApproversConfigError listing every problem of the approvers file (file:line:col).
  */
-export function buildActivityDeps(config: ActivityConfig, logger: Logger): ActivityDeps {
-  // Read once: the live setup and the approvers' Slack user group reader share its Slack section.
-  const connectors = config.connectorsFile ? loadConnectorsConfigOrThrow(config.connectorsFile) : undefined;
+export function buildActivityDeps(
+  config: ActivityConfig,
+  logger: Logger,
+  /** The connectors file as the caller already read it (the worker also starts the Slack app from it). */
+  loaded?: { connectors: ConnectorsConfig | undefined },
+): ActivityDeps {
+  // Read once: the live setup, the approvers' Slack user group reader and the Slack surface share it.
+  const connectors = loaded ? loaded.connectors : loadConnectorsFile(config);
   const approvers = buildApproversSetup(config.approversFile, connectors?.slack, logger);
   logger.info(
     approvers
@@ -49,6 +54,11 @@ export function buildActivityDeps(config: ActivityConfig, logger: Logger): Activ
     ...(approvers ? { approvers } : {}),
     ...slackSurfaceOf(connectors, config.dataDir, logger),
   };
+}
+
+/** The connectors file, if one is configured. @throws ConnectorsConfigError */
+export function loadConnectorsFile(config: Pick<ActivityConfig, 'connectorsFile'>): ConnectorsConfig | undefined {
+  return config.connectorsFile ? loadConnectorsConfigOrThrow(config.connectorsFile) : undefined;
 }
 
 /**

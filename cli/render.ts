@@ -22,7 +22,7 @@ export function renderRunState(state: RunState): string {
     `  status    ${state.status}${state.failure ? ` (${state.failure.step ? `${state.failure.step}: ` : ''}${state.failure.message})` : ''}`,
     `  started   ${state.startedAt}${state.endedAt ? `   ended ${state.endedAt}` : ''}`,
     '',
-    ...state.steps.map(renderStep),
+    ...state.steps.flatMap((step) => [renderStep(step), ...renderGate(step)]),
   ];
   return lines.join('\n');
 }
@@ -32,6 +32,31 @@ export function renderStep(step: StepState): string {
   const what = step.action ?? step.kind;
   const detail = stepDetail(step);
   return `${indent}${STATUS_MARK[step.status]} ${step.id.padEnd(28)} ${step.status.padEnd(11)} ${what}${detail ? `  ${detail}` : ''}`;
+}
+
+/**
+ * Under a waiting approval gate: who may decide (the policy as the workflow enforces it), who
+ * already did, the deadline, and what an operator must fix about membership.
+ */
+export function renderGate(step: StepState): string[] {
+  const gate = step.approval;
+  if (!gate || step.status !== 'waiting') return [];
+  const pad = step.parent ? '        ' : '      ';
+  const lines: string[] = [];
+  if (gate.policy === undefined) lines.push('who may decide: not known yet (membership is being resolved; decisions are refused until then)');
+  else if (gate.policy === 'open') lines.push('who may decide: anyone named but the requester (open policy: no approvers file)');
+  else {
+    const people = (gate.eligible ?? []).map((entry) => `${entry.person} (${entry.groups.join(', ')})`);
+    lines.push(`who may decide: ${people.length > 0 ? people.join(', ') : 'nobody'}   as of ${gate.membershipResolvedAt ?? '?'}`);
+  }
+  for (const decision of gate.decisions) {
+    const who = decision.person && decision.person !== decision.actor ? `${decision.actor} (${decision.person})` : decision.actor;
+    lines.push(`${decision.decision}d by ${who} via ${decision.via} at ${decision.at}${decision.reason ? `: ${decision.reason}` : ''}`);
+  }
+  lines.push(`deadline ${gate.deadline}${gate.escalated ? `   escalated to ${gate.escalation?.groups.join(', ') ?? 'the escalation groups'}` : ''}   summary sha256 ${gate.summarySha256}`);
+  for (const group of gate.unknownGroups ?? []) lines.push(`problem: group ${group} is not defined in the approvers file`);
+  for (const problem of gate.membershipProblems ?? []) lines.push(`problem: ${problem}`);
+  return lines.map((line) => `${pad}${line}`);
 }
 
 function stepDetail(step: StepState): string {

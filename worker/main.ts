@@ -12,10 +12,10 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
-import { buildActivityDeps } from '../activities/build-deps';
+import { buildActivityDeps, loadConnectorsFile } from '../activities/build-deps';
 import type { ActivityDeps } from '../activities/deps';
 import { ApproversConfigError } from '../activities/approvers/approvers-file';
-import { ConnectorsConfigError, loadConnectorsConfigOrThrow } from '../activities/live/config-file';
+import { ConnectorsConfigError } from '../activities/live/config-file';
 import { SlackAppStartError, createSlackApp, type QuellSlackApp } from '../slack/app';
 import { liveRefusalCheck } from '../slack/live-refusal';
 import { SlackAppConfigError, slackAppSettings, type SlackAppSettings } from '../slack/settings';
@@ -39,8 +39,9 @@ async function main(): Promise<number> {
   let deps: ActivityDeps;
   let slackSettings: SlackAppSettings | undefined;
   try {
-    deps = buildActivityDeps(config, logger);
-    slackSettings = slackAppSettings(config.connectorsFile ? loadConnectorsConfigOrThrow(config.connectorsFile).slack : undefined);
+    const connectors = loadConnectorsFile(config);
+    deps = buildActivityDeps(config, logger, { connectors });
+    slackSettings = slackAppSettings(connectors?.slack);
   } catch (error) {
     if (!(error instanceof ConnectorsConfigError || error instanceof ApproversConfigError || error instanceof SlackAppConfigError)) throw error;
     process.stderr.write(`quell worker: ${error.message}\n`);

@@ -1,6 +1,6 @@
 /**
  * The manual task card in the run's thread: the task, who it is for, any instructions, and a
- * "Done" button while it is open. When someone completes it the button goes and the card says
+ * "Done" button (behind a confirm dialog) while it is open. When someone completes it the button goes and the card says
  * who did it, when, and their note.
  */
 import type { KnownBlock } from '@slack/web-api';
@@ -28,7 +28,22 @@ export function buildManualCard(card: ManualCardView): SlackMessage {
     blocks.push({
       type: 'actions',
       block_id: `quell.manual.${card.stepId}`.slice(0, 255),
-      elements: [{ type: 'button', action_id: ActionId.completeManual, text: plain('Done', LIMITS.buttonText), style: 'primary', value: JSON.stringify(value) }],
+      elements: [
+        {
+          type: 'button',
+          action_id: ActionId.completeManual,
+          text: plain('Done', LIMITS.buttonText),
+          style: 'primary',
+          value: JSON.stringify(value),
+          // The run moves on when the task is marked done: a stray tap must not skip a human check.
+          confirm: {
+            title: plain('Mark it done?', LIMITS.confirmTitle),
+            text: { type: 'mrkdwn', text: truncate(`You confirm this is done:\n${quote(card.task)}`, LIMITS.confirmText) },
+            confirm: plain('Done', LIMITS.confirmButton),
+            deny: plain('Cancel', LIMITS.confirmButton),
+          },
+        },
+      ],
     });
   } else if (card.doneBy) {
     const at = card.doneAt ? `, ${slackDate(card.doneAt)}` : '';

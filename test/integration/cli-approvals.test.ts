@@ -81,6 +81,12 @@ describe('quell approve/reject under the approval policy', () => {
     expect(approved.stdout).toContain(`approve of ${workflowId} asks you to approve:\n  Keep 192.0.2.20 blocked for ${incident}\n  (summary sha256 ${gate.summarySha256})`);
     expect(approved.stdout).toContain(`approved approve of ${workflowId} as alice: 1 of 2 approvals`);
 
+    // The terminal view names who may still decide, and who already did, as the workflow sees it.
+    const shown = (await quellOk(['status', workflowId], env)).stdout;
+    expect(shown).toMatch(/\n {6}who may decide: alice \(security-oncall\), bob \(security-oncall\) {3}as of \d{4}-/);
+    expect(shown).toMatch(/\n {6}approved by asmith \(alice\) via cli at \d{4}-/);
+    expect(shown).toContain(`summary sha256 ${gate.summarySha256}`);
+
     const stale = await runQuell(['approve', workflowId, 'approve', '--as', 'bob', '--sha256', 'f'.repeat(64)], env);
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('the summary of step approve is not the one you were shown');

@@ -338,7 +338,8 @@ describe('manual card', () => {
     const spec = { id: 'rotate-dependents', manual: { task: 'x', instructions: 'See the wiki' } };
     const message = buildManualCard(manualCard(runState([open]), open, spec)!);
     const [button] = buttonsOf(message);
-    expect(button).toMatchObject({ action_id: ActionId.completeManual, text: { text: 'Done' } });
+    expect(button).toMatchObject({ action_id: ActionId.completeManual, text: { text: 'Done' }, confirm: { title: { text: 'Mark it done?' }, confirm: { text: 'Done' } } });
+    expect(JSON.stringify(button.confirm)).toContain("Rotate alice's secrets");
     expect(parseButtonValue(ManualButtonValue, button.value as string)).toEqual({ w: WORKFLOW_ID, s: 'rotate-dependents' });
     const text = textOf(message);
     expect(text).toContain(':clipboard: *Task: Rotate dependent secrets*');
