@@ -1,11 +1,12 @@
 /**
  * Routes Bolt's and its WebClient's log lines into Quell's pino logger. Bolt logs free text
- * (sometimes with request bodies at debug level), which pino's key-based redaction cannot see
- * into, so response URLs are masked here; tokens and loaded secret values are masked by the
- * process logger itself (worker/logger.ts).
+ * (sometimes with request bodies at debug level, and Slack's answers verbatim), which pino's
+ * key-based redaction cannot see into, so response URLs and loaded secret values are masked here;
+ * the process logger (worker/logger.ts) masks token shapes as a second net.
  */
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { scrubSecrets } from '../activities/live/secret';
 
 const RESPONSE_URL = /https:\/\/hooks\.slack\.com\/[^\s"'\\]+/g;
 const RESPONSE_URL_FIELD = /("?response_url"?\s*[:=]\s*"?)[^\s"&,}]+/g;
@@ -18,7 +19,7 @@ export function maskResponseUrls(text: string): string {
 export function boltLogger(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
   const text = (parts: unknown[]) =>
-    maskResponseUrls(parts.map((part) => (typeof part === 'string' ? part : part instanceof Error ? (part.stack ?? part.message) : safeJson(part))).join(' '));
+    scrubSecrets(maskResponseUrls(parts.map((part) => (typeof part === 'string' ? part : part instanceof Error ? (part.stack ?? part.message) : safeJson(part))).join(' ')));
   return {
     debug: (...parts: unknown[]) => logger.debug(text(parts)),
     info: (...parts: unknown[]) => logger.debug(text(parts)),

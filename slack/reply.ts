@@ -5,6 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import { scrubSecrets } from '../activities/live/secret';
 import { QuellClientError } from '../client/runs';
 import { LIMIT, escape, truncate } from './text';
 
@@ -64,10 +65,14 @@ function shortReason(error: unknown): string {
   return 'unexpected error';
 }
 
-/** A Slack API error without its request details (which may carry tokens in headers). */
+/**
+ * A Slack API error without its request details (which may carry tokens in headers), and with
+ * every loaded secret value scrubbed from what Slack (or a proxy in between) answered: the result
+ * is logged, shown to people and printed by worker/main.ts when the app cannot start.
+ */
 export function slackError(error: unknown): { message: string; code?: string; error?: string } {
-  if (!(error instanceof Error)) return { message: String(error) };
+  if (!(error instanceof Error)) return { message: scrubSecrets(String(error)) };
   const data = (error as { data?: { error?: string } }).data;
   const code = (error as { code?: string }).code;
-  return { message: error.message, ...(code ? { code } : {}), ...(data?.error ? { error: data.error } : {}) };
+  return { message: scrubSecrets(error.message), ...(code ? { code } : {}), ...(data?.error ? { error: scrubSecrets(data.error) } : {}) };
 }

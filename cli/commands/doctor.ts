@@ -1,40 +1,47 @@
 /**
  * `quell doctor`: probes every connector in the connectors file (reachability, credentials,
- * permissions) and prints one row per probe. Run it where the worker runs: it reads the same
- * secrets. Exit 1 when any probe fails.
+ * permissions), then checks the approval policy (the approvers file, the approver groups the
+ * runbooks' gates name, the Slack user groups it lists) and the Slack app's settings, and prints
+ * one row per check. Run it where the worker runs: it reads the same secrets.
+ *
+ * Exit codes: 2 when the connectors file is missing or invalid (an unresolvable secret included;
+ * nothing is probed), 1 when any row fails or the file configures no connector, 0 otherwise.
  */
 import type { Command } from 'commander';
 import pino from 'pino';
-import { loadLiveSetup } from '../../activities/build-deps';
-import type { ConnectorProbe } from '../../activities/live/connector';
+import { buildLiveSetup } from '../../activities/live/build-live-setup';
+import { loadConnectorsConfigOrThrow } from '../../activities/live/config-file';
 import type { CliContext } from '../context';
 import { CliFailure } from '../context';
-
-interface DoctorRow extends ConnectorProbe {
-  connector: string;
-  description: string;
-}
+import { approverRows } from '../doctor/approvers';
+import type { DoctorRow } from '../doctor/row';
+import { slackAppRows } from '../doctor/slack-app';
 
 export function registerDoctor(program: Command, ctx: CliContext): void {
   program
     .command('doctor')
-    .description('check every configured live connector: reachability, credentials, permissions')
-    .option('--json', 'print the probes as a JSON array')
+    .description('check every configured live connector, the approvers file and the Slack app: reachability, credentials, permissions')
+    .option('--json', 'print the checks as a JSON array')
     .action(async (options: { json?: boolean }) => {
       const config = ctx.getConfig();
       if (!config.connectorsFile) {
         throw new CliFailure('no connectors file: set QUELL_CONNECTORS_FILE to the YAML file that configures live connectors', 2);
       }
-      const setup = loadLiveSetup(config, pino({ level: 'silent' }), { env: ctx.env });
+      const logger = pino({ level: 'silent' });
+      const connectors = loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env);
+      const setup = buildLiveSetup(connectors, { logger, dataDir: config.dataDir });
       const rows: DoctorRow[] = [];
       for (const connector of setup.connectors.values()) {
         const probes = await connector.check();
         for (const probe of probes) rows.push({ connector: connector.id, description: connector.description, ...probe });
       }
+      const connectorRows = rows.length;
+      rows.push(...slackAppRows(connectors.slack));
+      rows.push(...(await approverRows({ approversFile: config.approversFile, runbooksDir: config.runbooksDir, slack: connectors.slack, logger })));
       if (options.json) ctx.io.stdout(JSON.stringify(rows, null, 2));
       else ctx.io.stdout(renderTable(rows));
       const failing = rows.filter((row) => !row.ok);
-      if (rows.length === 0) throw new CliFailure(`${config.connectorsFile} configures no connectors`, 1);
+      if (connectorRows === 0) throw new CliFailure(`${config.connectorsFile} configures no connectors`, 1);
       if (failing.length > 0) {
         throw new CliFailure(`${failing.length} of ${rows.length} checks failed (${[...new Set(failing.map((r) => r.connector))].join(', ')})`, 1);
       }

@@ -7,6 +7,7 @@
 import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { ConnectorsConfig } from '../../live/config-file';
+import { scrubSecrets } from '../../live/secret';
 
 export type SlackSettings = NonNullable<ConnectorsConfig['slack']>;
 
@@ -28,10 +29,11 @@ export function createSlackClient(settings: SlackSettings, logger: Logger): WebC
 /**
  * Routes the WebClient's own log lines into the worker's pino logger. Its warnings repeat what the
  * classified failure already says (and the activity logs that), so they are kept at debug level.
+ * At debug it logs Slack's answers verbatim, so loaded secret values are scrubbed from every line.
  */
 function slackLogAdapter(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
-  const text = (parts: unknown[]) => parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+  const text = (parts: unknown[]) => scrubSecrets(parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' '));
   return {
     debug: (...parts: unknown[]) => logger.debug(text(parts)),
     info: (...parts: unknown[]) => logger.debug(text(parts)),

@@ -21,7 +21,6 @@ import { createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { format } from 'node:util';
 import {
   CreateAccessKeyCommand,
   CreateUserCommand,
@@ -41,6 +40,7 @@ import { startFakeSlackApi, type FakeSlackApi } from '../../support/fake-slack-a
 import { historyText } from '../../support/history-text';
 import { startMoto, type MotoServer } from '../../support/moto';
 import { waitForState } from '../../support/run-driver';
+import { capturePrinted, leaksIn, missing, secretForms as formsOfEach, type SecretForm } from '../../support/secret-scan';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { startVendorApi, type VendorApi } from '../../support/vendor-api';
 
@@ -83,24 +83,6 @@ const logger = pino({ level: 'trace' }, capture);
 const runtimeLogger = pino({ level: 'debug' }, capture);
 /** Whatever is printed past the loggers while the run goes on: console calls, stdout, stderr. */
 const printed: string[] = [];
-
-/** Starts recording {@link printed}; returns the function that stops it. */
-function capturePrinted(): () => void {
-  const undo: Array<() => void> = [];
-  for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    const spy = jest.spyOn(console, method).mockImplementation((...parts: unknown[]) => void printed.push(format(...parts)));
-    undo.push(() => spy.mockRestore());
-  }
-  for (const stream of [process.stdout, process.stderr]) {
-    const original = stream.write;
-    stream.write = function (this: NodeJS.WriteStream, chunk: string | Uint8Array, ...rest: unknown[]) {
-      printed.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return (original as (...args: unknown[]) => boolean).apply(this, [chunk, ...rest]);
-    } as typeof stream.write;
-    undo.push(() => void (stream.write = original));
-  }
-  return () => undo.forEach((restore) => restore());
-}
 
 /** IAM on moto as the test sees it; auth must be off for credentials other than the worker's. */
 function iamClient(credentials: { accessKeyId: string; secretAccessKey: string }): IAMClient {
@@ -179,15 +161,10 @@ function loadConnectors(): ReturnType<typeof loadLiveSetup> {
   });
 }
 
-interface SecretForm {
-  label: string;
-  text: string;
-}
-
 /**
  * The texts whose presence counts as a leak: every secret as is, URL-encoded and base64-encoded
- * (the part of the encoding that does not depend on what follows it), the SMTP AUTH PLAIN
- * credentials as sent on the wire, and every value the connectors file loaded.
+ * (test/support/secret-scan.ts), the SMTP AUTH PLAIN credentials as sent on the wire, and every
+ * value the connectors file loaded.
  */
 function secretForms(): SecretForm[] {
   const named: Array<[string, string]> = [
@@ -199,30 +176,12 @@ function secretForms(): SecretForm[] {
   ];
   const others = loadedSecretValues().filter((value) => !named.some(([, known]) => known === value));
   named.push(...others.map((value, index): [string, string] => [`other loaded secret #${index + 1}`, value]));
-  const forms: SecretForm[] = [];
-  for (const [label, value] of named) {
-    forms.push({ label, text: value });
-    if (encodeURIComponent(value) !== value) forms.push({ label: `${label} (url-encoded)`, text: encodeURIComponent(value) });
-    const base64 = Buffer.from(value).toString('base64');
-    forms.push({ label: `${label} (base64)`, text: base64.slice(0, Math.floor(value.length / 3) * 4) });
-  }
-  forms.push({ label: 'smtp AUTH PLAIN', text: Buffer.from(`\0${SMTP_USER}\0${SMTP_PASSWORD}`).toString('base64') });
-  return forms;
+  return [...formsOfEach(named), { label: 'smtp AUTH PLAIN', text: Buffer.from(`\0${SMTP_USER}\0${SMTP_PASSWORD}`).toString('base64') }];
 }
 
 /** Labels of the secret forms found in `text` (never the values, so a failure does not print them). */
 function leaks(text: string): string[] {
-  return secretForms()
-    .filter((form) => text.includes(form.text))
-    .map((form) => form.label);
-}
-
-/**
- * Which of `expected` (texts or patterns) `text` lacks. Asserting on this list rather than on the
- * text keeps a failure from printing the whole log, and with it any secret that did leak.
- */
-function missing(text: string, expected: Array<string | RegExp>): string[] {
-  return expected.filter((item) => (typeof item === 'string' ? !text.includes(item) : !item.test(text))).map(String);
+  return leaksIn(text, secretForms());
 }
 
 const step = (id: string) => state.steps.find((candidate) => candidate.id === id)!;
@@ -241,7 +200,7 @@ beforeAll(async () => {
   await seedIam();
 
   await setMotoAuth('0');
-  const stopCapture = capturePrinted();
+  const stopCapture = capturePrinted(printed);
   console.info('printed-output capture is on');
   try {
     const live = loadConnectors();

@@ -1,0 +1,89 @@
+/**
+ * The approval gates of the runbooks folder, as the live-readiness check sees them
+ * ({@link requiredActions}), but whatever a run's inputs: a gate behind `when` is included, since
+ * some run may reach it.
+ */
+import { formatRunbookError, loadRunbookDirectory, type RunbookError } from '../../runbooks/load';
+import type { Runbook, RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
+import { requiredActions } from '../../workflows/required-actions';
+
+export interface RunbookGate {
+  runbook: string;
+  stepId: string;
+  /** Every group the gate names (approvers and escalate_to). */
+  groups: string[];
+  /** Where each group is named: `approvers`, `escalate_to` or both. */
+  fields: Record<string, Array<'approvers' | 'escalate_to'>>;
+  /** The gate (or its parallel step) has a `when`: only runs whose inputs satisfy it open the gate. */
+  conditional: boolean;
+}
+
+export interface RunbookGates {
+  runbooks: number;
+  gates: RunbookGate[];
+  /** Why the folder could not be read (then nothing was checked). */
+  unreadable?: string;
+  /** Files left out for lint errors: one line each, with the first error. */
+  broken: string[];
+}
+
+export async function runbookGates(runbooksDir: string): Promise<RunbookGates> {
+  let loaded: { runbooks: Array<{ runbook: Runbook }>; errors: RunbookError[] };
+  try {
+    loaded = await loadRunbookDirectory(runbooksDir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { runbooks: 0, gates: [], unreadable: `cannot read the runbooks folder ${runbooksDir} (QUELL_RUNBOOKS_DIR): ${code ?? String(error)}`, broken: [] };
+  }
+  const gates: RunbookGate[] = [];
+  for (const { runbook } of loaded.runbooks) {
+    const approvals = requiredActions(withoutConditions(runbook)).approvals ?? [];
+    for (const { stepId, groups } of approvals) {
+      const { spec, conditional } = approvalSpec(runbook, stepId);
+      const fields: RunbookGate['fields'] = {};
+      for (const group of groups) {
+        fields[group] = [
+          ...(spec?.approvers.includes(group) ? (['approvers'] as const) : []),
+          ...(spec?.escalate_to?.includes(group) ? (['escalate_to'] as const) : []),
+        ];
+      }
+      gates.push({ runbook: runbook.id, stepId, groups, fields, conditional });
+    }
+  }
+  const byFile = new Map<string, RunbookError[]>();
+  for (const error of loaded.errors) byFile.set(error.file, [...(byFile.get(error.file) ?? []), error]);
+  const broken = [...byFile.values()].map((errors) => {
+    const [first] = errors;
+    const more = errors.length > 1 ? ` and ${errors.length - 1} more` : '';
+    return `${formatRunbookError(first)}${more}: its gates were not checked (run quell lint)`;
+  });
+  return { runbooks: loaded.runbooks.length, gates, broken };
+}
+
+/** The runbook with every `when` dropped, so requiredActions lists every gate. */
+function withoutConditions(runbook: Runbook): Runbook {
+  const strip = <T extends RunbookStep | RunbookBranchStep>(step: T): T => {
+    const copy = { ...step };
+    delete copy.when;
+    return copy;
+  };
+  return {
+    ...runbook,
+    steps: runbook.steps.map((step) => {
+      const copy = strip(step);
+      return 'parallel' in copy ? { ...copy, parallel: copy.parallel.map(strip) } : copy;
+    }),
+  };
+}
+
+function approvalSpec(runbook: Runbook, stepId: string) {
+  for (const step of runbook.steps) {
+    const candidates: RunbookStep[] | RunbookBranchStep[] = 'parallel' in step ? step.parallel : [step];
+    for (const candidate of candidates) {
+      if (candidate.id === stepId && 'approval' in candidate) {
+        return { spec: candidate.approval, conditional: step.when !== undefined || candidate.when !== undefined };
+      }
+    }
+  }
+  return { spec: undefined, conditional: false };
+}
