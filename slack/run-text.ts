@@ -3,17 +3,8 @@
  */
 import type { RunSummary } from '../client/list-runs';
 import type { RunState, StepState } from '../common/run-state';
+import { stepStatusEmoji } from './blocks/format';
 import { code, escape, truncate, when, who } from './text';
-
-const STEP_ICON: Record<StepState['status'], string> = {
-  pending: ':white_circle:',
-  running: ':arrows_counterclockwise:',
-  waiting: ':hourglass_flowing_sand:',
-  succeeded: ':white_check_mark:',
-  failed: ':x:',
-  skipped: ':fast_forward:',
-  compensated: ':leftwards_arrow_with_hook:',
-};
 
 export function renderRunStatus(state: RunState): string {
   const mode = state.mode === 'tabletop' ? '  ·  :performing_arts: TABLETOP' : '';
@@ -21,7 +12,7 @@ export function renderRunStatus(state: RunState): string {
     `*${escape(state.runbook.title)}*  ·  incident ${code(state.incidentId)}${mode}`,
     `${code(state.workflowId)}  ·  *${state.status}*  ·  requested by ${who(state.requestedBy)}, ${when(state.startedAt)}${state.endedAt ? `  ·  ended ${when(state.endedAt)}` : ''}`,
   ];
-  for (const step of state.steps) lines.push(`${step.parent ? '      ' : ''}${STEP_ICON[step.status]} ${escape(step.title ?? step.id)}: ${step.status}${stepDetail(step)}`);
+  for (const step of state.steps) lines.push(`${step.parent ? '      ' : ''}${stepStatusEmoji(step.status)} ${escape(step.title ?? step.id)}: ${step.status}${stepDetail(step)}`);
   if (state.cancel) lines.push(`:octagonal_sign: cancelled by ${who(state.cancel.actor)}: “${escape(state.cancel.reason)}”`);
   if (state.failure) lines.push(`:x: ${state.failure.step ? `${escape(state.failure.step)}: ` : ''}${escape(state.failure.message)}`);
   return truncate(lines.join('\n'), 3800);

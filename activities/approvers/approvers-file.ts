@@ -4,14 +4,11 @@
  * Problems are reported all at once as file:line:col, like the connectors file, and nothing is
  * half loaded.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { durationMs } from '../../common/duration';
 import { identityKey } from '../../common/identity';
 import { didYouMean } from '../../common/suggest';
-import { explainIssues, type DocumentPath } from '../../runbooks/explain-issues';
-import { createLocator } from '../../runbooks/locate';
+import type { DocumentPath } from '../../runbooks/explain-issues';
+import { formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../yaml-config-file';
 import { ApproversFileSchema, type ApproversFile } from './approvers-schema';
 import { IDENTITY_SURFACES } from './types';
 
@@ -26,18 +23,11 @@ export interface ApproversConfig {
   readonly usesSlackUsergroups: boolean;
 }
 
-export interface ApproversFileError {
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-}
+export type ApproversFileError = ConfigFileError;
 
 export type ApproversLoadResult = { ok: true; config: ApproversConfig } | { ok: false; errors: ApproversFileError[] };
 
-export function formatApproversError(error: ApproversFileError): string {
-  return `${error.file}:${error.line}:${error.col}: ${error.message}`;
-}
+export const formatApproversError = formatConfigFileError;
 
 /** Thrown by {@link loadApproversConfigOrThrow}; its message lists every problem. */
 export class ApproversConfigError extends Error {
@@ -57,44 +47,15 @@ export interface ApproversLoadOptions {
 }
 
 export function loadApproversFile(file: string, options: ApproversLoadOptions = {}): ApproversLoadResult {
-  const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, errors: [{ file: absolute, line: 1, col: 1, message: `cannot read approvers file: ${code === 'ENOENT' ? 'file not found' : String(code ?? error)}` }] };
-  }
-  return loadApproversText(text, absolute, options);
+  const read = readConfigFile(file, 'approvers file');
+  return read.ok ? loadApproversText(read.text, read.file, options) : read;
 }
 
 export function loadApproversText(text: string, file: string, options: ApproversLoadOptions = {}): ApproversLoadResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseConfigText(text, file, ApproversFileSchema);
+  if (!parsed.ok) return { ok: false, errors: sorted(parsed.errors) };
+  const { locator } = parsed;
   const at = (line: number, col: number, message: string): ApproversFileError => ({ file, line, col, message });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return at(line, col, `YAML: ${e.message.split('\n')[0]}`);
-      }),
-    };
-  }
-  const locator = createLocator(doc, lineCounter, text);
-  const raw: unknown = doc.toJS();
-  const parsed = ApproversFileSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: sorted(
-        explainIssues(parsed.error.issues, raw, ApproversFileSchema).map((problem) => {
-          const { line, col } = locator.locate(problem.path, { ...(problem.at ? { at: problem.at } : {}) });
-          return at(line, col, problem.message);
-        }),
-      ),
-    };
-  }
   const errors: ApproversFileError[] = [];
   const report = (where: DocumentPath, message: string) => {
     const { line, col } = locator.locate(where);

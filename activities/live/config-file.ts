@@ -4,11 +4,9 @@
  * ("environment variable SCIM_TOKEN is not set" points at the reference), and nothing is half
  * loaded: either the whole file is usable or the caller gets the full list of problems.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
-import { explainIssues, type DocumentPath } from '../../runbooks/explain-issues';
-import { createLocator } from '../../runbooks/locate';
+import type { DocumentPath } from '../../runbooks/explain-issues';
+import { formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../yaml-config-file';
 import { ConnectorsFileSchema, type ConnectorsFile } from './config-schema';
 import { Secret, isSecretRef, resolveSecret, type SecretRef } from './secret';
 
@@ -26,18 +24,11 @@ export type ConnectorsConfig = Resolved<ConnectorsFile> & {
   readonly file: string;
 };
 
-export interface ConnectorsFileError {
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-}
+export type ConnectorsFileError = ConfigFileError;
 
 export type ConnectorsLoadResult = { ok: true; config: ConnectorsConfig } | { ok: false; errors: ConnectorsFileError[] };
 
-export function formatConnectorsError(error: ConnectorsFileError): string {
-  return `${error.file}:${error.line}:${error.col}: ${error.message}`;
-}
+export const formatConnectorsError = formatConfigFileError;
 
 /** Thrown by {@link loadConnectorsConfigOrThrow}; its message lists every problem. */
 export class ConnectorsConfigError extends Error {
@@ -56,15 +47,8 @@ export interface LoadOptions {
 }
 
 export function loadConnectorsFile(file: string, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): ConnectorsLoadResult {
-  const absolute = path.resolve(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(absolute, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { ok: false, errors: [{ file: absolute, line: 1, col: 1, message: `cannot read connectors file: ${code === 'ENOENT' ? 'file not found' : String(code ?? error)}` }] };
-  }
-  return loadConnectorsText(text, absolute, env, options);
+  const read = readConfigFile(file, 'connectors file');
+  return read.ok ? loadConnectorsText(read.text, read.file, env, options) : read;
 }
 
 export function loadConnectorsText(
@@ -73,30 +57,10 @@ export function loadConnectorsText(
   env: NodeJS.ProcessEnv = process.env,
   options: LoadOptions = {},
 ): ConnectorsLoadResult {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const parsed = parseConfigText(text, file, ConnectorsFileSchema);
+  if (!parsed.ok) return parsed;
+  const { locator } = parsed;
   const at = (line: number, col: number, message: string): ConnectorsFileError => ({ file, line, col, message });
-  if (doc.errors.length > 0) {
-    return {
-      ok: false,
-      errors: doc.errors.map((e) => {
-        const { line, col } = lineCounter.linePos(e.pos[0]);
-        return at(line, col, `YAML: ${e.message.split('\n')[0]}`);
-      }),
-    };
-  }
-  const locator = createLocator(doc, lineCounter, text);
-  const raw: unknown = doc.toJS();
-  const parsed = ConnectorsFileSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    return {
-      ok: false,
-      errors: explainIssues(parsed.error.issues, raw, ConnectorsFileSchema).map((problem) => {
-        const { line, col } = locator.locate(problem.path, { ...(problem.at ? { at: problem.at } : {}) });
-        return at(line, col, problem.message);
-      }),
-    };
-  }
   const errors: ConnectorsFileError[] = [];
   const resolved = resolveSecrets(parsed.data, [], (where, ref) => {
     if (options.resolveSecrets === false) return new Secret('', 'env' in ref ? `env:${ref.env}` : `file:${ref.file}`);
