@@ -18,8 +18,7 @@
  * The file is re-read on every call, so a restarted worker sees what the old one wrote. It is per
  * data folder: workers that do not share one do not share this record.
  */
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { JsonLinesFile } from '../json-lines-file';
 
 export type DeliveryState = 'attempted' | 'refused' | 'delivered';
 
@@ -40,13 +39,15 @@ export interface DeliveryStatus {
 }
 
 export class DeliveryLog {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly file: JsonLinesFile<DeliveryEntry>;
 
-  constructor(readonly filePath: string) {}
+  constructor(readonly filePath: string) {
+    this.file = new JsonLinesFile(filePath);
+  }
 
   /** What is known about `key` so far. */
   async status(key: string): Promise<DeliveryStatus> {
-    return statusOf(await this.readEntries(), key);
+    return statusOf(await this.file.readAll(), key);
   }
 
   /**
@@ -54,61 +55,28 @@ export class DeliveryLog {
    * the first attempt's entry is returned, so every retry follows the same plan.
    */
   async recordAttempt(key: string, plan: Record<string, unknown>): Promise<DeliveryEntry> {
-    return this.serialise(async () => {
-      const first = statusOf(await this.readEntries(), key).attempted;
+    return this.file.serialise(async () => {
+      const first = statusOf(await this.file.readAll(), key).attempted;
       const entry: DeliveryEntry = { key, state: 'attempted', at: new Date().toISOString(), details: first ? {} : plan };
-      await this.append(entry);
+      await this.file.append(entry);
       return first ?? entry;
     });
   }
 
   /** Records that the latest attempt was refused outright: nothing went out. */
   async recordRefused(key: string, details: Record<string, unknown>): Promise<void> {
-    await this.serialise(() => this.append({ key, state: 'refused', at: new Date().toISOString(), details }));
+    await this.file.serialise(() => this.file.append({ key, state: 'refused', at: new Date().toISOString(), details }));
   }
 
   /** Records that the remote side accepted `key`; the first such record wins. */
   async recordDelivered(key: string, details: Record<string, unknown>): Promise<DeliveryEntry> {
-    return this.serialise(async () => {
-      const earlier = statusOf(await this.readEntries(), key).delivered;
+    return this.file.serialise(async () => {
+      const earlier = statusOf(await this.file.readAll(), key).delivered;
       if (earlier) return earlier;
       const entry: DeliveryEntry = { key, state: 'delivered', at: new Date().toISOString(), details };
-      await this.append(entry);
+      await this.file.append(entry);
       return entry;
     });
-  }
-
-  private async append(entry: DeliveryEntry): Promise<void> {
-    await fs.mkdir(path.dirname(this.filePath), { recursive: true });
-    const text = await this.readText();
-    // A crash may have left a torn last line: start on a fresh one so this entry stays readable.
-    const separator = text.length > 0 && !text.endsWith('\n') ? '\n' : '';
-    const handle = await fs.open(this.filePath, 'a');
-    try {
-      await handle.appendFile(`${separator}${JSON.stringify(entry)}\n`);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  }
-
-  private async readEntries(): Promise<DeliveryEntry[]> {
-    return parseEntries(await this.readText());
-  }
-
-  private async readText(): Promise<string> {
-    try {
-      return await fs.readFile(this.filePath, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-      throw error;
-    }
-  }
-
-  private serialise<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 }
 
@@ -122,18 +90,4 @@ function statusOf(entries: DeliveryEntry[], key: string): DeliveryStatus {
   }
   if (status.delivered) status.outcomeUnknown = false;
   return status;
-}
-
-/** A torn line was never acknowledged to anyone, so skipping it is correct. */
-function parseEntries(text: string): DeliveryEntry[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as DeliveryEntry];
-      } catch {
-        return [];
-      }
-    });
 }

@@ -29,6 +29,7 @@ import {
   waitCard,
   type ApprovalCardView,
 } from '../../workflows/publisher-view';
+import { buttonsOf, textOf } from '../support/slack-message-text';
 
 const WORKFLOW_ID = 'quell-tabletop:credential-compromise:INC-42';
 const SUMMARY = 'Deactivate AKIAABCDEFGHIJKLMNOP of alice and block egress to 203.0.113.0/24';
@@ -37,27 +38,6 @@ type AnyBlock = Record<string, unknown> & { type: string };
 
 function blocksOf(message: SlackMessage): AnyBlock[] {
   return message.blocks as unknown as AnyBlock[];
-}
-
-/** Every mrkdwn/plain text of a message, in order, joined by newlines. */
-function textOf(message: SlackMessage): string {
-  const texts: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (value && typeof value === 'object') {
-      const record = value as Record<string, unknown>;
-      if ((record.type === 'mrkdwn' || record.type === 'plain_text') && typeof record.text === 'string') texts.push(record.text);
-      else Object.values(record).forEach(visit);
-    }
-  };
-  visit(message.blocks);
-  return texts.join('\n');
-}
-
-function buttonsOf(message: SlackMessage): Array<Record<string, unknown>> {
-  return blocksOf(message)
-    .filter((block) => block.type === 'actions')
-    .flatMap((block) => block.elements as Array<Record<string, unknown>>);
 }
 
 /** Block Kit limits Slack enforces (it refuses the whole message otherwise). */
