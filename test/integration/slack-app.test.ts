@@ -48,6 +48,7 @@ import {
   type SignedRequest,
   type ViewValues,
 } from '../support/slack-requests';
+import { eventually } from '../support/eventually';
 
 const TOKEN = 'xoxb-slack-app-test-0123456789';
 const SECRET = 'slack-app-test-signing-secret-9876543210';
@@ -133,16 +134,6 @@ afterAll(async () => {
   await slack?.stop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
-
-async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -26,6 +26,7 @@ import { startFakeSlackApi, type FakeSlackApi, type SlackCall, type SlackMessage
 import { waitForState } from '../support/run-driver';
 import { buttonsOf, textOf } from '../support/slack-message-text';
 import { testServer } from '../support/temporal';
+import { eventually } from '../support/eventually';
 
 const TOKEN = 'xoxb-slack-publishing-test-0123456789';
 const CHANNEL = { id: 'C0INCIDENT9', name: 'incident-response' };
@@ -55,16 +56,6 @@ function runbookFile(name: string, yaml: string): string {
   const file = path.join(work, `${name}.yaml`);
   fs.writeFileSync(file, yaml);
   return file;
-}
-
-async function eventually<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const partOf = (message: SlackMessage) => message.metadata?.event_payload?.part;

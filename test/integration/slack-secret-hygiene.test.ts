@@ -56,6 +56,7 @@ import { waitForState } from '../support/run-driver';
 import { capturePrinted, formsOf, leaksIn, missing, secretForms, type SecretForm } from '../support/secret-scan';
 import { SlackRequester, buttonClick, field, nextTriggerId, slashCommand, startResponseSink, viewSubmission, type ResponseSink, type SlackResponse } from '../support/slack-requests';
 import { buttonsOf, textOf } from '../support/slack-message-text';
+import { eventually } from '../support/eventually';
 
 // Random per run, so a match can only come from this run.
 const BOT_TOKEN = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(16).toString('hex')}`;
@@ -177,16 +178,6 @@ function responseUrl(kind: 'live' | 'expired' = 'live'): string {
   const url = kind === 'live' ? sink.url() : expired.url();
   responseUrls.push(url);
   return url;
-}
-
-async function eventually<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 const state = (id: string) => getRunState(engine.client, id);
