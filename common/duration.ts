@@ -18,6 +18,8 @@ const UNIT_ORDER = ['w', 'd', 'h', 'm', 's', 'ms'];
 const DURATION_PATTERN = /^(?:\d+(?:ms|s|m|h|d|w))+$/;
 const PART_PATTERN = /(\d+)(ms|s|m|h|d|w)/g;
 
+import { LIMITS, describeLimit } from './limits';
+
 /** Returns the length in milliseconds, or an explanation of why the text is not a duration. */
 export function parseDuration(text: string): { ok: true; ms: number } | { ok: false; message: string } {
   const trimmed = text.trim();
@@ -39,6 +41,8 @@ export function parseDuration(text: string): { ok: true; ms: number } | { ok: fa
     total += Number(match[1]) * UNIT_MS[unit];
   }
   if (total <= 0) return { ok: false, message: `"${text}" must be longer than zero` };
+  // Past this, timers and deadlines stop being meaningful (and far past it, dates become invalid).
+  if (total > LIMITS.duration.value) return { ok: false, message: `"${text}" is too long: durations may be at most ${describeLimit('duration')}` };
   return { ok: true, ms: total };
 }
 

@@ -22,6 +22,8 @@
  *
  * Workflow-safe: pure functions; imports only common/suggest.
  */
+import { LIMITS, limitMessage } from './limits';
+import { setOwn } from './own';
 import { didYouMean } from './suggest';
 
 /** The names a path may start from. */
@@ -171,6 +173,8 @@ const LITERAL_NAMES: Record<string, Literal> = { null: null, true: true, false: 
 
 class Parser {
   private position = 0;
+  /** Open parentheses and `!`s around the current token: bounded so no input can exhaust the stack. */
+  private depth = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -241,10 +245,20 @@ class Parser {
     return { kind: 'binary', operator: token.value as BinaryOperator, left, right, offset: token.offset };
   }
 
+  private enter(token: Token): void {
+    this.depth += 1;
+    if (this.depth > LIMITS.expressionNesting.value) {
+      throw new ExpressionError(`expression nested too deeply (parentheses and "!"): ${limitMessage('expressionNesting')}`, token.offset);
+    }
+  }
+
   private parseUnary(): Expr {
     if (this.isPunct('!')) {
       const bang = this.take();
-      return { kind: 'not', operand: this.parseUnary(), offset: bang.offset };
+      this.enter(bang);
+      const operand = this.parseUnary();
+      this.depth -= 1;
+      return { kind: 'not', operand, offset: bang.offset };
     }
     return this.parsePrimary();
   }
@@ -259,7 +273,9 @@ class Parser {
         return this.parseName(token);
       case 'punct':
         if (token.value === '(') {
+          this.enter(token);
           const inner = this.parseOr();
+          this.depth -= 1;
           if (!this.isPunct(')')) {
             const next = this.peek();
             throw new ExpressionError(`unclosed "(": expected ")" but found ${describeToken(next)}`, token.offset);
@@ -476,6 +492,9 @@ function findClose(text: string, from: number, open: number): number {
  * {@link ExpressionError} with the offset in `text` for an unterminated `${{` or bad syntax.
  */
 export function parseTemplate(text: string): TemplatePart[] {
+  if (text.length > LIMITS.templateLength.value && hasTemplate(text)) {
+    throw new ExpressionError(`template text is too long: ${limitMessage('templateLength', text.length)}`, 0);
+  }
   const parts: TemplatePart[] = [];
   let cursor = 0;
   for (;;) {
@@ -541,7 +560,8 @@ export function renderDeep(value: unknown, context: TemplateContext): unknown {
   if (Array.isArray(value)) return value.map((item) => renderDeep(item, context));
   if (isRecord(value)) {
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = renderDeep(item, context);
+    // setOwn: a key named "__proto__" stays a key instead of replacing the result's prototype.
+    for (const [key, item] of Object.entries(value)) setOwn(result, key, renderDeep(item, context));
     return result;
   }
   return value;

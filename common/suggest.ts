@@ -37,7 +37,11 @@ export function closestMatch(input: string, candidates: readonly string[]): stri
     if (candidate === input) continue;
     const lower = candidate.toLowerCase();
     const prefix = Math.min(lower.length, needle.length) >= 4 && (lower.startsWith(needle) || needle.startsWith(lower));
-    const distance = editDistance(needle, lower);
+    // The distance is at least the length gap (and exactly it for a prefix), so a long hostile
+    // input costs a subtraction per candidate rather than a quadratic table.
+    const lengthGap = Math.abs(lower.length - needle.length);
+    if (!prefix && lengthGap > limit) continue;
+    const distance = prefix ? lengthGap : editDistance(needle, lower);
     if ((distance <= limit || prefix) && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -7,13 +7,15 @@
  * whole-document semantics (semantics.ts). Node-only (fs, crypto); never import from workflows.
  */
 import { createHash } from 'node:crypto';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseDocument, visit, type Alias, type Document, type YAMLError } from 'yaml';
+import type { YAMLError } from 'yaml';
 import { z } from 'zod';
 import { didYouMean } from '../common/suggest';
 import { describeValue, explainIssues, type DocumentPath, type DocumentProblem } from './explain-issues';
-import { createLocator, type Locator } from './locate';
+import type { Locator } from './locate';
+import { parseYaml, sizeProblem } from './parse-yaml';
+import { readFileLimited } from './read-file-limited';
 import {
   ActionStep,
   ApprovalStep,
@@ -134,34 +136,13 @@ function schemaProblems(raw: unknown): { runbook: Runbook } | { problems: Docume
 // ---------------------------------------------------------------------------------------------
 // YAML syntax
 
-function yamlMessage(error: YAMLError, text: string): string {
-  if (error.code === 'DUPLICATE_KEY') {
-    const key = /^("[^"]*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(error.pos[0]))?.[1];
-    return `duplicate key${key ? ` ${key.startsWith('"') || key.startsWith("'") ? key : `"${key}"`}` : ''}: a key may appear only once in a mapping (the later one would silently win)`;
-  }
+function yamlMessage(error: YAMLError): string {
   if (error.code === 'MULTIPLE_DOCS') return 'a runbook file holds exactly one YAML document: remove the "---" separator or split the file';
   if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
     // Almost always text like `message: Egress blocked: rule 7` that YAML reads as a nested key.
     return `YAML syntax: ${error.message} (if this is text containing ": ", put the whole value in quotes)`;
   }
   return `YAML syntax: ${error.message}`;
-}
-
-/** Why `doc.toJS()` failed: an alias without an anchor (located), or too many aliases. */
-function conversionError(doc: Document, locator: Locator, file: string, error: unknown): RunbookError {
-  let dangling: Alias | undefined;
-  visit(doc, {
-    Alias(_key, node) {
-      if (node.resolve(doc) !== undefined) return undefined;
-      dangling = node;
-      return visit.BREAK;
-    },
-  });
-  if (dangling?.range) {
-    const message = `YAML: alias "*${dangling.source}" refers to no anchor: define "&${dangling.source}" before using it`;
-    return { file, ...locator.position(dangling.range[0]), message };
-  }
-  return { file, line: 1, col: 1, message: `YAML: ${(error as Error).message}` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,26 +180,16 @@ interface Loaded {
 }
 
 function loadParsed(text: string, file: string, digest: string): Loaded {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const locator = createLocator(doc, lineCounter, text);
+  const tooLarge = sizeProblem(Buffer.byteLength(text, 'utf8'), 'runbookFileBytes');
+  if (tooLarge) return { result: { ok: false, file, errors: [{ file, ...tooLarge }] } };
+  const parsed = parseYaml(text, { what: 'runbook', explain: yamlMessage });
+  const { locator } = parsed;
   const fail = (errors: RunbookError[]): Loaded => ({ result: { ok: false, file, errors: tidy(errors) }, locator });
-
-  // Warnings (unresolved tags, ...) are errors too: a runbook must mean exactly what it says.
-  const yamlErrors = [...doc.errors, ...doc.warnings];
-  if (yamlErrors.length > 0) {
-    return fail(yamlErrors.map((error) => ({ file, ...locator.position(error.pos[0]), message: yamlMessage(error, text) })));
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 });
-  } catch (error) {
-    return fail([conversionError(doc, locator, file, error)]);
-  }
-  const schema = schemaProblems(raw);
-  if ('problems' in schema) return fail(toErrors(schema.problems, locator, file));
+  if (!parsed.ok) return fail(parsed.problems.map((problem) => ({ file, ...problem })));
+  const schema = schemaProblems(parsed.raw);
+  if ('problems' in schema) return fail(toErrors(schema.problems, parsed.locator, file));
   const semantic = checkRunbookSemantics(schema.runbook);
-  if (semantic.length > 0) return fail(toErrors(semantic, locator, file));
+  if (semantic.length > 0) return fail(toErrors(semantic, parsed.locator, file));
   return { result: { ok: true, runbook: schema.runbook, sha256: digest, file }, locator };
 }
 
@@ -237,13 +208,9 @@ function readFailure(file: string, error: unknown): RunbookError {
 }
 
 async function loadFile(file: string): Promise<Loaded> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    return { result: { ok: false, file, errors: [readFailure(file, error)] } };
-  }
-  return loadParsed(bytes.toString('utf8'), file, sha256(bytes));
+  const read = await readFileLimited(file, 'runbookFileBytes');
+  if (!read.ok) return { result: { ok: false, file, errors: [{ file, line: 1, col: 1, message: `cannot read runbook: ${read.reason}` }] } };
+  return loadParsed(read.bytes.toString('utf8'), file, sha256(read.bytes));
 }
 
 /** Reads and validates one runbook file; `sha256` is over the file's bytes (hex). */

@@ -10,6 +10,9 @@
 import { z } from 'zod';
 import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
 import { ExpressionError, RUN_CONTEXT_FIELDS, hasTemplate, parseTemplate, templateReferences, wholeTemplateExpression } from '../common/expression';
+import { LIMITS, limitMessage } from '../common/limits';
+import { hasOwnKey } from '../common/own';
+import { compilePattern } from '../common/pattern';
 import { didYouMean } from '../common/suggest';
 import { explainIssues, type DocumentPath, type DocumentProblem } from './explain-issues';
 import type { InputSpecType, Runbook, RunbookBranchStep, RunbookStep } from './schema';
@@ -89,7 +92,8 @@ function checkWith(action: ActionName, withBlock: Record<string, unknown> | unde
   const problems: DocumentProblem[] = [];
 
   for (const [key, value] of Object.entries(given)) {
-    const field = shape[key];
+    // Own keys only: `toString` or `constructor` in `with` must be an unknown key, not Object's method.
+    const field = hasOwnKey(shape, key) ? shape[key] : undefined;
     if (field === undefined) {
       problems.push({
         path: [...withPath, key],
@@ -255,8 +259,10 @@ function scalarProblem(spec: InputSpecType, value: unknown, itemType: 'string' |
   if (itemType === 'number' && (typeof value !== 'number' || !Number.isFinite(value))) return `${JSON.stringify(value)} is not a number`;
   if (itemType === 'string' && typeof value !== 'string') return `${JSON.stringify(value)} is not text`;
   if (itemType === 'boolean' && typeof value !== 'boolean') return `${JSON.stringify(value)} is not true or false`;
-  if (spec.pattern !== undefined && typeof value === 'string' && !new RegExp(spec.pattern).test(value)) {
-    return `"${value}" does not match the pattern ${spec.pattern}`;
+  if (spec.pattern !== undefined && typeof value === 'string') {
+    const pattern = compilePattern(spec.pattern);
+    if (!pattern.ok) return pattern.message;
+    if (!pattern.test(value)) return `${JSON.stringify(value)} does not match the pattern ${spec.pattern}`;
   }
   if (spec.enum !== undefined && !spec.enum.some((allowed) => allowed === value)) {
     return `${JSON.stringify(value)} is not one of ${spec.enum.join(', ')}`;
@@ -282,7 +288,28 @@ export function inputValueProblem(spec: InputSpecType, value: unknown): string |
 
 function checkInputs(inputs: Record<string, InputSpecType>): DocumentProblem[] {
   const problems: DocumentProblem[] = [];
+  const names = Object.keys(inputs);
+  if (names.length > LIMITS.runbookInputs.value) {
+    problems.push({ path: ['inputs', names[LIMITS.runbookInputs.value]], at: 'key', message: `too many inputs: ${limitMessage('runbookInputs', names.length)}` });
+  }
   for (const [name, spec] of Object.entries(inputs)) {
+    if (spec.pattern !== undefined) {
+      // Compiled by the same linear-time engine that matches run inputs, so lint and start agree.
+      const pattern = compilePattern(spec.pattern);
+      if (!pattern.ok) {
+        problems.push({ path: ['inputs', name, 'pattern'], message: pattern.message });
+        continue;
+      }
+    }
+    if (spec.enum !== undefined) {
+      // An option that the input's own type or pattern refuses could be offered but never chosen.
+      const itemType = spec.type === 'list' ? (spec.items ?? 'string') : spec.type;
+      const enumProblems = spec.enum.flatMap((option, index) => {
+        const problem = itemType === 'boolean' ? 'enum does not apply to true/false inputs' : scalarProblem({ ...spec, enum: undefined }, option, itemType);
+        return problem ? [{ path: ['inputs', name, 'enum', index], message: `option ${index + 1} of input "${name}" (${inputTypeNoun[spec.type]}) is invalid: ${problem}` }] : [];
+      });
+      problems.push(...enumProblems.slice(0, 1));
+    }
     if (spec.default === undefined) continue;
     const path = ['inputs', name, 'default'];
     if (spec.required === true) {
@@ -293,6 +320,13 @@ function checkInputs(inputs: Record<string, InputSpecType>): DocumentProblem[] {
     if (problem) problems.push({ path, message: `default of input "${name}" (${inputTypeNoun[spec.type]}) is invalid: ${problem}` });
   }
   return problems;
+}
+
+/** Any text longer than the limits allow, wherever it is in the runbook. */
+function checkTextLengths(runbook: Runbook): DocumentProblem[] {
+  return stringsIn(runbook, [])
+    .filter(({ text }) => text.length > LIMITS.textLength.value)
+    .map(({ text, path }) => ({ path, message: `text is too long: ${limitMessage('textLength', text.length)}` }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,7 +341,10 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
   for (const { place } of placed) if (!places.has(place.id)) places.set(place.id, place);
   const inputs = Object.keys(runbook.inputs);
 
-  const problems: DocumentProblem[] = [...checkInputs(runbook.inputs), ...duplicateIds(placed)];
+  const problems: DocumentProblem[] = [...checkTextLengths(runbook), ...checkInputs(runbook.inputs), ...duplicateIds(placed)];
+  if (placed.length > LIMITS.steps.value) {
+    problems.push({ path: [...placed[LIMITS.steps.value].place.path, 'id'], message: `too many steps (parallel branches included): ${limitMessage('steps', placed.length)}` });
+  }
   for (const { step, place } of placed) {
     if ('action' in step) problems.push(...checkAction(step, place.path));
     for (const field of templateFields(step, place.path)) {
