@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
 import { ExpressionError, RUN_CONTEXT_FIELDS, hasTemplate, parseTemplate, templateReferences, wholeTemplateExpression } from '../common/expression';
+import { parseDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 import { hasOwnKey } from '../common/own';
 import { compilePattern } from '../common/pattern';
@@ -118,8 +119,18 @@ function checkWith(action: ActionName, withBlock: Record<string, unknown> | unde
   return problems;
 }
 
+/** Temporal refuses a retry policy whose longest wait is shorter than its first one. */
+function checkRetry(step: AnyStep, path: DocumentPath): DocumentProblem[] {
+  const retry = step.retry;
+  if (retry?.initial_interval === undefined || retry.max_interval === undefined) return [];
+  const initial = parseDuration(retry.initial_interval);
+  const maximum = parseDuration(retry.max_interval);
+  if (!initial.ok || !maximum.ok || maximum.ms >= initial.ms) return [];
+  return [{ path: [...path, 'retry', 'max_interval'], message: `max_interval (${retry.max_interval}) is shorter than initial_interval (${retry.initial_interval}); the longest wait between attempts cannot be shorter than the first` }];
+}
+
 function checkAction(step: Extract<AnyStep, { action: string }>, path: DocumentPath): DocumentProblem[] {
-  const problems = checkWith(step.action, step.with, path);
+  const problems = [...checkWith(step.action, step.with, path), ...checkRetry(step, path)];
   if (step.compensate) {
     const undoneBy: string | undefined = (ACTION_CATALOGUE[step.action] as { undoneBy?: string }).undoneBy;
     const compensatePath = [...path, 'compensate'];

@@ -17,7 +17,7 @@ export const EXTERNAL_API: ActivityOptions = {
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
-    maximumInterval: '1m',
+    maximumInterval: '1m', // actionOptions raises it for a step whose initial_interval is longer
     maximumAttempts: 10,
     nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
   },
@@ -56,15 +56,23 @@ export const SLACK_SURFACE_LOOKUP: LocalActivityOptions = {
 /** The profile for one action step, adjusted by the step's own `timeout` and `retry`. */
 export function actionOptions(step: { timeout?: string; retry?: RetrySpecType }): ActivityOptions {
   const base = EXTERNAL_API.retry ?? {};
+  const initialMs = step.retry?.initial_interval ? durationMs(step.retry.initial_interval) : undefined;
+  // A step that only raises the first interval past the profile's cap gets the cap raised with it:
+  // Temporal refuses a retry policy whose maximum is below its initial interval.
+  const maximum = step.retry?.max_interval
+    ? { maximumInterval: durationMs(step.retry.max_interval) }
+    : initialMs !== undefined && initialMs > durationMs('1m')
+      ? { maximumInterval: initialMs }
+      : {};
   return {
     ...EXTERNAL_API,
     ...(step.timeout ? { startToCloseTimeout: durationMs(step.timeout) } : {}),
     retry: {
       ...base,
       ...(step.retry?.max_attempts !== undefined ? { maximumAttempts: step.retry.max_attempts } : {}),
-      ...(step.retry?.initial_interval ? { initialInterval: durationMs(step.retry.initial_interval) } : {}),
+      ...(initialMs !== undefined ? { initialInterval: initialMs } : {}),
       ...(step.retry?.backoff !== undefined ? { backoffCoefficient: step.retry.backoff } : {}),
-      ...(step.retry?.max_interval ? { maximumInterval: durationMs(step.retry.max_interval) } : {}),
+      ...maximum,
     },
   };
 }

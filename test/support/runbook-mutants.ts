@@ -78,7 +78,7 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
 
 const hostileKey: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...PROTOTYPE_NAMES) },
-  { weight: 2, arbitrary: fc.constantFrom('id', 'action', 'with', 'when', 'approval', 'wait', 'manual', 'parallel', 'steps', 'inputs', 'timeout', 'pattern', 'default', 'type', 'source', 'provider', 'compensate') },
+  { weight: 2, arbitrary: fc.constantFrom('id', 'action', 'with', 'when', 'approval', 'wait', 'manual', 'parallel', 'steps', 'inputs', 'timeout', 'pattern', 'default', 'type', 'source', 'provider', 'compensate', 'initial_interval', 'max_interval', 'remind_every', 'enum', 'quorum') },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) },
 );
 

@@ -4,12 +4,14 @@
  * the live pre-check can list its actions, every duration makes a valid deadline, and every
  * template evaluates (or fails with the typed evaluation error a step reports, never a crash).
  */
+import { compileRetryPolicy } from '@temporalio/common';
 import { parseDuration } from '../../common/duration';
 import { ExpressionError, hasTemplate, renderTemplate, type TemplateContext } from '../../common/expression';
 import { LIMITS } from '../../common/limits';
 import { matchesPattern } from '../../common/pattern';
 import { validateRunInputs } from '../../runbooks/inputs';
 import type { InputSpecType, Runbook } from '../../runbooks/schema';
+import { actionOptions } from '../../workflows/activity-options';
 import { requiredActions } from '../../workflows/required-actions';
 
 const TEXT_CANDIDATES = ['alice', 'AKIA' + 'ABCDEFGHIJKLMNOP', 'INC-1', 'alice@example.com', '10.0.0.1', '203.0.113.0/24', 'acme', 'x', 'a1', 'U0123ABCD'];
@@ -54,6 +56,11 @@ export function assertStartsCleanly(runbook: Runbook): void {
   const run = { id: 'quell-tabletop:x:INC-1', incident: 'INC-1', mode: 'tabletop', requester: 'alice', runbook: runbook.id, version: runbook.version, started_at: '2026-01-01T00:00:00.000Z' };
   requiredActions(runbook, { inputs: validated.values, run });
   const context: TemplateContext = { inputs: validated.values, steps: {}, run };
+  const steps = runbook.steps.flatMap((step) => ('parallel' in step ? [step, ...step.parallel] : [step]));
+  for (const step of steps) {
+    // The options every action activity is scheduled with must be ones Temporal accepts.
+    if ('action' in step) compileRetryPolicy(actionOptions(step).retry ?? {});
+  }
   walk(runbook, (key, text) => {
     if (key !== undefined && DURATION_KEYS.has(key)) {
       const parsed = parseDuration(text);

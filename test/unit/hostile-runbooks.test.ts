@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadRunbookFile, loadRunbookText, type LoadResult, type RunbookError } from '../../runbooks/load';
 import { validateRunInputs } from '../../runbooks/inputs';
+import { assertStartsCleanly } from '../support/start-check';
 
 const HEADER = `# hostile
 id: hostile
@@ -164,6 +165,20 @@ describe('durations and aliases', () => {
     const [error] = errorsOf(loadRunbookText(text, 'duration.yaml'));
     expect(error).toMatchObject({ line: 10, col: 16 });
     expect(error.message).toMatch(/durations may be at most 366 days/);
+  });
+
+  it('a retry whose max_interval is below its initial_interval is a lint error (Temporal would refuse the policy)', () => {
+    const text = `${HEADER}steps:\n  - id: revoke\n    action: credentials.revoke\n    with:\n      provider: aws-iam\n      principal: alice\n    retry:\n      max_attempts: 3\n      initial_interval: 5m\n      max_interval: 1s\n`;
+    const [error] = errorsOf(loadRunbookText(text, 'retry.yaml'));
+    expect(error).toMatchObject({ line: 15, col: 21 });
+    expect(error.message).toMatch(/max_interval \(1s\) is shorter than initial_interval \(5m\)/);
+  });
+
+  it('an initial_interval above the default cap starts with a policy Temporal accepts', () => {
+    const text = `${HEADER}steps:\n  - id: revoke\n    action: credentials.revoke\n    with:\n      provider: aws-iam\n      principal: alice\n    retry:\n      max_attempts: 3\n      initial_interval: 5m\n`;
+    const result = loadRunbookText(text, 'retry.yaml');
+    if (!result.ok) throw new Error(JSON.stringify(result.errors));
+    expect(() => assertStartsCleanly(result.runbook)).not.toThrow();
   });
 
   it('an alias bomb is refused at an alias with a clear reason, not at 1:1', () => {
