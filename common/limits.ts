@@ -29,9 +29,8 @@ function limit(value: number, unit: Limit['unit'], what: string): Limit {
 
 export const LIMITS = {
   runbookFileBytes: limit(1 * MIB, 'bytes', 'size of a runbook file'),
-  configFileBytes: limit(4 * MIB, 'bytes', 'size of the connectors file and of the approvers file'),
+  configFileBytes: limit(1 * MIB, 'bytes', 'size of the connectors file and of the approvers file'),
   secretFileBytes: limit(64 * KIB, 'bytes', 'size of a secret read from a { file: ... } reference'),
-  secretReadMs: limit(2_000, 'ms', 'time allowed to read a secret file'),
   yamlNestingDepth: limit(32, 'levels', 'nesting of mappings and lists in any YAML file'),
   yamlAliases: limit(100, 'entries', 'YAML aliases (*name) in one file'),
   mappingEntries: limit(2_000, 'entries', 'keys in one YAML mapping'),
@@ -51,9 +50,10 @@ export const LIMITS = {
   eventPayloadBytes: limit(16 * KIB, 'bytes', 'size of the details delivered with an event, as JSON'),
   eventPayloadNesting: limit(8, 'levels', 'nesting of objects and lists in the details delivered with an event'),
   runInputsBytes: limit(512 * KIB, 'bytes', 'size of all input values of one run together, as JSON'),
-  people: limit(5_000, 'entries', 'people in the approvers file'),
+  slackRequestBytes: limit(1 * MIB, 'bytes', 'size of one request Slack sends to the app (read before its signature is checked)'),
+  people: limit(2_000, 'entries', 'people in the approvers file'),
   groups: limit(1_000, 'entries', 'approver groups in the approvers file'),
-  groupMembers: limit(5_000, 'entries', 'people or Slack user groups listed in one approver group'),
+  groupMembers: limit(2_000, 'entries', 'people or Slack user groups listed in one approver group'),
   connectorEntries: limit(1_000, 'entries', 'entries in one section of the connectors file (vendors, channels, ...)'),
   duration: limit(366 * DAY_MS, 'ms', 'any duration in a runbook or config file (timeouts, waits, reminders)'),
 } as const satisfies Record<string, Limit>;

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { ACTION_NAMES } from '../common/actions';
 import { didYouMean } from '../common/suggest';
+import { redactUrlCredentials } from '../common/url-credentials';
 
 /** A path into the YAML document: mapping keys and sequence indexes. */
 export type DocumentPath = (string | number)[];
@@ -88,7 +89,11 @@ export function label(path: readonly PropertyKey[]): string {
 /** A short rendering of a found value for "got ..." (strings quoted, long ones cut). */
 export function describeValue(value: unknown): string {
   if (value === null || value === undefined) return 'an empty value';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === 'string') {
+    // Redact before cutting: a cut can fall before the "@" and hide the URL shape from redaction.
+    const safe = redactUrlCredentials(value);
+    return JSON.stringify(safe.length > 60 ? `${safe.slice(0, 57)}...` : safe);
+  }
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   return String(value);

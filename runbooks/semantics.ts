@@ -14,6 +14,7 @@ import { parseDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 import { hasOwnKey } from '../common/own';
 import { compilePattern } from '../common/pattern';
+import { hasUrlCredentials, urlCredentialsRefusal } from '../common/url-credentials';
 import { didYouMean } from '../common/suggest';
 import { explainIssues, type DocumentPath, type DocumentProblem } from './explain-issues';
 import type { InputSpecType, Runbook, RunbookBranchStep, RunbookStep } from './schema';
@@ -333,11 +334,18 @@ function checkInputs(inputs: Record<string, InputSpecType>): DocumentProblem[] {
   return problems;
 }
 
-/** Any text longer than the limits allow, wherever it is in the runbook. */
-function checkTextLengths(runbook: Runbook): DocumentProblem[] {
-  return stringsIn(runbook, [])
-    .filter(({ text }) => text.length > LIMITS.textLength.value)
-    .map(({ text, path }) => ({ path, message: `text is too long: ${limitMessage('textLength', text.length)}` }));
+/**
+ * Text that no runbook may hold, wherever it is: longer than the limit, or a URL with credentials
+ * (a runbook's text is copied into every run's history and into messages people read).
+ */
+function checkTexts(runbook: Runbook): DocumentProblem[] {
+  return stringsIn(runbook, []).flatMap(({ text, path }): DocumentProblem[] => {
+    if (text.length > LIMITS.textLength.value) return [{ path, message: `text is too long: ${limitMessage('textLength', text.length)}` }];
+    if (hasUrlCredentials(text)) {
+      return [{ path, message: `${urlCredentialsRefusal('runbooks hold no secrets: configure the credential in the connectors file, where secrets are given by reference ({ env: NAME } or { file: PATH })')}` }];
+    }
+    return [];
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -352,7 +360,7 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
   for (const { place } of placed) if (!places.has(place.id)) places.set(place.id, place);
   const inputs = Object.keys(runbook.inputs);
 
-  const problems: DocumentProblem[] = [...checkTextLengths(runbook), ...checkInputs(runbook.inputs), ...duplicateIds(placed)];
+  const problems: DocumentProblem[] = [...checkTexts(runbook), ...checkInputs(runbook.inputs), ...duplicateIds(placed)];
   if (placed.length > LIMITS.steps.value) {
     problems.push({ path: [...placed[LIMITS.steps.value].place.path, 'id'], message: `too many steps (parallel branches included): ${limitMessage('steps', placed.length)}` });
   }

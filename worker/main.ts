@@ -16,6 +16,7 @@ import { buildActivityDeps, loadConnectorsFile } from '../activities/build-deps'
 import type { ActivityDeps } from '../activities/deps';
 import { ApproversConfigError } from '../activities/approvers/approvers-file';
 import { ConnectorsConfigError } from '../activities/live/config-file';
+import { scrubSecrets } from '../activities/live/secret';
 import { SlackAppStartError, createSlackApp, type QuellSlackApp } from '../slack/app';
 import { liveRefusalCheck } from '../slack/live-refusal';
 import { SlackAppConfigError, slackAppSettings, type SlackAppSettings } from '../slack/settings';
@@ -159,7 +160,8 @@ function firstShutdownSignal(logger: Logger): Promise<NodeJS.Signals> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`quell worker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    // Last resort, so the trace is kept; scrubbed, since an error may quote a URL's credentials.
+    process.stderr.write(`quell worker: ${scrubSecrets(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     process.exit(1);
   },
 );

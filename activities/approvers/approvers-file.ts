@@ -6,10 +6,11 @@
  */
 import { durationMs } from '../../common/duration';
 import { identityKey } from '../../common/identity';
+import { hasOwnKey } from '../../common/own';
 import { didYouMean } from '../../common/suggest';
 import type { DocumentPath } from '../../runbooks/explain-issues';
-import { formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../yaml-config-file';
-import { ApproversFileSchema, type ApproversFile } from './approvers-schema';
+import { ConfigProblems, formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../yaml-config-file';
+import { APPROVERS_ENTRY_LIMITS, ApproversFileSchema, type ApproversFile } from './approvers-schema';
 import { IDENTITY_SURFACES } from './types';
 
 export interface ApproversConfig {
@@ -52,15 +53,14 @@ export function loadApproversFile(file: string, options: ApproversLoadOptions = 
 }
 
 export function loadApproversText(text: string, file: string, options: ApproversLoadOptions = {}): ApproversLoadResult {
-  const parsed = parseConfigText(text, file, ApproversFileSchema);
-  if (!parsed.ok) return { ok: false, errors: sorted(parsed.errors) };
-  const { locator } = parsed;
-  const at = (line: number, col: number, message: string): ApproversFileError => ({ file, line, col, message });
-  const errors: ApproversFileError[] = [];
-  const report = (where: DocumentPath, message: string) => {
-    const { line, col } = locator.locate(where);
-    errors.push(at(line, col, message));
-  };
+  const parsed = parseConfigText(text, file, ApproversFileSchema, {
+    what: 'approvers file',
+    entryLimits: APPROVERS_ENTRY_LIMITS,
+    credentialAdvice: () => 'the approvers file names people and groups and holds no secrets',
+  });
+  if (!parsed.ok) return parsed;
+  const problems = new ConfigProblems(file, parsed.locator);
+  const report = (where: DocumentPath, message: string | (() => string)) => problems.add(where, message);
   const data = parsed.data;
   const personNames = Object.keys(data.people);
 
@@ -78,8 +78,8 @@ export function loadApproversText(text: string, file: string, options: Approvers
   }
   for (const [group, entry] of Object.entries(data.groups)) {
     entry.people.forEach((person, index) => {
-      if (!Object.prototype.hasOwnProperty.call(data.people, person)) {
-        report(['groups', group, 'people', index], `person "${person}" is not defined under people${didYouMean(person, personNames)}`);
+      if (!hasOwnKey(data.people, person)) {
+        report(['groups', group, 'people', index], () => `person "${person}" is not defined under people${didYouMean(person, personNames)}`);
       }
     });
   }
@@ -93,7 +93,7 @@ export function loadApproversText(text: string, file: string, options: Approvers
       );
     }
   }
-  if (errors.length > 0) return { ok: false, errors: sorted(errors) };
+  if (!problems.empty) return { ok: false, errors: problems.errors() };
   return {
     ok: true,
     config: {
@@ -111,8 +111,4 @@ export function loadApproversConfigOrThrow(file: string, options: ApproversLoadO
   const result = loadApproversFile(file, options);
   if (!result.ok) throw new ApproversConfigError(result.errors);
   return result.config;
-}
-
-function sorted(errors: ApproversFileError[]): ApproversFileError[] {
-  return errors.sort((a, b) => a.line - b.line || a.col - b.col);
 }

@@ -5,20 +5,39 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../../common/duration';
+import { LIMITS } from '../../common/limits';
+import { identityProblem } from '../../common/identity';
+import { NAMES_FIELD, type EntryLimit } from '../yaml-config-file';
 
-export const PersonName = z
+/** Longest person or group name: they are identities in messages and history. */
+const NAME_MAX = LIMITS.identityLength.value;
+
+// Names are plain ASCII by their patterns, so `__proto__` is refused (the YAML parser refuses it
+// as a key anyway); `constructor` or `toString` are valid names and are only ever looked up as
+// own keys (common/own.ts).
+export const PersonName = z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._@+-]{0,${NAME_MAX - 1}}$`), {
+  message: `a person is named with letters, digits and . _ @ + - (no spaces or colons, at most ${NAME_MAX} characters), e.g. alice or alice.smith`,
+});
+
+export const GroupName = z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]{0,${NAME_MAX - 1}}$`), {
+  message: `a group is named with letters, digits and . _ - (at most ${NAME_MAX} characters, as runbooks write it, e.g. security-oncall)`,
+});
+
+const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,30}$/, { message: 'a Slack user id looks like U0123ABCD (Profile → ⋮ → Copy member ID)' });
+const SlackUsergroupId = z.string().regex(/^S[A-Z0-9]{2,30}$/, { message: 'a Slack user group id looks like S0123ABCD (not the @handle)' });
+
+/**
+ * A `cli` or `api` identity: what `--as` or a program says. Anything printable without spaces, up
+ * to the identity length limit; control, direction-changing and invisible characters are refused,
+ * since an identity is shown in approvals and audit lines and must not be able to fake one.
+ */
+const PlainIdentity = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._@+-]*$/, {
-    message: 'a person is named with letters, digits and . _ @ + - (no spaces or colons), e.g. alice or alice.smith',
+  .min(1)
+  .superRefine((text, ctx) => {
+    const problem = identityProblem(text) ?? (/\s/.test(text) ? 'must not contain spaces' : undefined);
+    if (problem) ctx.addIssue({ code: 'custom', params: NAMES_FIELD, message: problem });
   });
-
-export const GroupName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { message: 'a group is named with letters, digits and . _ - (as runbooks write it, e.g. security-oncall)' });
-
-const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, { message: 'a Slack user id looks like U0123ABCD (Profile → ⋮ → Copy member ID)' });
-const SlackUsergroupId = z.string().regex(/^S[A-Z0-9]{2,}$/, { message: 'a Slack user group id looks like S0123ABCD (not the @handle)' });
-const PlainIdentity = z.string().regex(/^\S{1,200}$/, { message: 'an identity is 1-200 characters without spaces' });
 
 const DurationText = z.string().superRefine((text, ctx) => {
   const parsed = parseDuration(text);
@@ -58,5 +77,13 @@ export const ApproversFileSchema = z.strictObject({
   /** How often a waiting approval gate reads membership again. */
   membership_refresh: DurationText.default('5m'),
 });
+
+/** The collections of the file and their limit (see yaml-config-file.ts). */
+export const APPROVERS_ENTRY_LIMITS: readonly EntryLimit[] = [
+  { path: ['people'], limit: 'people' },
+  { path: ['groups'], limit: 'groups' },
+  { path: ['groups', '*', 'people'], limit: 'groupMembers' },
+  { path: ['groups', '*', 'slack_usergroups'], limit: 'groupMembers' },
+];
 
 export type ApproversFile = z.output<typeof ApproversFileSchema>;

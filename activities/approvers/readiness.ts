@@ -3,6 +3,7 @@
  * needs an approvers file that defines every group those gates name, or the policy could not be
  * enforced (an undefined group has no members, so its gate could only time out).
  */
+import { hasOwnKey } from '../../common/own';
 import type { LiveReadinessRequest } from '../action-request';
 import type { ReadinessProblem } from '../live-readiness';
 import type { ApproversConfig } from './approvers-file';
@@ -22,7 +23,7 @@ export function approvalProblems(request: LiveReadinessRequest, approvers: Appro
       continue;
     }
     for (const group of groups) {
-      if (!Object.prototype.hasOwnProperty.call(approvers.groups, group)) {
+      if (!hasOwnKey(approvers.groups, group)) {
         problems.push({ stepId, action: APPROVAL_REQUIREMENT, problem: `approver group ${group} is not defined in ${approvers.file}` });
       }
     }

@@ -10,6 +10,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { ErrorType } from '../../common/errors';
+import { ownValue } from '../../common/own';
 import type { ApproversConfig } from './approvers-file';
 import type { UsergroupReader } from './slack-usergroups';
 import { IDENTITY_SURFACES, type ApproverResolution, type ApproverResolutionRequest, type ResolvedGroup, type ResolvedPerson } from './types';
@@ -42,7 +43,10 @@ async function resolveWith(setup: ApproversSetup, groupNames: string[]): Promise
   const bySlackId = new Map(people.filter((p) => p.slack).map((p) => [p.slack!.toUpperCase(), p]));
   const problems: string[] = [];
 
-  const usergroupIds = [...new Set(groupNames.flatMap((name) => config.groups[name]?.slack_usergroups ?? []))];
+  // Group names come from runbooks: `constructor` must find a group of that name or none, never
+  // Object.prototype's.
+  const groupOf = (name: string) => ownValue(config.groups, name);
+  const usergroupIds = [...new Set(groupNames.flatMap((name) => groupOf(name)?.slack_usergroups ?? []))];
   if (usergroupIds.length > 0 && !setup.slack) {
     // The loader refuses this combination at start-up; kept as a guard, never as a silent "no members".
     throw ApplicationFailure.nonRetryable('the approvers file names Slack user groups but this worker has no Slack bot token', ErrorType.NotConfigured);
@@ -52,7 +56,7 @@ async function resolveWith(setup: ApproversSetup, groupNames: string[]): Promise
   );
 
   const groups: ResolvedGroup[] = groupNames.map((group) => {
-    const entry = config.groups[group];
+    const entry = groupOf(group);
     if (!entry) return { group, defined: false, members: [], slackUsergroups: [] };
     const members = new Set(entry.people);
     for (const id of entry.slack_usergroups) {

@@ -5,9 +5,11 @@
  * loaded: either the whole file is usable or the caller gets the full list of problems.
  */
 import path from 'node:path';
+import { setOwn } from '../../common/own';
 import type { DocumentPath } from '../../runbooks/explain-issues';
-import { formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../yaml-config-file';
-import { ConnectorsFileSchema, type ConnectorsFile } from './config-schema';
+import { ConfigProblems, formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../yaml-config-file';
+import { CONNECTORS_ENTRY_LIMITS, ConnectorsFileSchema, type ConnectorsFile } from './config-schema';
+import { credentialAdviceAt } from './http-url';
 import { Secret, isSecretRef, resolveSecret, type SecretRef } from './secret';
 
 /** The validated file with every secret reference replaced by its {@link Secret}. */
@@ -57,22 +59,23 @@ export function loadConnectorsText(
   env: NodeJS.ProcessEnv = process.env,
   options: LoadOptions = {},
 ): ConnectorsLoadResult {
-  const parsed = parseConfigText(text, file, ConnectorsFileSchema);
+  const parsed = parseConfigText(text, file, ConnectorsFileSchema, {
+    what: 'connectors file',
+    entryLimits: CONNECTORS_ENTRY_LIMITS,
+    credentialAdvice: credentialAdviceAt,
+  });
   if (!parsed.ok) return parsed;
-  const { locator } = parsed;
-  const at = (line: number, col: number, message: string): ConnectorsFileError => ({ file, line, col, message });
-  const errors: ConnectorsFileError[] = [];
+  const problems = new ConfigProblems(file, parsed.locator);
   const resolved = resolveSecrets(parsed.data, [], (where, ref) => {
     if (options.resolveSecrets === false) return new Secret('', 'env' in ref ? `env:${ref.env}` : `file:${ref.file}`);
     try {
       return resolveSecret(ref, env, path.dirname(file));
     } catch (error) {
-      const { line, col } = locator.locate(where);
-      errors.push(at(line, col, `${where.join('.')}: ${(error as Error).message}`));
+      problems.add(where, `${where.join('.')}: ${(error as Error).message}`);
       return undefined;
     }
   });
-  if (errors.length > 0) return { ok: false, errors: errors.sort((a, b) => a.line - b.line || a.col - b.col) };
+  if (!problems.empty) return { ok: false, errors: problems.errors() };
   return { ok: true, config: { ...(resolved as Resolved<ConnectorsFile>), file } };
 }
 
@@ -95,7 +98,7 @@ function resolveSecrets(
   if (value !== null && typeof value === 'object') {
     if (isSecretRef(value)) return resolve(where, value);
     const result: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) result[key] = resolveSecrets(item, [...where, key], resolve);
+    for (const [key, item] of Object.entries(value)) setOwn(result, key, resolveSecrets(item, [...where, key], resolve));
     return result;
   }
   return value;

@@ -5,16 +5,18 @@
  * live run that needs it is refused before its first step.
  */
 import { z } from 'zod';
+import { configText } from '../config-text';
+import type { EntryLimit } from '../yaml-config-file';
+import { CREDENTIAL_ADVICE, httpUrl } from './http-url';
 import { SecretRefSchema } from './secret';
 
-const HttpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
-const Name = z.string().min(1);
+const Name = configText();
 
 /** Shared AWS settings: IAM, EC2 security groups, S3 evidence, CloudWatch Logs, CloudTrail. */
 export const AwsSection = z.strictObject({
   region: Name,
   /** Custom endpoint (e.g. a VPC endpoint, or moto/LocalStack in tests). */
-  endpoint: HttpUrl.optional(),
+  endpoint: httpUrl(CREDENTIAL_ADVICE.aws).optional(),
   /** Static credentials; omit both to use the SDK's default chain (instance role, SSO, env…). */
   access_key_id: SecretRefSchema.optional(),
   secret_access_key: SecretRefSchema.optional(),
@@ -32,21 +34,21 @@ export const NftablesSection = z.strictObject({
 });
 
 export const OpenBaoSection = z.strictObject({
-  address: HttpUrl,
+  address: httpUrl(CREDENTIAL_ADVICE.token),
   token: SecretRefSchema,
   namespace: Name.optional(),
 });
 
 export const GithubSection = z.strictObject({
   /** REST API base: https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server. */
-  api_url: HttpUrl.default('https://api.github.com'),
+  api_url: httpUrl(CREDENTIAL_ADVICE.token).default('https://api.github.com'),
   token: SecretRefSchema,
   org: Name,
 });
 
 export const ScimSection = z.strictObject({
   /** SCIM 2.0 base URL (the one that has /Users and /Groups under it). */
-  base_url: HttpUrl,
+  base_url: httpUrl(CREDENTIAL_ADVICE.token),
   token: SecretRefSchema,
   /** Also DELETE the user after deactivating, unless a step says otherwise. */
   delete_users: z.boolean().default(false),
@@ -69,7 +71,7 @@ export const SlackSection = z.strictObject({
   /** Channel id where `notify` posts unless a step names `to`. */
   channel: Name,
   /** Web API base, e.g. https://slack.com/api/ (tests point it at a local fake). */
-  api_url: HttpUrl.optional(),
+  api_url: httpUrl(CREDENTIAL_ADVICE.slack).optional(),
   /**
    * The Slack app (slash command, buttons, modals, App Home) runs inside `npm start` when one of
    * these is set. The signing secret verifies HTTP requests from Slack; an app-level token
@@ -113,7 +115,7 @@ export const EvidenceSection = z.strictObject({
       file: z.strictObject({ paths: z.array(Name).min(1) }).optional(),
       http: z
         .strictObject({
-          url: HttpUrl,
+          url: httpUrl(CREDENTIAL_ADVICE.bearerToken),
           format: z.enum(['json', 'ndjson']).default('ndjson'),
           token: SecretRefSchema.optional(),
         })
@@ -134,7 +136,7 @@ export const VendorEntry = z.discriminatedUnion('channel', [
   z.strictObject({
     channel: z.literal('http'),
     name: Name,
-    url: HttpUrl,
+    url: httpUrl(CREDENTIAL_ADVICE.vendor),
     /** Key for the HMAC-SHA256 signature of the body (header X-Quell-Signature). */
     hmac_secret: SecretRefSchema,
   }),
@@ -155,9 +157,21 @@ export const ConnectorsFileSchema = z.strictObject({
   smtp: SmtpSection.optional(),
   slack: SlackSection.optional(),
   evidence: EvidenceSection.optional(),
-  vendors: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'vendor ids are lowercase kebab-case' }), VendorEntry).optional(),
+  vendors: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, { message: 'vendor ids are lowercase kebab-case, at most 64 characters' }), VendorEntry).optional(),
   access_report: AccessReportSection.optional(),
 });
+
+/**
+ * The collections of the file and their limit: each is refused at its first entry past it, before
+ * the schema (whose work, and doctor's probes, grow with the number of entries) sees the file.
+ */
+export const CONNECTORS_ENTRY_LIMITS: readonly EntryLimit[] = [
+  { path: ['vendors'], limit: 'connectorEntries' },
+  { path: ['vendors', '*', 'cc'], limit: 'connectorEntries' },
+  { path: ['evidence', 'sources', 'cloudwatch-logs', 'log_groups'], limit: 'connectorEntries' },
+  { path: ['evidence', 'sources', 'file', 'paths'], limit: 'connectorEntries' },
+  { path: ['access_report', 'systems'], limit: 'connectorEntries' },
+];
 
 export type ConnectorsFile = z.output<typeof ConnectorsFileSchema>;
 export type AwsConfig = z.output<typeof AwsSection>;

@@ -4,9 +4,11 @@
  * what never will (bad credentials, a missing target, invalid parameters): no retry storm against
  * a system that has already said no.
  *
- * Messages name the connector and the target and never include secrets (they are scrubbed).
+ * Messages name the connector and the target and never include secrets: every text that goes into
+ * a failure (message, details, causes) is scrubbed of loaded secret values and of URL credentials
+ * (`https://user:password@host`), since client libraries quote the URLs they were given.
  */
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { ErrorType, type ErrorTypeName } from '../../common/errors';
 import { scrubSecrets } from './secret';
 
@@ -22,12 +24,17 @@ function message(site: FailureSite, detail: string): string {
   return scrubSecrets(`${site.connector}: ${site.operation}: ${detail}`);
 }
 
+/** The site as recorded in the failure's details (operations may quote a configured URL). */
+function siteDetails(site: FailureSite): FailureSite {
+  return { connector: scrubSecrets(site.connector), operation: scrubSecrets(site.operation) };
+}
+
 function permanent(type: ErrorTypeName, site: FailureSite, detail: string, cause?: unknown): ApplicationFailure {
   return ApplicationFailure.create({
     message: message(site, detail),
     type,
     nonRetryable: true,
-    details: [{ connector: site.connector, operation: site.operation }],
+    details: [siteDetails(site)],
     cause: cause instanceof Error ? sanitizedCause(cause) : undefined,
   });
 }
@@ -58,7 +65,7 @@ export function throttledFailure(site: FailureSite, detail: string, retryAfterMs
     message: message(site, detail),
     type: ErrorType.Throttled,
     nonRetryable: false,
-    details: [{ connector: site.connector, operation: site.operation, retryAfterMs }],
+    details: [{ ...siteDetails(site), retryAfterMs }],
     ...(retryAfterMs !== undefined ? { nextRetryDelay: retryAfterMs } : {}),
   });
 }
@@ -69,7 +76,7 @@ export function unavailableFailure(site: FailureSite, detail: string, cause?: un
     message: message(site, detail),
     type: ErrorType.Unavailable,
     nonRetryable: false,
-    details: [{ connector: site.connector, operation: site.operation }],
+    details: [siteDetails(site)],
     cause: cause instanceof Error ? sanitizedCause(cause) : undefined,
   });
 }
@@ -80,7 +87,7 @@ export function notVerifiedFailure(site: FailureSite, detail: string): Applicati
     message: message(site, detail),
     type: ErrorType.NotVerified,
     nonRetryable: false,
-    details: [{ connector: site.connector, operation: site.operation }],
+    details: [siteDetails(site)],
   });
 }
 
@@ -133,8 +140,45 @@ export function isClassified(error: unknown): error is ApplicationFailure {
   return error instanceof ApplicationFailure && typeof error.type === 'string' && error.type.startsWith('Quell');
 }
 
-function sanitizedCause(error: Error): Error {
+/**
+ * A copy of a client's error fit for a history: scrubbed message and name, and the same for its
+ * own causes (fetch puts the socket error one level down). Depth-limited: a cause chain can loop.
+ */
+function sanitizedCause(error: Error, depth = 0): Error {
   const copy = new Error(scrubSecrets(error.message));
-  copy.name = error.name;
+  copy.name = scrubSecrets(error.name);
+  const inner = (error as { cause?: unknown }).cause;
+  if (inner instanceof Error && depth < 4) copy.cause = sanitizedCause(inner, depth + 1);
   return copy;
+}
+
+/**
+ * The last net for errors leaving an activity: an error whose text holds a loaded secret or URL
+ * credentials (a connector that threw something unclassified, e.g. a client library's TypeError
+ * quoting its URL) is replaced by a scrubbed copy of the same name, type and retry behaviour.
+ * Anything already clean is returned as it is, so classified failures pass untouched.
+ */
+export function withoutSecrets(error: unknown): unknown {
+  if (!(error instanceof Error)) return typeof error === 'string' ? scrubSecrets(error) : error;
+  // Cancellation and the SDK's own failures carry Temporal's text, and their class matters.
+  if (isClean(error, 0) || (error instanceof TemporalFailure && !(error instanceof ApplicationFailure))) return error;
+  if (error instanceof ApplicationFailure) {
+    return ApplicationFailure.create({
+      message: scrubSecrets(error.message),
+      type: error.type ?? undefined,
+      nonRetryable: error.nonRetryable ?? undefined,
+      details: error.details ? (JSON.parse(scrubSecrets(JSON.stringify(error.details))) as unknown[]) : undefined,
+      cause: error.cause instanceof Error ? sanitizedCause(error.cause) : undefined,
+      ...(error.nextRetryDelay !== undefined && error.nextRetryDelay !== null ? { nextRetryDelay: error.nextRetryDelay } : {}),
+    });
+  }
+  return sanitizedCause(error);
+}
+
+/** Whether nothing in the error (message, stack, details, causes) needs scrubbing. */
+function isClean(error: Error, depth: number): boolean {
+  const texts = [error.message, error.stack ?? '', error instanceof ApplicationFailure ? (JSON.stringify(error.details) ?? '') : ''];
+  if (texts.some((text) => scrubSecrets(text) !== text)) return false;
+  const inner = (error as { cause?: unknown }).cause;
+  return !(inner instanceof Error) || depth >= 4 || isClean(inner, depth + 1);
 }

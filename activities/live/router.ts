@@ -22,14 +22,14 @@ export interface ProviderHandler {
 }
 
 /** Which connectors-file section configures each provider, for "not configured" messages. */
-const SECTION_OF_PROVIDER: Record<string, string> = {
-  'aws-iam': 'aws',
-  'aws-sg': 'aws',
-  nftables: 'nftables',
-  openbao: 'openbao',
-  github: 'github',
-  scim: 'scim',
-};
+const SECTION_OF_PROVIDER: ReadonlyMap<string, string> = new Map([
+  ['aws-iam', 'aws'],
+  ['aws-sg', 'aws'],
+  ['nftables', 'nftables'],
+  ['openbao', 'openbao'],
+  ['github', 'github'],
+  ['scim', 'scim'],
+]);
 
 export function selectedProvider(params: Record<string, unknown>): string | undefined {
   if (typeof params.provider === 'string') return params.provider;
@@ -76,7 +76,8 @@ export class ByProviderRouter implements LiveActionProvider {
   }
 
   private notConfiguredMessage(provider: string): string {
-    const section = SECTION_OF_PROVIDER[provider];
+    // A Map: `provider` comes from a runbook, and `constructor` must not find Object's.
+    const section = SECTION_OF_PROVIDER.get(provider);
     return `provider ${provider} is not configured for ${this.action}${section ? ` (add the \`${section}:\` section to the connectors file)` : ''}`;
   }
 }

@@ -4,10 +4,11 @@
  * which refuses to be printed: JSON, string conversion and `util.inspect` all show a placeholder,
  * so a secret cannot reach a log line, an error message or a workflow history by accident.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import { redactUrlCredentials } from '../../common/url-credentials';
+import { readFileLimitedSync } from '../../runbooks/read-file-limited';
 
 const REDACTED = '[secret]';
 
@@ -43,9 +44,13 @@ export class Secret {
   }
 }
 
-/** Replaces every known secret value inside `text` (e.g. an error body that echoes a token). */
+/**
+ * Replaces every known secret value inside `text` (e.g. an error body that echoes a token), and
+ * the credentials of any URL in it (`https://user:password@host` → `https://[redacted]@host`):
+ * those are secrets nobody loaded as such, written into a URL that a client library then quoted.
+ */
 export function scrubSecrets(text: string): string {
-  let result = text;
+  let result = redactUrlCredentials(text);
   for (const value of knownSecretValues) {
     if (result.includes(value)) result = result.split(value).join(REDACTED);
   }
@@ -102,12 +107,12 @@ export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv, baseDir: s
     return new Secret(value, `env:${ref.env}`);
   }
   const file = path.resolve(baseDir, ref.file);
-  let value: string;
-  try {
-    value = fs.readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new Error(`cannot read secret file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-  }
+  // Only a regular file, and only up to the limit: a FIFO nobody writes to (or a device such as
+  // /dev/zero) would otherwise hang or flood start-up. The file is opened without blocking and
+  // checked before any read, so nothing here waits on another process and no timeout is needed.
+  const read = readFileLimitedSync(file, 'secretFileBytes');
+  if (!read.ok) throw new Error(`cannot read secret file ${file}: ${read.reason}`);
+  const value = read.bytes.toString('utf8').trim();
   if (!value) throw new Error(`secret file ${file} is empty`);
   return new Secret(value, `file:${file}`);
 }

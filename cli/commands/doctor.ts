@@ -9,11 +9,11 @@
  */
 import type { Command } from 'commander';
 import pino from 'pino';
-import { buildLiveSetup } from '../../activities/live/build-live-setup';
 import { loadConnectorsConfigOrThrow } from '../../activities/live/config-file';
 import type { CliContext } from '../context';
 import { CliFailure } from '../context';
 import { approverRows } from '../doctor/approvers';
+import { probeConnectors } from '../doctor/probe-connectors';
 import type { DoctorRow } from '../doctor/row';
 import { slackAppRows } from '../doctor/slack-app';
 
@@ -29,12 +29,11 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       }
       const logger = pino({ level: 'silent' });
       const connectors = loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env);
+      // Loaded here, not at the top: the connectors pull in every cloud SDK, which would slow
+      // down every other command (and every refusal) by most of a second.
+      const { buildLiveSetup } = await import('../../activities/live/build-live-setup');
       const setup = buildLiveSetup(connectors, { logger, dataDir: config.dataDir });
-      const rows: DoctorRow[] = [];
-      for (const connector of setup.connectors.values()) {
-        const probes = await connector.check();
-        for (const probe of probes) rows.push({ connector: connector.id, description: connector.description, ...probe });
-      }
+      const rows: DoctorRow[] = await probeConnectors([...setup.connectors.values()]);
       const connectorRows = rows.length;
       rows.push(...slackAppRows(connectors.slack));
       rows.push(...(await approverRows({ approversFile: config.approversFile, runbooksDir: config.runbooksDir, slack: connectors.slack, logger })));

@@ -10,6 +10,7 @@ import { approvalProblems } from '../../activities/approvers/readiness';
 import { slackUsergroupReader } from '../../activities/approvers/slack-usergroups';
 import type { LiveReadinessRequest } from '../../activities/action-request';
 import { createSlackClient, type SlackSettings } from '../../activities/notify/slack/client';
+import { ownValue } from '../../common/own';
 import { didYouMean } from '../../common/suggest';
 import type { DoctorRow } from './row';
 import { runbookGates, type RunbookGate, type RunbookGates } from './runbook-gates';
@@ -78,7 +79,7 @@ function groupRows(found: RunbookGates, config: ApproversConfig): Array<Omit<Doc
       const [problem] = approvalProblems(requestOf([{ ...gate, groups: [group] }]), config);
       if (!problem) continue;
       const entry = missing.get(group) ?? { problem: problem.problem, uses: [], runbooks: new Set<string>() };
-      const notes = [...(gate.fields[group] ?? []), ...(gate.conditional ? ['under a `when`'] : [])];
+      const notes = [...(ownValue(gate.fields, group) ?? []), ...(gate.conditional ? ['under a `when`'] : [])];
       const fields = notes.length > 0 ? ` (${notes.join(', ')})` : '';
       entry.uses.push(`runbook ${gate.runbook} step ${gate.stepId}${fields}`);
       entry.runbooks.add(gate.runbook);

@@ -3,6 +3,7 @@
  * ({@link requiredActions}), but whatever a run's inputs: a gate behind `when` is included, since
  * some run may reach it.
  */
+import { emptyRecord, setOwn } from '../../common/own';
 import { formatRunbookError, loadRunbookDirectory, type RunbookError } from '../../runbooks/load';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
 import { requiredActions } from '../../workflows/required-actions';
@@ -40,12 +41,13 @@ export async function runbookGates(runbooksDir: string): Promise<RunbookGates> {
     const approvals = requiredActions(withoutConditions(runbook)).approvals ?? [];
     for (const { stepId, groups } of approvals) {
       const { spec, conditional } = approvalSpec(runbook, stepId);
-      const fields: RunbookGate['fields'] = {};
+      // Keyed by group names runbooks chose: no prototype, so `constructor` is just a name.
+      const fields = emptyRecord<Array<'approvers' | 'escalate_to'>>();
       for (const group of groups) {
-        fields[group] = [
+        setOwn(fields, group, [
           ...(spec?.approvers.includes(group) ? (['approvers'] as const) : []),
           ...(spec?.escalate_to?.includes(group) ? (['escalate_to'] as const) : []),
-        ];
+        ]);
       }
       gates.push({ runbook: runbook.id, stepId, groups, fields, conditional });
     }

@@ -68,7 +68,7 @@ describe('connectors file', () => {
     ].join('\n');
     expect(errorsOf(text)).toEqual([
       `${FILE}:4:10: github.token: environment variable MISSING_GITHUB_TOKEN is not set`,
-      `${FILE}:7:10: openbao.token: cannot read secret file /nonexistent/bao-token: ENOENT`,
+      `${FILE}:7:10: openbao.token: cannot read secret file /nonexistent/bao-token: file not found`,
     ]);
   });
 
