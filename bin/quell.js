@@ -20,7 +20,8 @@ runCli(process.argv.slice(2), {
     process.exitCode = code;
   },
   (error) => {
-    process.stderr.write(`quell: ${String(error)}\n`);
+    // The message only: a stack trace is noise to a responder (runCli reports its own failures).
+    process.stderr.write(`quell: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
   },
 );

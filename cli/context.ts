@@ -4,6 +4,10 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, connectionOptions, type QuellConfig } from '../worker/config';
+import { checkedIdentity } from './checks';
+import { CliFailure, usageFailure } from './failure';
+
+export { CliFailure } from './failure';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -42,25 +46,22 @@ export class CliContext {
     return (await this.client).client;
   }
 
-  /** The identity a command acts as: --as, else QUELL_USER, else the OS user. */
+  /**
+   * The identity a command acts as: --as, else QUELL_USER, else the OS user. Refused, naming
+   * where it came from, when it is not one short line of visible text (it is written into audit
+   * lines and shown to other people).
+   */
   actor(explicit: string | undefined): string {
-    const actor = explicit ?? this.env.QUELL_USER ?? this.env.USER ?? '';
-    if (!actor.trim()) throw new CliFailure('say who you are with --as USER (or set QUELL_USER)');
-    return actor.trim();
+    const [source, actor] =
+      explicit !== undefined ? ['--as', explicit] : this.env.QUELL_USER !== undefined ? ['QUELL_USER', this.env.QUELL_USER] : ['USER', this.env.USER ?? ''];
+    if (!actor.trim()) throw usageFailure(explicit !== undefined ? '--as is empty: say who you are' : 'say who you are with --as USER (or set QUELL_USER)');
+    return checkedIdentity(source, actor);
   }
 
+  /** Closes the connection if one was made; a connection that never opened has nothing to close. */
   async close(): Promise<void> {
-    if (this.client) await (await this.client).connection.close().catch(() => undefined);
-  }
-}
-
-/** A failure the CLI reports as one line on stderr with the given exit code (no stack trace). */
-export class CliFailure extends Error {
-  override readonly name = 'CliFailure';
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
+    if (!this.client) return;
+    const opened = await this.client.catch(() => undefined);
+    await opened?.connection.close().catch(() => undefined);
   }
 }

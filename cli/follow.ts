@@ -5,6 +5,7 @@
 import type { RunState } from '../common/run-state';
 import { getRunState } from '../client/runs';
 import { CliFailure, type CliContext } from './context';
+import { jsonForTerminal } from './display';
 import { renderRunState, renderStep } from './render';
 
 const POLL_EVERY_MS = 1_000;
@@ -26,6 +27,6 @@ export async function followRun(ctx: CliContext, workflowId: string, options: { 
     if (FINAL.has(state.status)) break;
     await new Promise((resolve) => setTimeout(resolve, POLL_EVERY_MS));
   }
-  ctx.io.stdout(options.json ? JSON.stringify(state, null, 2) : renderRunState(state));
+  ctx.io.stdout(options.json ? jsonForTerminal(state) : renderRunState(state));
   if (state.status !== 'completed') throw new CliFailure(`run ended ${state.status}`, 1);
 }

@@ -3,6 +3,8 @@
  * goes through the workflow's validated Updates.
  *
  * Exit codes: 0 success, 1 refused or failed (the message says why), 2 usage or configuration error.
+ * Every failure is one message on stderr, never a stack trace; what it repeats of people's text is
+ * made visible (control characters escaped), so a refusal cannot itself forge terminal output.
  */
 import { Command, CommanderError } from 'commander';
 import { QuellClientError } from '../client/runs';
@@ -21,13 +23,15 @@ import { registerRunbooks } from './commands/runbooks';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
 import { CliContext, CliFailure, type CliIo } from './context';
+import { shownText } from './display';
+import { EXIT_REFUSED, EXIT_USAGE } from './failure';
 
 export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const ctx = new CliContext(io, env);
   const program = new Command('quell')
     .description('Incident-response and offboarding runbooks as durable workflows')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(text.trimEnd()) });
+    .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(shownText(text.trimEnd())) });
   for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence]) {
     register(program, ctx);
   }
@@ -42,21 +46,23 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
 }
 
 function reportError(error: unknown, io: CliIo): number {
-  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  // Commander has already printed its own message ("error: unknown option '--x'").
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+  const say = (message: string) => io.stderr(`quell: ${shownText(message)}`);
   if (error instanceof ConfigError || error instanceof ConnectorsConfigError || error instanceof ApproversConfigError) {
-    io.stderr(`quell: ${error.message}`);
-    return 2;
+    say(error.message);
+    return EXIT_USAGE;
   }
   if (error instanceof CliFailure) {
-    io.stderr(`quell: ${error.message}`);
+    say(error.message);
     return error.exitCode;
   }
   if (error instanceof QuellClientError) {
-    io.stderr(`quell: ${error.code === 'refused' ? 'refused: ' : ''}${error.message}`);
-    return error.code === 'invalid-input' ? 2 : 1;
+    say(`${error.code === 'refused' ? 'refused: ' : ''}${error.message}`);
+    return error.code === 'invalid-input' ? EXIT_USAGE : EXIT_REFUSED;
   }
-  io.stderr(`quell: ${error instanceof Error ? error.message : String(error)}`);
-  return 1;
+  say(error instanceof Error ? error.message : String(error));
+  return EXIT_REFUSED;
 }
 
 if (require.main === module) {
@@ -68,8 +74,8 @@ if (require.main === module) {
       process.exitCode = code;
     },
     (error: unknown) => {
-      process.stderr.write(`quell: ${String(error)}\n`);
-      process.exitCode = 1;
+      process.stderr.write(`quell: ${shownText(error instanceof Error ? error.message : String(error))}\n`);
+      process.exitCode = EXIT_REFUSED;
     },
   );
 }

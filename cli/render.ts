@@ -1,8 +1,14 @@
 /**
  * Human-readable rendering of run state for the terminal. `--json` output bypasses this and prints
  * the RunState contract (common/run-state.ts) as is.
+ *
+ * Each rendered line is made safe as a whole (cli/display.ts): values people gave (actors,
+ * reasons, inputs inside summaries) cannot break a line or carry escape sequences, so every line
+ * on screen is one Quell wrote.
  */
+import { ownValue } from '../common/own';
 import type { RunState, StepState } from '../common/run-state';
+import { shownLine } from './display';
 
 const STATUS_MARK: Record<StepState['status'], string> = {
   pending: '·',
@@ -22,16 +28,15 @@ export function renderRunState(state: RunState): string {
     `  status    ${state.status}${state.failure ? ` (${state.failure.step ? `${state.failure.step}: ` : ''}${state.failure.message})` : ''}`,
     `  started   ${state.startedAt}${state.endedAt ? `   ended ${state.endedAt}` : ''}`,
     '',
-    ...state.steps.flatMap((step) => [renderStep(step), ...renderGate(step)]),
-  ];
-  return lines.join('\n');
+  ].map(shownLine);
+  return [...lines, ...state.steps.flatMap((step) => [renderStep(step), ...renderGate(step)])].join('\n');
 }
 
 export function renderStep(step: StepState): string {
   const indent = step.parent ? '    ' : '  ';
   const what = step.action ?? step.kind;
   const detail = stepDetail(step);
-  return `${indent}${STATUS_MARK[step.status]} ${step.id.padEnd(28)} ${step.status.padEnd(11)} ${what}${detail ? `  ${detail}` : ''}`;
+  return shownLine(`${indent}${ownValue(STATUS_MARK, step.status) ?? '?'} ${step.id.padEnd(28)} ${step.status.padEnd(11)} ${what}${detail ? `  ${detail}` : ''}`);
 }
 
 /**
@@ -56,7 +61,7 @@ export function renderGate(step: StepState): string[] {
   lines.push(`deadline ${gate.deadline}${gate.escalated ? `   escalated to ${gate.escalation?.groups.join(', ') ?? 'the escalation groups'}` : ''}   summary sha256 ${gate.summarySha256}`);
   for (const group of gate.unknownGroups ?? []) lines.push(`problem: group ${group} is not defined in the approvers file`);
   for (const problem of gate.membershipProblems ?? []) lines.push(`problem: ${problem}`);
-  return lines.map((line) => `${pad}${line}`);
+  return lines.map((line) => shownLine(`${pad}${line}`));
 }
 
 function stepDetail(step: StepState): string {

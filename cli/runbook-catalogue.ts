@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { formatRunbookError, loadRunbookDirectory, loadRunbookFile } from '../runbooks/load';
 import type { Runbook } from '../runbooks/schema';
-import { CliFailure } from './context';
+import { excerpt } from '../runbooks/inputs';
+import { CliFailure, usageFailure } from './failure';
 
 export interface FoundRunbook {
   runbook: Runbook;
@@ -23,7 +24,8 @@ export async function findRunbook(reference: string, runbooksDir: string): Promi
   const found = catalogue.find((entry) => entry.runbook.id === reference);
   if (!found) {
     const known = catalogue.map((entry) => entry.runbook.id).join(', ') || 'none';
-    throw new CliFailure(`no runbook "${reference}" in ${runbooksDir}; known runbooks: ${known}`);
+    // A runbook id that names nothing is a typing error (usage), like an unknown flag.
+    throw usageFailure(`no runbook "${excerpt(reference, 80)}" in ${runbooksDir}; known runbooks: ${known}`);
   }
   return found;
 }

@@ -6,6 +6,9 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { RunMode, RunStatus } from '../common/run-state';
 import { QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellStatus } from '../common/search-attributes';
+import { LIMITS } from '../common/limits';
+import { findForbiddenCharacter } from '../common/text-safety';
+import { excerpt } from '../runbooks/inputs';
 import { QuellClientError } from './runs';
 
 export interface RunSummary {
@@ -79,9 +82,12 @@ function summarise(execution: WorkflowExecutionInfo): RunSummary {
 
 /**
  * A quoted string for the visibility query. Values come from people (Slack text, CLI flags):
- * quotes and backslashes are refused rather than escaped, since no id Quell makes contains them.
+ * quotes, backslashes and control characters are refused rather than escaped, since no id Quell
+ * makes contains them.
  */
 function literal(what: string, value: string): string {
-  if (/['"\\\n\r]/.test(value) || value.length > 400) throw new QuellClientError('invalid-input', `${what} ${JSON.stringify(value.slice(0, 60))} is not valid here`);
+  if (/['"\\]/.test(value) || findForbiddenCharacter(value) || value.length > LIMITS.referenceLength.value) {
+    throw new QuellClientError('invalid-input', `${what} "${excerpt(value, 60)}" is not valid here`);
+  }
   return `'${value}'`;
 }

@@ -1,6 +1,11 @@
 /**
  * The one client module: everything the CLI (and later Slack) does to runs goes through here, so
  * every surface applies the same validation and reports the same errors.
+ *
+ * Requests are checked here with the run's own schemas (workflows/messages.ts) before they are
+ * sent: a refusal reads exactly as the workflow's validator would word it, but an oversized or
+ * hostile value never travels to Temporal (where a large one would fail with a transport error
+ * that names nothing). The workflow checks again: other clients exist.
  */
 import {
   Client,
@@ -11,6 +16,8 @@ import {
 } from '@temporalio/client';
 import { ServiceError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { z } from 'zod';
+import { identityProblem } from '../common/identity';
 import type { RunMode, RunState } from '../common/run-state';
 import {
   QuellIncident,
@@ -20,21 +27,23 @@ import {
   QuellRunbookVersion,
   QuellStatus,
 } from '../common/search-attributes';
-import { formatInputProblems, validateRunInputs } from '../runbooks/inputs';
+import { excerpt, formatInputProblems, validateRunInputs } from '../runbooks/inputs';
 import type { Runbook } from '../runbooks/schema';
 import type { runRunbook } from '../workflows';
-import { INCIDENT_ID_PATTERN, runWorkflowId } from '../workflows/ids';
+import { INCIDENT_ID_PATTERN, INCIDENT_ID_RULE, runWorkflowId } from '../workflows/ids';
 import type { RunRunbookInput } from '../workflows/input';
 import {
   cancelRunUpdate,
   completeManualUpdate,
   decideApprovalUpdate,
   deliverEventUpdate,
+  describeIssues,
+  referenceProblem,
   runStateQuery,
-  type CancelRequest,
-  type DecisionRequest,
-  type EventDelivery,
-  type ManualCompletion,
+  CancelRequest,
+  DecisionRequest,
+  EventDelivery,
+  ManualCompletion,
 } from '../workflows/messages';
 
 export type QuellErrorCode = 'already-exists' | 'not-found' | 'refused' | 'invalid-input';
@@ -72,10 +81,12 @@ export async function startRun(client: Client, request: StartRunRequest): Promis
   if (!INCIDENT_ID_PATTERN.test(request.incidentId)) {
     throw new QuellClientError(
       'invalid-input',
-      `incident id "${request.incidentId}" is not valid: use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      `incident id "${excerpt(request.incidentId, 60)}" is not valid: ${INCIDENT_ID_RULE}`,
     );
   }
   if (!request.requestedBy.trim()) throw new QuellClientError('invalid-input', 'requester is required (--as USER)');
+  const requesterProblem = identityProblem(request.requestedBy);
+  if (requesterProblem) throw new QuellClientError('invalid-input', `requester ${requesterProblem}`);
   const inputs = validateRunInputs(request.runbook, request.inputs);
   if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
   if (request.mode === 'live' && request.liveRefusal) throw new QuellClientError('refused', request.liveRefusal);
@@ -120,6 +131,7 @@ export async function startRun(client: Client, request: StartRunRequest): Promis
 }
 
 export async function getRunState(client: Client, workflowId: string): Promise<RunState> {
+  checkWorkflowId(workflowId);
   return withRunErrors(workflowId, () => client.workflow.getHandle(workflowId).query(runStateQuery));
 }
 
@@ -134,27 +146,47 @@ export interface UpdateOptions {
  * one, as it refuses people the approval policy does not allow, with the reason in the error.
  */
 export async function decideApproval(client: Client, workflowId: string, request: DecisionRequest, options: UpdateOptions = {}) {
+  checkRequest(workflowId, DecisionRequest, request, 'approval request');
   return withRunErrors(workflowId, () =>
     client.workflow.getHandle(workflowId).executeUpdate(decideApprovalUpdate, { args: [request], ...options }),
   );
 }
 
 export async function deliverEvent(client: Client, workflowId: string, delivery: EventDelivery, options: UpdateOptions = {}) {
+  checkRequest(workflowId, EventDelivery, delivery, 'event');
   return withRunErrors(workflowId, () =>
     client.workflow.getHandle(workflowId).executeUpdate(deliverEventUpdate, { args: [delivery], ...options }),
   );
 }
 
 export async function completeManual(client: Client, workflowId: string, completion: ManualCompletion, options: UpdateOptions = {}) {
+  checkRequest(workflowId, ManualCompletion, completion, 'completion');
   return withRunErrors(workflowId, () =>
     client.workflow.getHandle(workflowId).executeUpdate(completeManualUpdate, { args: [completion], ...options }),
   );
 }
 
 export async function cancelRun(client: Client, workflowId: string, request: CancelRequest, options: UpdateOptions = {}) {
+  checkRequest(workflowId, CancelRequest, request, 'cancel request');
   return withRunErrors(workflowId, () =>
     client.workflow.getHandle(workflowId).executeUpdate(cancelRunUpdate, { args: [request], ...options }),
   );
+}
+
+/** A run id people typed or clicked: refused before it is sent when it could not name a run. */
+export function checkWorkflowId(workflowId: string): void {
+  const problem = referenceProblem(workflowId);
+  if (problem) throw new QuellClientError('invalid-input', `run id ${problem}`);
+}
+
+/**
+ * The validator's schema, applied before sending. Refused as the validator refuses ('refused',
+ * its wording), so a caller sees the same answer whether the check ran here or in the run.
+ */
+function checkRequest<T>(workflowId: string, schema: z.ZodType<T>, request: T, what: string): void {
+  checkWorkflowId(workflowId);
+  const parsed = schema.safeParse(request);
+  if (!parsed.success) throw new QuellClientError('refused', `invalid ${what}: ${describeIssues(parsed.error)}`);
 }
 
 /** Turns SDK errors into messages about the run: refused (with the validator's reason) or unknown. */

@@ -4,6 +4,8 @@
  *
  * Workflow-safe: pure functions.
  */
+import { LIMITS, limitMessage } from './limits';
+import { findForbiddenCharacter, forbiddenCharacterMessage, isBlank } from './text-safety';
 
 /** The comparable form of an identity: surface and id, trimmed and case-insensitive. */
 export function identityKey(via: string, id: string): string {
@@ -13,4 +15,17 @@ export function identityKey(via: string, id: string): string {
 /** Same person? Names are compared trimmed and case-insensitively (Slack ids, e-mail-like names). */
 export function samePerson(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * Why `identity` cannot name who acts, or undefined when it can. An identity is written into
+ * audit lines, Slack messages and search attributes, so it must be one short line of visible
+ * text: a line break in it could fake an audit line, a bidi override could make it read as
+ * someone else. The text reads after the name of the field: "--as contains U+000A ...".
+ */
+export function identityProblem(identity: string): string | undefined {
+  if (isBlank(identity)) return 'is empty: say who is acting';
+  if (identity.length > LIMITS.identityLength.value) return `is too long: ${limitMessage('identityLength', identity.length)}`;
+  const found = findForbiddenCharacter(identity);
+  return found ? forbiddenCharacterMessage(found) : undefined;
 }

@@ -20,6 +20,7 @@ import { register as registerCommands } from './listeners/commands';
 import { register as registerEvents } from './listeners/events';
 import { register as registerViews } from './listeners/views';
 import { slackError } from './reply';
+import { guardSlackRequests } from './request-guard';
 import { SLACK_EVENTS_PATH } from './settings';
 
 export interface QuellSlackApp {
@@ -81,6 +82,8 @@ export function createSlackApp(deps: SlackAppDeps): QuellSlackApp {
         },
       ],
     });
+    const http = receiver as HTTPReceiver;
+    http.requestListener = guardSlackRequests(http.requestListener, { path: SLACK_EVENTS_PATH, logger });
   }
   const app = new App({
     receiver,

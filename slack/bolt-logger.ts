@@ -10,10 +10,16 @@ import { scrubSecrets } from '../activities/live/secret';
 
 const RESPONSE_URL = /https:\/\/hooks\.slack\.com\/[^\s"'\\]+/g;
 const RESPONSE_URL_FIELD = /("?response_url"?\s*[:=]\s*"?)[^\s"&,}]+/g;
+// Slack's legacy verification token rides in every payload (`"token":"…"`, `token=…`); anyone
+// holding it could pass as Slack to apps that still check it. Bare `token` only, not bot_token.
+const VERIFICATION_TOKEN_FIELD = /((?:^|[\s"&{,?])"?token"?\s*[:=]\s*"?)[^\s"&,}]+/g;
 
-/** Masks Slack response URLs (each one can post into a conversation for 30 minutes). */
+/**
+ * Masks Slack response URLs (each one can post into a conversation for 30 minutes) and the
+ * verification token that payloads carry.
+ */
 export function maskResponseUrls(text: string): string {
-  return text.replace(RESPONSE_URL_FIELD, '$1[REDACTED]').replace(RESPONSE_URL, '[REDACTED]');
+  return text.replace(RESPONSE_URL_FIELD, '$1[REDACTED]').replace(RESPONSE_URL, '[REDACTED]').replace(VERIFICATION_TOKEN_FIELD, '$1[REDACTED]');
 }
 
 export function boltLogger(logger: Logger): SlackLogger {

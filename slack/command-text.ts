@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { closestMatch } from '../common/suggest';
+import { freeTextProblem } from '../workflows/messages';
 
 export const SUB_COMMANDS = ['start', 'status', 'list', 'cancel', 'help'] as const;
 export type SubCommand = (typeof SUB_COMMANDS)[number];
@@ -31,7 +32,14 @@ const RunbookRef = z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/, { message: 'run
 /** Workflow ids (quell:<runbook>:<incident>) or incident ids; no quotes, spaces or slashes. */
 const RunRef = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,399}$/, { message: 'run ids look like quell:credential-compromise:INC-42' });
 const TabletopFlag = z.enum(['tabletop', '--tabletop'], { message: 'the only option after the runbook is "tabletop"' });
-const Reason = z.string().trim().max(2000, { message: 'the reason is longer than 2000 characters' });
+const Reason = z
+  .string()
+  .trim()
+  .max(2000, { message: 'the reason is longer than 2000 characters' })
+  .superRefine((reason, ctx) => {
+    const problem = freeTextProblem(reason);
+    if (problem) ctx.addIssue({ code: 'custom', message: `the reason ${problem}` });
+  });
 
 const CommandText = z.string().max(4000, { message: 'the command is longer than 4000 characters' });
 

@@ -5,6 +5,7 @@
  * that does not match (an old message, a forged payload) is refused with a clear reply.
  */
 import { z } from 'zod';
+import { referenceProblem } from '../workflows/messages';
 
 export const ActionId = {
   approve: 'quell.approve',
@@ -19,8 +20,16 @@ export const CallbackId = {
   cancelReason: 'quell.cancel_reason',
 } as const;
 
-const WorkflowId = z.string().min(1).max(400);
-const StepId = z.string().min(1).max(200);
+/**
+ * A run id, step id or event name carried in a button or a modal: the run's own rules for
+ * references (bounded, one line of visible text), so a forged value is refused at the door.
+ */
+export const Reference = z.string().superRefine((text, ctx) => {
+  const problem = referenceProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+const WorkflowId = Reference;
+const StepId = Reference;
 
 /** Button value of Approve / Reject: the run, the gate and the hash of the summary shown. */
 export const ApprovalButtonValue = z.strictObject({
@@ -31,7 +40,7 @@ export const ApprovalButtonValue = z.strictObject({
 export type ApprovalButtonValue = z.infer<typeof ApprovalButtonValue>;
 
 /** Button value of an event button ("Vendor confirmed deletion"). */
-export const EventButtonValue = z.strictObject({ w: WorkflowId, s: StepId, e: z.string().min(1).max(200) });
+export const EventButtonValue = z.strictObject({ w: WorkflowId, s: StepId, e: Reference });
 export type EventButtonValue = z.infer<typeof EventButtonValue>;
 
 /** Button value of a manual task's "Done". */

@@ -4,8 +4,10 @@
  */
 import type { ModalView } from '@slack/web-api';
 import { z } from 'zod';
+import { LIMITS } from '../common/limits';
+import { freeTextProblem } from '../workflows/messages';
 import type { ViewStateValues } from './payloads';
-import { VALUE } from './start-modal';
+import { VALUE, fieldState } from './start-modal';
 import { LIMIT, escape, plain, truncate } from './text';
 
 export const REASON_BLOCK = 'quell.reason';
@@ -34,16 +36,24 @@ export function buildReasonModal(modal: ReasonModal): ModalView {
         type: 'input',
         block_id: REASON_BLOCK,
         label: plain(modal.label, LIMIT.label),
-        element: { type: 'plain_text_input', action_id: VALUE, multiline: true, min_length: 1, max_length: 2000 },
+        element: { type: 'plain_text_input', action_id: VALUE, multiline: true, min_length: 1, max_length: LIMITS.reasonLength.value },
       },
     ],
   };
 }
 
-const Reason = z.string().trim().min(1, { message: 'A reason is required' }).max(2000, { message: 'At most 2000 characters' });
+/** The run's rules for reasons (workflows/messages.ts), worded for the form. */
+const Reason = z
+  .string()
+  .trim()
+  .min(1, { message: 'A reason is required' })
+  .superRefine((reason, ctx) => {
+    const problem = freeTextProblem(reason);
+    if (problem) ctx.addIssue({ code: 'custom', message: `The reason ${problem}` });
+  });
 
 export function readReason(values: ViewStateValues): { ok: true; reason: string } | { ok: false; errors: Record<string, string> } {
-  const parsed = Reason.safeParse(values[REASON_BLOCK]?.[VALUE]?.value ?? '');
+  const parsed = Reason.safeParse(fieldState(values, REASON_BLOCK)?.value ?? '');
   return parsed.success ? { ok: true, reason: parsed.data } : { ok: false, errors: { [REASON_BLOCK]: parsed.error.issues[0]?.message ?? 'Not valid' } };
 }
 

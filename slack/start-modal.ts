@@ -17,9 +17,10 @@
  * run) and the tabletop checkbox.
  */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/web-api';
+import { emptyRecord, ownValue, setOwn } from '../common/own';
 import { validateRunInputs } from '../runbooks/inputs';
 import type { InputSpecType, Runbook } from '../runbooks/schema';
-import { INCIDENT_ID_PATTERN } from '../workflows/ids';
+import { INCIDENT_ID_PATTERN, INCIDENT_ID_RULE } from '../workflows/ids';
 import { CallbackId } from './interaction-ids';
 import type { StartModalMetadata, ViewStateValue, ViewStateValues } from './payloads';
 import { LIMIT, escape, plain, truncate } from './text';
@@ -160,29 +161,41 @@ export type StartSubmission =
   /** Block id → message, as `response_action: errors` wants them. */
   | { ok: false; errors: Record<string, string> };
 
-/** Reads and validates a submitted start modal against the runbook it was generated from. */
+/**
+ * Reads and validates a submitted start modal against the runbook it was generated from. Field
+ * values are looked up as own properties of the submitted state, so block ids a forged payload
+ * adds (`constructor`, `__proto__`) are ignored rather than read from Object.prototype.
+ */
 export function readStartSubmission(runbook: Runbook, values: ViewStateValues): StartSubmission {
-  const given: Record<string, unknown> = {};
+  const given = emptyRecord<unknown>();
   for (const [name, spec] of Object.entries(runbook.inputs)) {
-    const raw = readInput(spec, values[inputBlockId(name)]?.[VALUE]);
-    if (raw !== undefined) given[name] = raw;
+    const raw = readInput(spec, fieldState(values, inputBlockId(name)));
+    if (raw !== undefined) setOwn(given, name, raw);
   }
   const errors: Record<string, string> = {};
   const validated = validateRunInputs(runbook, given);
   if (!validated.ok) {
     for (const problem of validated.problems) {
-      const block = inputBlockId(problem.input);
-      // Only inputs of the runbook reach validation, so every problem has its block.
-      errors[block] = truncate(sentence(problem.message), 300);
+      // Only inputs of the runbook reach validation, so a problem names its block; one about the
+      // inputs as a whole (their total size) goes on the first input's.
+      const name = problem.input ?? Object.keys(runbook.inputs)[0];
+      const block = name === undefined ? START_BLOCK.incident : inputBlockId(name);
+      errors[block] ??= truncate(sentence(problem.message), 300);
     }
   }
-  const incident = values[START_BLOCK.incident]?.[VALUE]?.value?.trim() ?? '';
+  const incident = fieldState(values, START_BLOCK.incident)?.value?.trim() ?? '';
   if (incident && !INCIDENT_ID_PATTERN.test(incident)) {
-    errors[START_BLOCK.incident] = "Use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+    errors[START_BLOCK.incident] = sentence(INCIDENT_ID_RULE);
   }
   if (Object.keys(errors).length > 0) return { ok: false, errors };
-  const tabletop = (values[START_BLOCK.mode]?.[VALUE]?.selected_options ?? []).some((selected) => selected.value === TABLETOP);
+  const tabletop = (fieldState(values, START_BLOCK.mode)?.selected_options ?? []).some((selected) => selected.value === TABLETOP);
   return { ok: true, inputs: given, tabletop, ...(incident ? { incidentId: incident } : {}) };
+}
+
+/** The state of the element in block `blockId`, if the submission has it (own properties only). */
+export function fieldState(values: ViewStateValues, blockId: string): ViewStateValue | undefined {
+  const block = ownValue(values, blockId);
+  return block === undefined ? undefined : ownValue(block, VALUE);
 }
 
 /** The raw value of one field, as validateRunInputs takes it; undefined when left empty. */

@@ -1,39 +1,39 @@
 /**
- * Small text helpers for what the Slack app writes (replies, modals, App Home). Pure.
+ * Text helpers for what the Slack app writes (replies, modals, App Home). Pure.
  *
- * The message builders in slack/blocks/ have their own; these are kept separate so the two sides
- * of the interaction contract can change their wording independently.
+ * Escaping, truncation and plain_text objects exist once, in slack/blocks/format.ts, shared with
+ * the message builders: there is one place that decides what people's text may do in Slack.
+ * This file adds the app's own shorthands on top.
  */
 import type { PlainTextElement } from '@slack/web-api';
+import { escapeLine, escapeText, plain as plainText, truncate } from './blocks/format';
 
-/** Slack's three control characters in mrkdwn; everything people typed goes through this. */
+export { escapeLine, truncate };
+
+/** People's text in mrkdwn (line breaks kept; control and invisible characters made visible). */
 export function escape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+  return escapeText(text);
 }
 
 export function plain(text: string, max = 150): PlainTextElement {
-  return { type: 'plain_text', text: truncate(text, max), emoji: true };
+  return plainText(text, max);
 }
 
-/** A Slack user id shown as a mention; any other actor (a CLI name) as escaped text. */
+/** A Slack user id shown as a mention; any other actor (a CLI name) as escaped text on one line. */
 export function who(actor: string): string {
-  return /^[UW][A-Z0-9]{2,39}$/.test(actor) ? `<@${actor}>` : escape(actor);
+  return /^[UW][A-Z0-9]{2,39}$/.test(actor) ? `<@${actor}>` : escapeLine(actor);
 }
 
 /** Slack renders this in the reader's time zone; the fallback is the UTC time. */
 export function when(iso: string): string {
   const seconds = Math.floor(Date.parse(iso) / 1000);
-  if (!Number.isFinite(seconds)) return escape(iso);
-  return `<!date^${seconds}^{date_short_pretty} {time}|${iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z')}>`;
+  if (!Number.isFinite(seconds)) return escapeLine(iso);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${escapeLine(iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}>`;
 }
 
-/** Inline code; backticks inside would end it early, so they become quotes. */
+/** Inline code on one line; backticks inside would end it early, so they become quotes. */
 export function code(text: string): string {
-  return `\`${escape(text.replace(/`/g, "'"))}\``;
+  return `\`${escapeLine(text.replace(/`/g, "'"))}\``;
 }
 
 /** Slack's hard limits, so a long summary or reason truncates instead of failing the call. */

@@ -3,21 +3,147 @@
  *
  * Human decisions are Updates, not Signals: each has a validator that refuses an invalid request
  * synchronously (the caller sees why at once) and a refused request never reaches the history.
+ *
+ * The schemas below are also the first check of those validators: who acts must be one short line
+ * of visible text, step ids and event names short and plain, reasons and notes bounded (line
+ * breaks allowed), event details small, shallow and free of keys JavaScript gives meaning to.
+ * client/runs.ts applies the same schemas before sending, so a hostile value never travels.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
+import { identityProblem } from '../common/identity';
+import { LIMITS, limitMessage } from '../common/limits';
+import { findForbiddenCharacter, forbiddenCharacterMessage, isBlank, neutraliseForDisplay } from '../common/text-safety';
 import type { ApprovalGateState, RunState, StepState } from '../common/run-state';
 
-const Actor = z.string().trim().min(1, 'actor is required (who is doing this)').max(200);
+/** Adds the problem `check` finds (if any) as an issue on the field being parsed. */
+function refuse(check: (value: string) => string | undefined) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    const problem = check(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  };
+}
+
+/** Why a run id, step id or event name cannot be used, or undefined. */
+export function referenceProblem(text: string): string | undefined {
+  if (isBlank(text)) return 'is required';
+  if (text.length > LIMITS.referenceLength.value) return `is too long: ${limitMessage('referenceLength', text.length)}`;
+  const found = findForbiddenCharacter(text);
+  return found ? forbiddenCharacterMessage(found) : undefined;
+}
+
+/** Why a reason or note cannot be recorded, or undefined. Line breaks and tabs are fine. */
+export function freeTextProblem(text: string): string | undefined {
+  if (text.length > LIMITS.reasonLength.value) return `is too long: ${limitMessage('reasonLength', text.length)}`;
+  const found = findForbiddenCharacter(text, { allowLineBreaks: true });
+  return found ? forbiddenCharacterMessage(found, { allowLineBreaks: true }) : undefined;
+}
+
+/**
+ * Keys that name something every JavaScript object already has. As keys of event details they
+ * would shadow or, for `__proto__`, replace what the run's code reads, so they are refused.
+ */
+const OBJECT_KEYWORDS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+/** Fields the wait step writes next to the details in its output: details may not pose as them. */
+const RESERVED_PAYLOAD_KEYS: ReadonlySet<string> = new Set(['event', 'received_at', 'received_via']);
+
+export interface PayloadProblem {
+  /** Where in the details, from their top: `['certificate', 'url']`; empty for the whole. */
+  path: Array<string | number>;
+  message: string;
+}
+
+/**
+ * Why the details of an event cannot be delivered, or undefined. Walks the value without
+ * recursion, counting the bytes of its JSON as it goes, so its cost is bounded by the size limit
+ * whatever the shape, and the nesting limit stops deep values before anything (JSON.stringify
+ * included) could overflow the stack.
+ */
+export function payloadProblem(payload: unknown): PayloadProblem | undefined {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return { path: [], message: 'must be a JSON object' };
+  const pending: Array<{ value: unknown; depth: number; path: Array<string | number> }> = [{ value: payload, depth: 1, path: [] }];
+  let bytes = 0;
+  const overflows = (added: number): boolean => (bytes += added) > LIMITS.eventPayloadBytes.value;
+  const tooBig: PayloadProblem = { path: [], message: `is too large: ${limitMessage('eventPayloadBytes')}` };
+  while (pending.length > 0) {
+    const { value, depth, path } = pending.pop()!;
+    if (value === null || typeof value === 'boolean') {
+      if (overflows(5)) return tooBig;
+    } else if (typeof value === 'number') {
+      if (!Number.isFinite(value)) return { path, message: 'is not a finite number' };
+      if (overflows(String(value).length)) return tooBig;
+    } else if (typeof value === 'string') {
+      // Checked before it is measured: the text is bounded by then, so measuring stays cheap.
+      if (overflows(value.length)) return tooBig;
+      const found = findForbiddenCharacter(value, { allowLineBreaks: true });
+      if (found) return { path, message: forbiddenCharacterMessage(found, { allowLineBreaks: true }) };
+      if (overflows(jsonBytes(value) - value.length)) return tooBig;
+    } else if (typeof value === 'object') {
+      if (depth > LIMITS.eventPayloadNesting.value) return { path, message: `is nested too deeply: ${limitMessage('eventPayloadNesting', depth)}` };
+      if (Array.isArray(value)) {
+        // Brackets, and a comma after each item (one too many: a harmless overcount).
+        if (overflows(2 + value.length)) return tooBig;
+        value.forEach((item, index) => pending.push({ value: item, depth: depth + 1, path: [...path, index] }));
+        continue;
+      }
+      const keys = Object.keys(value);
+      if (overflows(2 + keys.length * 2)) return tooBig;
+      for (const key of keys) {
+        if (overflows(key.length)) return tooBig;
+        if (OBJECT_KEYWORDS.has(key)) return { path, message: `has the key "${key}", which names a built-in property of every object: use another name` };
+        if (depth === 1 && RESERVED_PAYLOAD_KEYS.has(key)) return { path, message: `has the key "${key}", which the run records itself: use another name` };
+        if (isBlank(key)) return { path, message: 'has an empty key' };
+        const problem = referenceProblem(key);
+        if (problem) return { path, message: `has a key that ${problem}` };
+        if (overflows(jsonBytes(key) - key.length)) return tooBig;
+        pending.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1, path: [...path, key] });
+      }
+    } else {
+      return { path, message: `holds ${value === undefined ? 'undefined' : `a ${typeof value}`}, which JSON cannot carry` };
+    }
+  }
+  return undefined;
+}
+
+/** Bytes of `text` as a JSON string in UTF-8, quotes and escapes included. */
+function jsonBytes(text: string): number {
+  let bytes = 2;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code === 0x22 || code === 0x5c || code === 0x0a || code === 0x09) bytes += 2;
+    else if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      index += 1;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** Identities are checked as sent (a line break at either end is refused too), blanks are missing. */
+const Actor = z
+  .string()
+  .superRefine(refuse((actor) => (actor.trim() === '' ? undefined : identityProblem(actor))))
+  .trim()
+  .min(1, 'actor is required (who is doing this)');
+const Reference = z.string().superRefine(refuse(referenceProblem));
+const FreeText = z.string().superRefine(refuse(freeTextProblem));
 const Source = z.enum(['cli', 'slack', 'api']);
+/** Checked on the value as received: a record schema would quietly drop a `__proto__` key. */
+const Payload = z.custom<Record<string, unknown>>().superRefine((payload, ctx) => {
+  const problem = payloadProblem(payload);
+  if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+});
 
 export const DecisionRequest = z.strictObject({
-  stepId: z.string().min(1),
+  stepId: Reference,
   /** The identity on its surface: a Slack user id, the CLI's `--as` name. */
   actor: Actor,
   decision: z.enum(['approve', 'reject']),
   via: Source,
-  reason: z.string().max(2000).optional(),
+  reason: FreeText.optional(),
   /**
    * sha256 of the gate summary the decider was shown (the gate publishes it). Its format and
    * freshness are checked by the validator, after the step itself, so a wrong step is named first.
@@ -27,25 +153,25 @@ export const DecisionRequest = z.strictObject({
 export type DecisionRequest = z.infer<typeof DecisionRequest>;
 
 export const EventDelivery = z.strictObject({
-  event: z.string().min(1),
+  event: Reference,
   actor: Actor,
   via: Source,
-  payload: z.record(z.string(), z.unknown()).optional(),
+  payload: Payload.optional(),
 });
 export type EventDelivery = z.infer<typeof EventDelivery>;
 
 export const ManualCompletion = z.strictObject({
-  stepId: z.string().min(1),
+  stepId: Reference,
   actor: Actor,
   via: Source,
-  note: z.string().max(2000).optional(),
+  note: FreeText.optional(),
 });
 export type ManualCompletion = z.infer<typeof ManualCompletion>;
 
 export const CancelRequest = z.strictObject({
   actor: Actor,
   via: Source,
-  reason: z.string().trim().min(1, 'a reason is required to cancel a run').max(2000),
+  reason: z.string().trim().min(1, 'a reason is required to cancel a run').superRefine(refuse(freeTextProblem)),
 });
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
@@ -64,7 +190,10 @@ export const completeManualUpdate = defineUpdate<StepState, [ManualCompletion]>(
 /** Stop the run and undo its compensable steps, newest first. */
 export const cancelRunUpdate = defineUpdate<{ accepted: true }, [CancelRequest]>('cancelRun');
 
-/** Formats zod issues as "field: problem; field: problem" for validator rejections. */
+/**
+ * Formats zod issues as "field: problem; field: problem" for validator rejections. Made visible
+ * as a whole: zod repeats stray keys as they were sent, and a refusal must not carry what it refuses.
+ */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => `${issue.path.join('.') || 'request'}: ${issue.message}`).join('; ');
+  return neutraliseForDisplay(error.issues.map((issue) => `${issue.path.map(String).join('.') || 'request'}: ${issue.message}`).join('; '));
 }

@@ -1,6 +1,7 @@
 /** `quell cancel <id>`: stop a run and undo its compensable steps, newest first. */
 import type { Command } from 'commander';
 import { cancelRun } from '../../client/runs';
+import { checkedFreeText, checkedReference } from '../checks';
 import type { CliContext } from '../context';
 
 export function registerCancel(program: Command, ctx: CliContext): void {
@@ -11,7 +12,10 @@ export function registerCancel(program: Command, ctx: CliContext): void {
     .requiredOption('--reason <text>', 'why the run is cancelled')
     .option('--json', 'print the result as JSON')
     .action(async (workflowId: string, options: { as?: string; reason: string; json?: boolean }) => {
-      await cancelRun(await ctx.getClient(), workflowId, { actor: ctx.actor(options.as), via: 'cli', reason: options.reason });
+      const actor = ctx.actor(options.as);
+      checkedReference('<workflowId>', workflowId);
+      checkedFreeText('--reason', options.reason);
+      await cancelRun(await ctx.getClient(), workflowId, { actor, via: 'cli', reason: options.reason });
       ctx.io.stdout(options.json ? JSON.stringify({ workflowId, cancelRequested: true }) : `cancel requested for ${workflowId}; compensating completed steps`);
     });
 }

@@ -11,7 +11,10 @@ import type { Command } from 'commander';
 import type { Client } from '@temporalio/client';
 import type { ApprovalGateState, StepState } from '../../common/run-state';
 import { decideApproval, getRunState } from '../../client/runs';
+import { checkedFreeText, checkedReference } from '../checks';
 import type { CliContext } from '../context';
+import { jsonForTerminal, shownLine, shownText } from '../display';
+import { usageFailure } from '../failure';
 
 interface DecideOptions {
   as?: string;
@@ -22,6 +25,7 @@ interface DecideOptions {
 
 /** How long to wait for a just-opened gate to learn who may decide before asking anyway. */
 const MEMBERSHIP_WAIT_MS = 10_000;
+const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
 const POLL_MS = 250;
 
 export function registerDecisions(program: Command, ctx: CliContext): void {
@@ -34,14 +38,20 @@ export function registerDecisions(program: Command, ctx: CliContext): void {
       .option('--sha256 <hash>', 'the summary hash you reviewed (default: the hash of the summary printed now)')
       .option('--json', 'print the gate as JSON')
       .action(async (workflowId: string, stepId: string, options: DecideOptions) => {
-        const client = await ctx.getClient();
         const actor = ctx.actor(options.as);
+        checkedReference('<workflowId>', workflowId);
+        checkedReference('<step>', stepId);
+        if (options.reason !== undefined) checkedFreeText('--reason', options.reason);
+        const pinned = options.sha256?.trim();
+        if (pinned !== undefined && !SHA256_HEX.test(pinned)) throw usageFailure('--sha256 must be 64 hexadecimal digits (the summary hash `quell status --json` shows)');
+        const client = await ctx.getClient();
         const gate = await readGate(client, workflowId, stepId);
         if (gate && !options.json) {
-          ctx.io.stdout(`${stepId} of ${workflowId} asks you to ${decision}:\n  ${gate.summary}\n  (summary sha256 ${gate.summarySha256})`);
+          const summary = shownText(gate.summary).split('\n').join('\n  ');
+          ctx.io.stdout(`${stepId} of ${workflowId} asks you to ${decision}:\n  ${summary}\n  (summary sha256 ${shownLine(gate.summarySha256)})`);
         }
         // No gate to read (wrong step, closed run): the workflow's refusal says precisely why.
-        const summarySha256 = options.sha256?.trim() ?? gate?.summarySha256 ?? '';
+        const summarySha256 = pinned ?? gate?.summarySha256 ?? '';
         const decided = await decideApproval(client, workflowId, {
           stepId,
           actor,
@@ -51,13 +61,13 @@ export function registerDecisions(program: Command, ctx: CliContext): void {
           ...(options.reason ? { reason: options.reason } : {}),
         });
         if (options.json) {
-          ctx.io.stdout(JSON.stringify(decided, null, 2));
+          ctx.io.stdout(jsonForTerminal(decided));
           return;
         }
         const approvals = decided.decisions.filter((d) => d.decision === 'approve').length;
         const where = decided.outcome ? `gate ${decided.outcome}` : `${approvals} of ${decided.quorum} approvals`;
         const person = decided.decisions.at(-1)?.person;
-        const as = person && person !== actor ? ` as ${person}` : '';
+        const as = person && person !== actor ? ` as ${shownLine(person)}` : '';
         ctx.io.stdout(`${decision}d ${stepId} of ${workflowId}${as}: ${where}`);
       });
   }

@@ -7,8 +7,7 @@
  */
 import type { Command } from 'commander';
 import { loadConnectorsConfigOrThrow } from '../../activities/live/config-file';
-import { openEvidenceStores } from '../../activities/evidence/open-stores';
-import { verifyRunEvidence, type EvidenceVerification } from '../../activities/evidence/verify';
+import type { EvidenceVerification } from '../../activities/evidence/verify';
 import { CliFailure, type CliContext } from '../context';
 
 /** Adds `quell evidence verify`. Read-only: safe to run any number of times, during or after a run. */
@@ -23,6 +22,10 @@ export function registerEvidence(program: Command, ctx: CliContext): void {
       if (!config.connectorsFile) {
         throw new CliFailure('no connectors file: set QUELL_CONNECTORS_FILE to the YAML file that configures the evidence stores', 2);
       }
+      // Loaded here, not at the top: the stores pull in the cloud SDKs, which would slow down
+      // every other command by most of a second.
+      const { openEvidenceStores } = await import('../../activities/evidence/open-stores');
+      const { verifyRunEvidence } = await import('../../activities/evidence/verify');
       const opened = openEvidenceStores(loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env), config.dataDir);
       try {
         const [unusable] = opened.unusable;

@@ -3,14 +3,15 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { loadApproversConfigOrThrow } from '../../activities/approvers/approvers-file';
 import { approvalProblems } from '../../activities/approvers/readiness';
-import { loadLiveSetup } from '../../activities/build-deps';
 import { configurationProblems, describeReadinessProblems } from '../../activities/live-readiness';
 import pino from 'pino';
 import { startRun } from '../../client/runs';
-import { validateRunInputs } from '../../runbooks/inputs';
-import type { Runbook } from '../../runbooks/schema';
+import { formatInputProblems, validateRunInputs } from '../../runbooks/inputs';
 import { requiredActions } from '../../workflows/required-actions';
+import { checkedIncident } from '../checks';
 import type { CliContext } from '../context';
+import { usageFailure } from '../failure';
+import { parseInputPairs } from '../input-pairs';
 import { findRunbook } from '../runbook-catalogue';
 import { followRun } from '../follow';
 
@@ -34,27 +35,35 @@ export function registerStart(program: Command, ctx: CliContext): void {
     .option('--wait', 'follow the run until it ends, showing progress on stderr')
     .option('--json', 'print machine-readable JSON')
     .action(async (reference: string, options: StartOptions) => {
+      // Everything typed is checked before any file is read or server contacted: a refusal is
+      // fast, names the flag or input, and leaves nothing behind.
+      const requestedBy = ctx.actor(options.as);
+      const incidentId = options.incident === undefined ? newIncidentId() : checkedIncident(options.incident);
+      const given = parseInputPairs(options.input);
       const config = ctx.getConfig();
       const found = await findRunbook(reference, config.runbooksDir);
       const mode = options.tabletop ? 'tabletop' : 'live';
-      const inputs = parseInputs(options.input);
+      const validated = validateRunInputs(found.runbook, given);
+      if (!validated.ok) throw usageFailure(formatInputProblems(validated.problems));
       // Configuration only (no secrets, no network): the worker re-checks, probes included.
-      const required = requiredActions(found.runbook, { inputs: validatedOrNone(found.runbook, inputs), run: {} });
-      const problems =
-        mode === 'live'
-          ? [
-              ...configurationProblems(required, loadLiveSetup(config, silentLogger, { resolveSecrets: false, env: ctx.env })),
-              ...approvalProblems(required, config.approversFile ? loadApproversConfigOrThrow(config.approversFile) : undefined),
-            ]
-          : [];
+      const required = requiredActions(found.runbook, { inputs: validated.values, run: {} });
+      const liveProblems = async () => {
+        // Loaded only for live runs: the connectors pull in every cloud SDK (most of a second).
+        const { loadLiveSetup } = await import('../../activities/build-deps');
+        return [
+          ...configurationProblems(required, loadLiveSetup(config, silentLogger, { resolveSecrets: false, env: ctx.env })),
+          ...approvalProblems(required, config.approversFile ? loadApproversConfigOrThrow(config.approversFile) : undefined),
+        ];
+      };
+      const problems = mode === 'live' ? await liveProblems() : [];
       const handle = await startRun(await ctx.getClient(), {
         runbook: found.runbook,
         runbookSha256: found.sha256,
-        inputs,
+        inputs: given,
         mode,
-        requestedBy: ctx.actor(options.as),
+        requestedBy,
         requestedVia: 'cli',
-        incidentId: options.incident ?? newIncidentId(),
+        incidentId,
         taskQueue: config.taskQueue,
         ...(problems.length > 0 ? { liveRefusal: describeReadinessProblems(problems) } : {}),
       });
@@ -70,28 +79,10 @@ export function registerStart(program: Command, ctx: CliContext): void {
 
 const silentLogger = pino({ level: 'silent' });
 
-/** The run's inputs as the workflow will see them; none if invalid (startRun then says why). */
-function validatedOrNone(runbook: Runbook, inputs: Record<string, unknown>): Record<string, unknown> {
-  const validated = validateRunInputs(runbook, inputs);
-  return validated.ok ? validated.values : {};
-}
-
+/** Appends in place: copying the list per flag would make many flags quadratic. */
 function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
-
-/** `k=v` pairs; a key given more than once becomes a list. */
-export function parseInputs(pairs: string[]): Record<string, string | string[]> {
-  const inputs: Record<string, string | string[]> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw new Error(`--input "${pair}" must look like key=value`);
-    const key = pair.slice(0, at).trim();
-    const value = pair.slice(at + 1);
-    const existing = inputs[key];
-    inputs[key] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
-  }
-  return inputs;
+  previous.push(value);
+  return previous;
 }
 
 function newIncidentId(): string {

@@ -1,9 +1,12 @@
 /**
- * Text helpers shared by the block builders: Slack mrkdwn escaping (so text from runbooks, inputs
- * and people can never turn into a mention or a link), Block Kit length limits, how actors, times
- * and states read. Pure functions, no I/O.
+ * Text helpers shared by the block builders and the Slack app's replies (slack/text.ts builds on
+ * these): Slack mrkdwn escaping (so text from runbooks, inputs and people can never turn into a
+ * mention or a link, nor hide what it says), Block Kit length limits, how actors, times and states
+ * read. Pure functions, no I/O; workflow-safe (the run's publisher builds its cards with them).
  */
 import type { PlainTextElement } from '@slack/web-api';
+import { ownValue } from '../../common/own';
+import { neutraliseForDisplay } from '../../common/text-safety';
 
 /** Block Kit limits the builders must respect (Slack refuses the whole message otherwise). */
 export const LIMITS = {
@@ -20,9 +23,21 @@ export const LIMITS = {
 
 /**
  * Escapes the three characters Slack gives meaning to in mrkdwn. Without this an input such as
- * `<!channel>` or `<https://evil|docs>` would notify everyone or disguise a link.
+ * `<!channel>` or `<https://evil|docs>` would notify everyone or disguise a link. Control,
+ * direction-changing and invisible characters become visible escapes (`\u{202E}`): surfaces
+ * refuse them on the way in, and this keeps older or outside text from disguising itself.
+ * Line breaks stay (summaries and reasons may span lines); see {@link escapeLine}.
  */
 export function escapeText(text: string): string {
+  return escapeMrkdwn(neutraliseForDisplay(text, { keepLineBreaks: true }));
+}
+
+/** {@link escapeText} for what must stay on one line (names, ids): line breaks become `\n`. */
+export function escapeLine(text: string): string {
+  return escapeMrkdwn(neutraliseForDisplay(text));
+}
+
+function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -31,9 +46,9 @@ export function truncate(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
 }
 
-/** A plain_text object cut to `max`. */
+/** A plain_text object cut to `max`, with invisible characters made visible as in {@link escapeText}. */
 export function plain(text: string, max: number): PlainTextElement {
-  return { type: 'plain_text', text: truncate(text, max), emoji: true };
+  return { type: 'plain_text', text: truncate(neutraliseForDisplay(text, { keepLineBreaks: true }), max), emoji: true };
 }
 
 /** Quotes (possibly multi-line) text as a mrkdwn block quote, escaped. */
@@ -68,9 +83,9 @@ export function actorText(actor: string, person?: string, via?: string): string 
   const trimmed = actor.trim();
   if (trimmed === 'system:timeout') return '_the timeout policy_';
   const provider = /^provider:(.+)$/.exec(trimmed)?.[1];
-  if (provider) return `_${escapeText(provider)}_`;
-  if (person) return escapeText(person);
-  return escapeText(trimmed.replace(/^cli:/, ''));
+  if (provider) return `_${escapeLine(provider)}_`;
+  if (person) return escapeLine(person);
+  return escapeLine(trimmed.replace(/^cli:/, ''));
 }
 
 /** Where a decision came from, as people say it. */
@@ -83,7 +98,7 @@ export function viaText(via: string): string {
     case 'api':
       return 'the API';
     default:
-      return escapeText(via);
+      return escapeLine(via);
   }
 }
 
@@ -93,7 +108,7 @@ export function viaText(via: string): string {
  */
 export function slackDate(iso: string, style = '{date_short_pretty} {time}'): string {
   const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return escapeText(iso);
+  if (Number.isNaN(ms)) return escapeLine(iso);
   const fallback = new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
   return `<!date^${Math.floor(ms / 1000)}^${style}|${fallback}>`;
 }
@@ -117,12 +132,13 @@ const STEP_STATUS_EMOJI: Record<string, string> = {
   compensated: ':leftwards_arrow_with_hook:',
 };
 
+/** Own keys only: a status named like a built-in (`constructor`) must not read Object's method. */
 export function runStatusEmoji(status: string): string {
-  return RUN_STATUS_EMOJI[status] ?? ':grey_question:';
+  return ownValue(RUN_STATUS_EMOJI, status) ?? ':grey_question:';
 }
 
 export function stepStatusEmoji(status: string): string {
-  return STEP_STATUS_EMOJI[status] ?? ':grey_question:';
+  return ownValue(STEP_STATUS_EMOJI, status) ?? ':grey_question:';
 }
 
 /** `completed` → `Completed`. */

@@ -56,7 +56,8 @@ export async function runWaitStep(ctx: RunContext, step: WaitStepSpec): Promise<
   state.status = 'succeeded';
   state.endedAt = ctx.now();
   state.actor = received?.actor;
-  state.output = { event, received_at: received?.at, received_via: received?.via, ...(received?.payload ?? {}) };
+  // Details first, what the run records last: a detail can never overwrite who sent the event or when.
+  state.output = { ...(received?.payload ?? {}), event, received_at: received?.at, received_via: received?.via };
   if (received?.payload) state.wait.payload = received.payload;
 }
 

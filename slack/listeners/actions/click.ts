@@ -20,6 +20,7 @@ export type ActionArgs = SlackActionMiddlewareArgs & AllMiddlewareArgs;
  * After this delay the clicker is told the click is in, so silence is never mistaken for a loss.
  */
 const STILL_WORKING_MS = 10_000;
+const UNREADABLE = ':warning: Quell cannot read this button (an old or altered message). `/quell status <run id>` shows the run as it is now.';
 
 export interface Click<T> {
   ctx: AppContext;
@@ -41,11 +42,14 @@ export interface Click<T> {
  * turned into the explanation they see (a refusal carries the workflow validator's reason).
  */
 export function onClick<T>(ctx: AppContext, schema: z.ZodType<T>, doing: string, work: (click: Click<T>) => Promise<string | undefined>) {
-  return async ({ ack, body, client }: ActionArgs): Promise<void> => {
+  return async ({ ack, body, client, respond }: ActionArgs): Promise<void> => {
     await ack();
     const parsed = BlockActionBody.safeParse(body);
     if (!parsed.success) {
       ctx.logger.warn({ issues: parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) }, 'button payload not understood');
+      // Who and where cannot be trusted from a payload that does not parse; the click's own
+      // response URL (when Slack gave one) still reaches the person who clicked.
+      await respond?.({ response_type: 'ephemeral', replace_original: false, text: UNREADABLE }).catch(() => undefined);
       return;
     }
     const click = parsed.data;
@@ -63,7 +67,7 @@ export function onClick<T>(ctx: AppContext, schema: z.ZodType<T>, doing: string,
     const value = parseButtonValue(schema, action.value);
     if (value === undefined) {
       ctx.logger.warn({ user, action: action.action_id }, 'button value not understood');
-      await answer(':warning: Quell cannot read this button (an old or altered message). `/quell status <run id>` shows the run as it is now.');
+      await answer(UNREADABLE);
       return;
     }
     let text: string | undefined;
