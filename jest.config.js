@@ -10,4 +10,10 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 120000,
+  // The run-wide secret scan (test/zz-secret-scan/) reads every history and log the run produced:
+  // it runs last, the setup file copies what each file prints into the run's captured logs, and
+  // the reporter tells the scan which files are still running in other workers.
+  testSequencer: '<rootDir>/test/support/scan-last-sequencer.js',
+  setupFilesAfterEnv: ['<rootDir>/test/support/run-capture-setup.ts'],
+  reporters: ['default', '<rootDir>/test/support/scan-progress-reporter.js'],
 };

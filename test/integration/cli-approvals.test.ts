@@ -7,14 +7,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { EMPTY_LIVE_SETUP } from '../../activities/live/connector';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
 import { buildApproversSetup } from '../../activities/approvers/build';
 import type { RunState } from '../../common/run-state';
 import { quellOk, runQuell, type CliEnvironment } from '../support/cli';
 import { waitForState } from '../support/run-driver';
-import { startTestWorker, testServer, uniqueTaskQueue } from '../support/temporal';
+import { runLogger, startTestWorker, testServer, uniqueTaskQueue } from '../support/temporal';
 
 const GATES = path.resolve(__dirname, '..', 'fixtures', 'runbooks', 'policy-gates.yaml');
 
@@ -43,10 +42,10 @@ describe('quell approve/reject under the approval policy', () => {
     const worker = await startTestWorker({
       taskQueue,
       deps: {
-        logger: pino({ level: 'silent' }),
+        logger: runLogger('logger'),
         effectJournal: new FileEffectJournal(path.join(work, 'effects.jsonl')),
         live: EMPTY_LIVE_SETUP,
-        approvers: buildApproversSetup(approversFile, undefined, pino({ level: 'silent' })),
+        approvers: buildApproversSetup(approversFile, undefined, runLogger('logger')),
       },
     });
     stopWorker = worker.stop;

@@ -7,12 +7,11 @@ import { EMPTY_LIVE_SETUP } from '../../activities/live/connector';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import type { RunState } from '../../common/run-state';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
 import { cliResponder, quellOk, runQuell, type CliEnvironment } from '../support/cli';
 import { driveToEnd } from '../support/run-driver';
-import { startTestWorker, testServer, uniqueTaskQueue } from '../support/temporal';
+import { runLogger, startTestWorker, testServer, uniqueTaskQueue } from '../support/temporal';
 
 const REQUESTER = 'rita.requester';
 const APPROVERS = ['bob.approver', 'carol.approver'];
@@ -54,7 +53,7 @@ describe('quell CLI runs the shipped runbooks in tabletop mode', () => {
     journal = new FileEffectJournal(path.join(dataDir, 'effects.jsonl'));
     const worker = await startTestWorker({
       taskQueue,
-      deps: { logger: pino({ level: 'silent' }), effectJournal: journal, live: EMPTY_LIVE_SETUP },
+      deps: { logger: runLogger('logger'), effectJournal: journal, live: EMPTY_LIVE_SETUP },
     });
     stopWorker = worker.stop;
     env = { address: server.address, namespace: server.namespace, taskQueue, dataDir };

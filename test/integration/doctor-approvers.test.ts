@@ -18,6 +18,7 @@ import path from 'node:path';
 import { runQuell, type CliEnvironment, type CliResult } from '../support/cli';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api';
 import { testServer, uniqueTaskQueue } from '../support/temporal';
+import { plantSecret } from '../support/planted-secrets';
 
 interface DoctorRow {
   connector: string;
@@ -27,9 +28,9 @@ interface DoctorRow {
   detail: string;
 }
 
-const BOT_TOKEN = 'xoxb-doctor-approvers-bot-token-0123456789';
-const SIGNING_SECRET = 'doctor-approvers-signing-secret-9f8e7d6c5b4a';
-const APP_TOKEN = 'xapp-1-A0DOCTOR-doctor-approvers-app-token-42';
+const BOT_TOKEN = plantSecret('xoxb-doctor-approvers-bot-token-0123456789', 'slack bot token');
+const SIGNING_SECRET = plantSecret('doctor-approvers-signing-secret-9f8e7d6c5b4a', 'slack signing secret');
+const APP_TOKEN = plantSecret('xapp-1-A0DOCTOR-doctor-approvers-app-token-42', 'slack app token');
 const SECRETS = [BOT_TOKEN, SIGNING_SECRET, APP_TOKEN];
 
 const GOOD_APPROVERS = [

@@ -11,6 +11,7 @@ import { FileEffectJournal } from '../../activities/effects/file-journal';
 import { summariseHistory } from '../../client/history';
 import { getRunState, startRun } from '../../client/runs';
 import type { RunResult } from '../../common/run-state';
+import { captureChildOutput } from '../support/run-logs';
 import { waitForState } from '../support/run-driver';
 import { loadTestRunbook, REPO } from '../support/runbooks';
 import { connectTestClient, testServer, uniqueTaskQueue } from '../support/temporal';
@@ -22,8 +23,7 @@ function startWorkerProcess(env: Record<string, string>): ChildProcess {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  child.stdout?.resume();
-  child.stderr?.resume();
+  captureChildOutput(child, 'durability-worker');
   return child;
 }
 
@@ -55,7 +55,7 @@ describe('durability', () => {
       QUELL_TASK_QUEUE: taskQueue,
       QUELL_DATA_DIR: dataDir,
       QUELL_TABLETOP_LATENCY_MS: String(LATENCY_MS),
-      QUELL_LOG_LEVEL: 'warn',
+      QUELL_LOG_LEVEL: 'debug', // nothing is shown: the output goes to the run-wide secret scan only
     };
     const client = await connectTestClient();
     const { runbook, sha256 } = await loadTestRunbook('test/fixtures/runbooks/durability.yaml');

@@ -6,13 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { msToTs } from '@temporalio/common/lib/time';
-import pino from 'pino';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../../common/search-attributes';
 import { ensureSearchAttributes } from '../../worker/search-attributes';
-import { testServer } from '../support/temporal';
+import { runLogger, testServer } from '../support/temporal';
 
 const { IndexedValueType } = temporal.api.enums.v1;
-const silent = pino({ level: 'silent' });
+const silent = runLogger('logger');
 
 let connection: Connection;
 beforeAll(async () => {

@@ -12,19 +12,20 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { formatConnectorsError, loadConnectorsText } from '../../activities/live/config-file';
 import { createSlackApp } from '../../slack/app';
 import { DEFAULT_LISTEN_HOST, DEFAULT_LISTEN_PORT, SlackAppConfigError, slackAppSettings } from '../../slack/settings';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api';
 import { REPO } from '../support/runbooks';
+import { captureChildOutput } from '../support/run-logs';
 import { SlackRequester, slashCommand, startResponseSink, startSocketModeServer, type ResponseSink } from '../support/slack-requests';
-import { connectTestClient, testServer, uniqueTaskQueue } from '../support/temporal';
+import { connectTestClient, runLogger, testServer, uniqueTaskQueue } from '../support/temporal';
+import { plantSecret } from '../support/planted-secrets';
 
 const FILE = '/etc/quell/connectors.yaml';
-const TOKEN = 'xoxb-slack-config-test-0123456789';
-const SECRET = 'slack-config-test-signing-secret-abcdef';
-const APP_TOKEN = 'xapp-1-A0QUELL-0123456789-abcdef';
+const TOKEN = plantSecret('xoxb-slack-config-test-0123456789', 'slack bot token');
+const SECRET = plantSecret('slack-config-test-signing-secret-abcdef', 'slack signing secret');
+const APP_TOKEN = plantSecret('xapp-1-A0QUELL-0123456789-abcdef', 'slack app token');
 
 function load(lines: string[], env: NodeJS.ProcessEnv = {}) {
   return loadConnectorsText(['version: 1', 'slack:', ...lines.map((line) => `  ${line}`)].join('\n'), FILE, env);
@@ -93,7 +94,7 @@ describe('Socket Mode', () => {
       temporal,
       taskQueue: uniqueTaskQueue('socket-mode'),
       runbooksDir: path.join(REPO, 'runbooks'),
-      logger: pino({ level: 'silent' }),
+      logger: runLogger('logger'),
       bot: { botId: 'B0QUELLBOT', botUserId: 'U0QUELLBOT' },
     });
     try {
@@ -162,6 +163,7 @@ describe('npm start with the Slack app', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
+    captureChildOutput(child, `slack-app-config-worker-${name}`);
     const output = { stdout: '', stderr: '' };
     child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
     child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));

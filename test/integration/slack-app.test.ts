@@ -19,7 +19,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { buildApproversSetup } from '../../activities/approvers/build';
 import { loadConnectorsFile } from '../../activities/live/config-file';
 import { buildSlackSurface } from '../../activities/slack-surface';
@@ -49,9 +48,12 @@ import {
   type ViewValues,
 } from '../support/slack-requests';
 import { eventually } from '../support/eventually';
+import { plantSecret } from '../support/planted-secrets';
+import { runLogger } from '../support/temporal';
+import { teeToRunLog } from '../support/run-logs';
 
-const TOKEN = 'xoxb-slack-app-test-0123456789';
-const SECRET = 'slack-app-test-signing-secret-9876543210';
+const TOKEN = plantSecret('xoxb-slack-app-test-0123456789', 'slack bot token');
+const SECRET = plantSecret('slack-app-test-signing-secret-9876543210', 'slack signing secret');
 const INCIDENT = { id: 'C0INCIDENT1', name: 'incident-response' };
 const GENERAL = { id: 'C0GENERAL01', name: 'general' };
 // Shaped like real Slack user ids (9+ characters), so messages render them as mentions.
@@ -82,7 +84,7 @@ let settings: SlackAppSettings;
 let app: QuellSlackApp;
 let requester: SlackRequester;
 const published: Array<{ user: string; view: Record<string, unknown> }> = [];
-const silent = pino({ level: 'silent' });
+const silent = runLogger('logger');
 
 /** Another app instance on the same Slack and Temporal (another process, or this one restarted). */
 async function secondApp(): Promise<{ app: QuellSlackApp; requester: SlackRequester }> {
@@ -607,7 +609,7 @@ describe('logs', () => {
         done();
       },
     });
-    const logger = createLogger({ logLevel: 'debug' }, capture);
+    const logger = createLogger({ logLevel: 'debug' }, teeToRunLog('debug', capture));
     const chatty = createSlackApp({ settings, temporal: engine.client, taskQueue: engine.taskQueue, runbooksDir: path.join(REPO, 'runbooks'), logger, bot: { botId: slack.bot.botId, botUserId: slack.bot.userId } });
     const { url } = await chatty.start();
     try {

@@ -14,7 +14,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import pino from 'pino';
 import { decideApproval, deliverEvent, getRunState } from '../../client/runs';
 import { loadConnectorsFile } from '../../activities/live/config-file';
 import { buildApproversSetup } from '../../activities/approvers/build';
@@ -25,10 +24,11 @@ import { startTestEngine, type TestEngine } from '../support/engine';
 import { startFakeSlackApi, type FakeSlackApi, type SlackCall, type SlackMessage } from '../support/fake-slack-api';
 import { waitForState } from '../support/run-driver';
 import { buttonsOf, textOf } from '../support/slack-message-text';
-import { testServer } from '../support/temporal';
+import { runLogger, testServer } from '../support/temporal';
 import { eventually } from '../support/eventually';
+import { plantSecret } from '../support/planted-secrets';
 
-const TOKEN = 'xoxb-slack-publishing-test-0123456789';
+const TOKEN = plantSecret('xoxb-slack-publishing-test-0123456789', 'slack bot token');
 const CHANNEL = { id: 'C0INCIDENT9', name: 'incident-response' };
 const GATE = 'test/fixtures/runbooks/two-person-gate.yaml';
 
@@ -46,7 +46,7 @@ function slackSettings(name: string, token = TOKEN) {
 
 /** The worker's Slack surface, built as `npm start` builds it. */
 function slackSurface(name: string, token = TOKEN): SlackSurface {
-  const surface = buildSlackSurface(slackSettings(name, token), path.join(work, `${name}-data`), pino({ level: 'silent' }));
+  const surface = buildSlackSurface(slackSettings(name, token), path.join(work, `${name}-data`), runLogger('logger'));
   if (!surface) throw new Error('no Slack surface built');
   return surface;
 }
@@ -361,7 +361,7 @@ describe('an approval that escalates', () => {
       ].join('\n'),
     );
     slack.setUsergroup('S0LEADS01', ['U0DAVE001']);
-    const logger = pino({ level: 'silent' });
+    const logger = runLogger('logger');
     engine = await startTestEngine('slack-escalation', {
       slackSurface: slackSurface('escalation'),
       approvers: buildApproversSetup(approvers, slackSettings('escalation-approvers'), logger),

@@ -57,10 +57,12 @@ import { capturePrinted, formsOf, leaksIn, missing, secretForms, type SecretForm
 import { SlackRequester, buttonClick, field, nextTriggerId, slashCommand, startResponseSink, viewSubmission, type ResponseSink, type SlackResponse } from '../support/slack-requests';
 import { buttonsOf, textOf } from '../support/slack-message-text';
 import { eventually } from '../support/eventually';
+import { plantSecret } from '../support/planted-secrets';
+import { teeToRunLog } from '../support/run-logs';
 
 // Random per run, so a match can only come from this run.
-const BOT_TOKEN = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(16).toString('hex')}`;
-const SIGNING_SECRET = randomBytes(16).toString('hex');
+const BOT_TOKEN = plantSecret(`xoxb-${randomBytes(6).toString('hex')}-${randomBytes(16).toString('hex')}`, 'slack bot token');
+const SIGNING_SECRET = plantSecret(randomBytes(16).toString('hex'), 'slack signing secret');
 const FORGED_SECRET = randomBytes(16).toString('hex');
 
 const INCIDENT = { id: 'C0HYGIENE2', name: 'incident-response' };
@@ -114,7 +116,7 @@ const APPROVERS = [
 const workerLines: string[] = [];
 const appLines: string[] = [];
 const runtimeLines: string[] = [];
-const into = (lines: string[]) => ({ write: (line: string) => void lines.push(line) });
+const into = (lines: string[]) => teeToRunLog('raw', { write: (line: string) => void lines.push(line) });
 /** The worker's logger (activities, publisher, user groups and their WebClient): everything, unredacted. */
 const workerLogger = pino({ level: 'trace' }, into(workerLines));
 /** The Slack app's logger (listeners, Bolt and its WebClient): everything, unredacted. */
@@ -175,7 +177,7 @@ async function startExpiredHooks(): Promise<ExpiredHooks> {
 
 /** A fresh response URL (on the sink, or an expired one), remembered for the scan. */
 function responseUrl(kind: 'live' | 'expired' = 'live'): string {
-  const url = kind === 'live' ? sink.url() : expired.url();
+  const url = kind === 'live' ? sink.url() : plantSecret(expired.url(), 'expired response url');
   responseUrls.push(url);
   return url;
 }

@@ -5,6 +5,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { RunState } from '../../common/run-state';
+import { recordChildOutput } from './run-logs';
 import type { Responder } from './run-driver';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'quell.js');
@@ -42,6 +43,8 @@ export function runQuell(args: string[], env: CliEnvironment): Promise<CliResult
         timeout: 60_000,
       },
       (error, stdout, stderr) => {
+        // A copy for the run-wide secret scan (run-logs.ts): what the CLI printed, not its arguments.
+        recordChildOutput('cli-quell', stdout, stderr);
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
         resolve({ code, stdout: stdout.trim(), stderr: stderr.trim() });
       },

@@ -7,13 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import pino from 'pino';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
 import type { ActivityDeps } from '../../activities/deps';
 import type { DecisionSource, RunMode } from '../../common/run-state';
 import { startRun } from '../../client/runs';
 import { loadTestRunbook } from './runbooks';
-import { connectTestClient, startTestWorker, uniqueTaskQueue } from './temporal';
+import { connectTestClient, runLogger, startTestWorker, uniqueTaskQueue } from './temporal';
 
 export interface TestEngine {
   client: Client;
@@ -33,7 +32,7 @@ export async function startTestEngine(prefix: string, overrides: Partial<Activit
   const journal = new FileEffectJournal(path.join(scratch, 'effects.jsonl'));
   const worker = await startTestWorker({
     taskQueue,
-    deps: { logger: pino({ level: 'silent' }), effectJournal: journal, live: EMPTY_LIVE_SETUP, ...overrides },
+    deps: { logger: runLogger(`engine-${prefix}`), effectJournal: journal, live: EMPTY_LIVE_SETUP, ...overrides },
   });
   const client = await connectTestClient();
   let counter = 0;

@@ -9,6 +9,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { plantSecret } from './planted-secrets';
 
 export interface RecordedRequest {
   method: string;
@@ -63,6 +64,7 @@ interface DeployKey {
 }
 
 export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeGitHub> {
+  plantSecret(options.token, 'github token');
   const prefix = options.prefix ?? '';
   const tokenUser = options.tokenUser ?? 'quell-bot';
   const members = new Map<string, Membership>([[tokenUser, { state: 'active', role: 'admin' }]]);

@@ -16,6 +16,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { plantSecret } from './planted-secrets';
 
 export interface SlackChannel {
   id: string;
@@ -141,6 +142,7 @@ export interface FakeSlackApi {
 }
 
 export async function startFakeSlackApi(options: FakeSlackOptions): Promise<FakeSlackApi> {
+  plantSecret(options.token, 'slack token of the fake Web API');
   const team = options.team ?? { id: 'T0QUELL01', name: 'Quell Test' };
   const bot = options.bot ?? { userId: 'U0QUELLBOT', botId: 'B0QUELLBOT', name: 'quell' };
   const channels = new Map<string, SlackChannel>();

@@ -1,25 +1,35 @@
 /**
  * Jest global setup: ONE Temporal dev server and ONE workflow bundle for the whole run (two cores
  * cannot afford one per file). Both start concurrently; the state file tells the tests where they are.
+ * It also creates the run's secret-scan directory (QUELL_TEST_SCAN_DIR: planted secrets and
+ * captured logs, read by test/zz-secret-scan/ at the end of the run).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import pino from 'pino';
 import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { REPO_ROOT } from '../../worker/config';
 import { DevServerHandle, resolveTemporalCli, startDevServer } from '../../worker/dev-server';
 import { createLogger } from '../../worker/logger';
+import { SCAN_DIR_ENV, createScanDir } from './planted-secrets';
+import { teeToRunLog } from './run-logs';
 import { SERVER_HANDLE_KEY, TEST_STATE_ENV, TestServerState, createTestRunDir, fallbackStatePath } from './test-state';
 
 /** Namespace the tests run in. */
 export const TEST_NAMESPACE = 'default';
 
 export default async function globalSetup(): Promise<void> {
-  // Warn level: a passing run stays quiet, a failing start still says why. No Runtime.install
-  // here: nothing below needs the native runtime, and its log-forwarding handle would keep Jest's
-  // parent process alive after the run.
-  const logger = createLogger({ logLevel: 'warn' });
-
   const dir = createTestRunDir();
+  // The run-wide secret scan's register and captured logs (planted-secrets.ts, run-logs.ts).
+  // Workers are forked after this hook and inherit the variable, as they do the state's.
+  const scan = path.join(dir, 'secret-scan');
+  createScanDir(scan);
+  process.env[SCAN_DIR_ENV] = scan;
+  // Warn level: a passing run stays quiet, a failing start still says why (on stdout, as before,
+  // and in the captured logs). No Runtime.install here: nothing below needs the native runtime,
+  // and its log-forwarding handle would keep Jest's parent process alive after the run.
+  const logger = createLogger({ logLevel: 'warn' }, teeToRunLog('global-setup', pino.destination({ dest: 1, sync: true })));
+
   const bundlePath = path.join(dir, 'workflow-bundle.js');
   const statePath = path.join(dir, 'state.json');
 
@@ -35,6 +45,7 @@ export default async function globalSetup(): Promise<void> {
   if (server.status === 'rejected' || bundle.status === 'rejected') {
     if (server.status === 'fulfilled') await server.value.stop();
     fs.rmSync(dir, { recursive: true, force: true });
+    delete process.env[SCAN_DIR_ENV];
     throw server.status === 'rejected' ? server.reason : (bundle as PromiseRejectedResult).reason;
   }
 

@@ -5,9 +5,13 @@
  */
 import type { Client } from '@temporalio/client';
 
-/** The history of `workflowId` as text: its JSON form followed by every payload decoded. */
-export async function historyText(client: Client, workflowId: string): Promise<string> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+/** The history of `workflowId` (its latest run, or `runId`) as text: see {@link historyToText}. */
+export async function historyText(client: Client, workflowId: string, runId?: string): Promise<string> {
+  return historyToText(await client.workflow.getHandle(workflowId, runId).fetchHistory());
+}
+
+/** A fetched history (or one of its events) as text: its JSON form followed by every payload decoded. */
+export function historyToText(history: unknown): string {
   const decoded: string[] = [];
   const walk = (value: unknown): void => {
     if (value instanceof Uint8Array) decoded.push(Buffer.from(value).toString('utf8'));

@@ -3,6 +3,7 @@
  * `reset()` wipes all state between tests (POST /moto-api/reset).
  */
 import { findTool, startServerProcess, type ServerProcess } from './server-process';
+import { plantSecret } from './planted-secrets';
 
 export interface MotoServer {
   readonly endpoint: string;
@@ -23,7 +24,7 @@ export async function startMoto(): Promise<MotoServer> {
   return {
     endpoint: process.url,
     region: 'us-east-1',
-    env: { AWS_ACCESS_KEY_ID: 'testing-moto-key', AWS_SECRET_ACCESS_KEY: 'testing-moto-secret' },
+    env: { AWS_ACCESS_KEY_ID: 'testing-moto-key', AWS_SECRET_ACCESS_KEY: plantSecret('testing-moto-secret', 'aws secret access key (moto)') },
     process,
     async reset() {
       const response = await fetch(`${process.url}/moto-api/reset`, { method: 'POST' });

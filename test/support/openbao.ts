@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findTool, startServerProcess, type ServerProcess } from './server-process';
+import { plantSecret } from './planted-secrets';
 
 export interface IssuedToken {
   token: string;
@@ -32,7 +33,8 @@ export interface OpenBaoServer {
 }
 
 export async function startOpenBao(): Promise<OpenBaoServer> {
-  const rootToken = `root-${randomBytes(12).toString('hex')}`;
+  // The dev server prints the root token it was given at start: allowed in its own output only.
+  const rootToken = plantSecret(`root-${randomBytes(12).toString('hex')}`, 'openbao root token', { allowedInLogsOf: ['endpoint-bao'] });
   // The dev server stores its root token with the CLI token helper in $HOME: keep it out of ours.
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-bao-home-'));
   let server: ServerProcess;
@@ -64,7 +66,7 @@ export async function startOpenBao(): Promise<OpenBaoServer> {
   };
   const issued = (body: Record<string, unknown>): IssuedToken => {
     const auth = body.auth as { client_token: string; accessor: string; entity_id: string };
-    return { token: auth.client_token, accessor: auth.accessor, entityId: auth.entity_id };
+    return { token: plantSecret(auth.client_token, 'openbao token issued'), accessor: auth.accessor, entityId: auth.entity_id };
   };
   let userpassEnabled = false;
 
@@ -79,6 +81,7 @@ export async function startOpenBao(): Promise<OpenBaoServer> {
       return issued(await expectOk('POST', 'auth/token/create', { policies, display_name: displayName, ttl: '1h' }));
     },
     async createUserpassUser(username, password, policies) {
+      plantSecret(password, 'openbao userpass password');
       if (!userpassEnabled) {
         await expectOk('POST', 'sys/auth/userpass', { type: 'userpass' });
         userpassEnabled = true;

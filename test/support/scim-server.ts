@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { findTool, startServerProcess, type ServerProcess } from './server-process';
+import { plantSecret } from './planted-secrets';
 
 const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -36,7 +37,7 @@ export interface ScimTestServer {
 }
 
 export async function startScimServer(): Promise<ScimTestServer> {
-  const token = `scim-${randomBytes(12).toString('hex')}`;
+  const token = plantSecret(`scim-${randomBytes(12).toString('hex')}`, 'scim bearer token');
   const server: ServerProcess = await startServerProcess({
     command: findTool('scim2-server'),
     args: (port) => ['--hostname', '127.0.0.1', '--port', String(port), '--bearer-token', token],

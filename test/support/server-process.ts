@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { captureChildOutput } from './run-logs';
 
 export interface ServerProcess {
   readonly port: number;
@@ -69,6 +70,8 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  // A copy for the run-wide secret scan, as `endpoint-<command>-<pid>.{stdout,stderr}.log`.
+  captureChildOutput(child, `endpoint-${path.basename(options.command)}`);
   let exited = false;
   child.once('exit', () => (exited = true));
 

@@ -13,6 +13,7 @@ import { createHash, createHmac, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { plantSecret } from './planted-secrets';
 
 export const FORM = 'application/x-www-form-urlencoded';
 
@@ -50,7 +51,9 @@ export class SlackRequester {
   constructor(
     readonly url: string,
     private readonly secret: string,
-  ) {}
+  ) {
+    plantSecret(secret, 'slack signing secret');
+  }
 
   /** A slash command: form fields as Slack sends them. */
   command(fields: Record<string, string>, options: SendOptions = {}): Promise<SlackResponse> {
@@ -130,7 +133,8 @@ export async function startResponseSink(): Promise<ResponseSink> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: () => `http://127.0.0.1:${port}/commands/${randomBytes(6).toString('hex')}`,
+    // The path is what makes a response URL secret (it covers the whole URL in every form).
+    url: () => `http://127.0.0.1:${port}${plantSecret(`/commands/${randomBytes(6).toString('hex')}`, 'slack response url (its path)')}`,
     posts,
     postsTo: (url) => posts.filter((post) => post.id === url.split('/').pop()),
     stop: async () => {
@@ -157,11 +161,13 @@ export interface Team {
 }
 
 const TEAM: Team = { id: 'T0QUELL01', domain: 'quell-test' };
+/** The legacy verification token Slack still puts in every payload: a credential all the same. */
+const VERIFICATION_TOKEN = plantSecret('deprecated-verification-token', 'slack verification token (in every payload)');
 
 /** The form fields of `/quell <text>`. */
 export function slashCommand(options: { text: string; user: string; channel: string; responseUrl: string; triggerId?: string; command?: string }): Record<string, string> {
   return {
-    token: 'deprecated-verification-token',
+    token: VERIFICATION_TOKEN,
     team_id: TEAM.id,
     team_domain: TEAM.domain,
     channel_id: options.channel,
@@ -190,7 +196,7 @@ export function buttonClick(options: {
     type: 'block_actions',
     user: { id: options.user, username: options.user.toLowerCase(), team_id: TEAM.id },
     api_app_id: 'A0QUELL01',
-    token: 'deprecated-verification-token',
+    token: VERIFICATION_TOKEN,
     container: { type: 'message', message_ts: options.message.ts, channel_id: options.channel, is_ephemeral: false, ...(options.message.thread_ts ? { thread_ts: options.message.thread_ts } : {}) },
     trigger_id: nextTriggerId(),
     team: { id: TEAM.id, domain: TEAM.domain },
@@ -233,7 +239,7 @@ export function viewSubmission(options: { user: string; view: { id: string; call
     team: { id: TEAM.id, domain: TEAM.domain },
     user: { id: options.user, team_id: TEAM.id },
     api_app_id: 'A0QUELL01',
-    token: 'deprecated-verification-token',
+    token: VERIFICATION_TOKEN,
     trigger_id: nextTriggerId(),
     view: {
       id: options.view.id,
@@ -260,7 +266,7 @@ export const field = {
 /** An Events API envelope around `event`. */
 export function eventCallback(event: Record<string, unknown>): Record<string, unknown> {
   return {
-    token: 'deprecated-verification-token',
+    token: VERIFICATION_TOKEN,
     team_id: TEAM.id,
     api_app_id: 'A0QUELL01',
     event: { event_ts: nextActionTs(), ...event },

@@ -9,6 +9,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
+import { plantSecret } from './planted-secrets';
 
 export interface ReceivedMail {
   envelope: { from: string; to: string[] };
@@ -47,6 +48,7 @@ export interface SmtpSink {
 }
 
 export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
+  if (options.login) plantSecret(options.login.password, 'smtp password');
   const messages: ReceivedMail[] = [];
   const logins: Array<{ username: string; accepted: boolean }> = [];
   const refused = new Set<string>();

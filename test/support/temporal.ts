@@ -19,6 +19,7 @@ import type { ActivityDeps } from '../../activities/deps';
 import { buildActivityDeps } from '../../activities/build-deps';
 import { createQuellWorker } from '../../worker/create-worker';
 import { createLogger, installTemporalRuntime } from '../../worker/logger';
+import { runLogSink, teeToRunLog } from './run-logs';
 import { TestServerState, readTestState } from './test-state';
 
 export type { TestServerState } from './test-state';
@@ -32,9 +33,32 @@ export function testServer(): TestServerState {
   return state;
 }
 
-/** A quiet logger for tests (on stderr so it does not mix with Jest's reporter). */
-export function testLogger(logLevel: 'warn' | 'error' = 'warn'): pino.Logger {
-  return createLogger({ logLevel }, pino.destination({ dest: 2, sync: true }));
+type CaptureLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error';
+
+/**
+ * A quiet logger for tests: lines at `logLevel` and up on stderr (so they do not mix with Jest's
+ * reporter), and every line at `captureLevel` and up in the run's captured logs (run-logs.ts) for
+ * the final secret scan. The logger's own level is `captureLevel`.
+ */
+export function testLogger(logLevel: 'warn' | 'error' = 'warn', captureLevel: CaptureLevel = logLevel): pino.Logger {
+  const stderr = pino.destination({ dest: 2, sync: true });
+  const shownFrom = pino.levels.values[logLevel];
+  const shown = { write: (line: string) => (levelOf(line) >= shownFrom ? stderr.write(line) : true) };
+  return createLogger({ logLevel: captureLevel }, teeToRunLog('test-logger', shown));
+}
+
+/** The numeric level of a pino JSON line (pino writes `level` first). */
+function levelOf(line: string): number {
+  return Number(/^\{"level":(\d+)/.exec(line)?.[1] ?? Infinity);
+}
+
+/**
+ * A production logger (createLogger: redaction by key, value and shape) that prints nothing and
+ * writes every line at `level` and up to the run's captured logs (run-logs.ts), for the final
+ * secret scan. Use it where a test has no use for the log but the code under test needs a logger.
+ */
+export function runLogger(purpose: string, level: CaptureLevel = 'trace'): pino.Logger {
+  return createLogger({ logLevel: level }, runLogSink(purpose));
 }
 
 /**
@@ -42,9 +66,10 @@ export function testLogger(logLevel: 'warn' | 'error' = 'warn'): pino.Logger {
  * module registry, so this runs once per file's copy of the SDK, before its first Worker.
  */
 export function ensureTestRuntime(): void {
-  // Error level: the SDK logs every failed activity attempt as a warning, and several tests make
-  // activities fail on purpose; those warnings would bury a real problem in the output.
-  installTemporalRuntime(testLogger('error'));
+  // Error level on stderr: the SDK logs every failed activity attempt as a warning, and several
+  // tests make activities fail on purpose; those warnings would bury a real problem in the output.
+  // Info and up (workflow `log` calls included) go to the run's captured logs.
+  installTemporalRuntime(testLogger('error', 'info'));
 }
 
 /** A client on the run's server. Close it with `client.connection.close()`. */
@@ -86,7 +111,7 @@ export async function startTestWorker(options: StartTestWorkerOptions): Promise<
   if (!deps) {
     // Default: tabletop providers, with the effect journal in a directory of its own.
     scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-test-deps-'));
-    deps = buildActivityDeps({ dataDir: scratchDir, tabletopLatencyMs: 0 }, testLogger());
+    deps = buildActivityDeps({ dataDir: scratchDir, tabletopLatencyMs: 0 }, testLogger('warn', 'trace'));
   }
   const removeScratch = (): void => {
     if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });

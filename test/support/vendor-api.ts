@@ -18,6 +18,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { plantSecret } from './planted-secrets';
 
 export interface VendorApiOptions {
   /** The shared HMAC key. */
@@ -76,6 +77,7 @@ export interface VendorApi {
 }
 
 export async function startVendorApi(options: VendorApiOptions): Promise<VendorApi> {
+  plantSecret(options.secret, 'vendor API hmac secret');
   const endpoint = options.path ?? '/v1/deletion-requests';
   const tolerance = options.toleranceSeconds ?? 300;
   const requests: VendorApiRequest[] = [];

@@ -3,6 +3,7 @@
  * quadratic loading, super-linear patterns, alias bombs, durations lint accepted but runs could
  * not use, and errors without a place. Each asserts the message, its line:col and a time bound.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,7 +116,7 @@ describe('nesting and size', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'quell-fifo-'));
     try {
       const file = path.join(dir, 'pipe.yaml');
-      require('node:child_process').execFileSync('mkfifo', [file]);
+      execFileSync('mkfifo', [file]);
       const [error] = errorsOf(await loadRunbookFile(file));
       expect(error.message).toMatch(/not a regular file/);
     } finally {
@@ -156,6 +157,16 @@ describe('patterns run in linear time, and lint agrees with start', () => {
     const [error] = errorsOf(loadRunbookText(text, 'enum.yaml'));
     expect(error).toMatchObject({ line: 9, col: 18 });
     expect(error.message).toMatch(/option 2 of input "vendor" \(text\) is invalid/);
+  });
+});
+
+describe('credentials in URLs', () => {
+  it('a URL with userinfo anywhere in a runbook is refused at its line, naming where credentials go', () => {
+    const text = `${HEADER}steps:\n  - id: tell\n    action: notify\n    with:\n      channel: email\n      message: "see https://user:pa55@api.vendor.example/x"\n`;
+    const [error] = errorsOf(loadRunbookText(text, 'url.yaml'));
+    expect(error).toMatchObject({ line: 11, col: 16 });
+    expect(error.message).toMatch(/must not contain credentials.*connectors file/);
+    expect(error.message).not.toContain('pa55');
   });
 });
 

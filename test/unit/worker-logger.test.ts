@@ -1,5 +1,7 @@
 import { Writable } from 'node:stream';
 import { REDACTED, createLogger, maskSecrets } from '../../worker/logger';
+import { plantSecret } from '../support/planted-secrets';
+import { teeToRunLog } from '../support/run-logs';
 
 /** A logger writing into an array of parsed JSON lines. */
 function capture(): { lines: Record<string, unknown>[]; logger: ReturnType<typeof createLogger> } {
@@ -10,13 +12,13 @@ function capture(): { lines: Record<string, unknown>[]; logger: ReturnType<typeo
       done();
     },
   });
-  return { lines, logger: createLogger({ logLevel: 'info' }, sink) };
+  return { lines, logger: createLogger({ logLevel: 'info' }, teeToRunLog('logger', sink)) };
 }
 
 // Built at run time so the fixtures themselves do not look like leaked secrets to scanners.
-const slackBot = ['xoxb', '1234567890', 'abcdefABCDEF'].join('-');
-const slackApp = ['xapp', '1', 'A0123', 'abcdef'].join('-');
-const awsSecret = ['wJalrXUtnFEMI', 'K7MDENG', 'bPxRfiCYEXAMPLEKEY'].join('/');
+const slackBot = plantSecret(['xoxb', '1234567890', 'abcdefABCDEF'].join('-'), 'slack bot token (masking fixture)');
+const slackApp = plantSecret(['xapp', '1', 'A0123', 'abcdef'].join('-'), 'slack app token (masking fixture)');
+const awsSecret = plantSecret(['wJalrXUtnFEMI', 'K7MDENG', 'bPxRfiCYEXAMPLEKEY'].join('/'), 'aws secret key (masking fixture)');
 
 describe('worker logger', () => {
   it('masks secret-shaped strings anywhere, and keeps identifiers and digests', () => {

@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import pino from 'pino';
 import { buildApproversSetup } from '../../activities/approvers/build';
 import type { ApproversSetup } from '../../activities/approvers/resolve';
 import { Secret } from '../../activities/live/secret';
@@ -17,11 +16,12 @@ import type { DecisionSource, RunResult, RunState, StepState } from '../../commo
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api';
 import { waitForState } from '../support/run-driver';
-import { testServer } from '../support/temporal';
+import { runLogger, testServer } from '../support/temporal';
+import { plantSecret } from '../support/planted-secrets';
 
 const POLICY_GATES = 'test/fixtures/runbooks/policy-gates.yaml';
 const SLACK_GATE = 'test/fixtures/runbooks/slack-group-gate.yaml';
-const TOKEN = 'xoxb-approval-policy-test-token';
+const TOKEN = plantSecret('xoxb-approval-policy-test-token', 'slack bot token');
 
 const APPROVERS = `
 version: 1
@@ -51,7 +51,7 @@ async function slackWithUsergroups(groups: Record<string, string[]>): Promise<{ 
   });
   const file = path.join(work, 'approvers.yaml');
   fs.writeFileSync(file, APPROVERS);
-  const setup = buildApproversSetup(file, { bot_token: new Secret(TOKEN, 'test'), channel: 'C0QUELL', api_url: slack.apiUrl }, pino({ level: 'silent' }));
+  const setup = buildApproversSetup(file, { bot_token: new Secret(TOKEN, 'test'), channel: 'C0QUELL', api_url: slack.apiUrl }, runLogger('logger'));
   if (!setup) throw new Error('expected an approvers setup');
   return { slack, usergroups, setup };
 }

@@ -25,7 +25,6 @@ import {
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import pino from 'pino';
 import type { ActionRequest, ActionResult } from '../../../activities/action-request';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
 import { FileEffectJournal } from '../../../activities/effects/file-journal';
@@ -41,6 +40,8 @@ import { clientResponder } from '../../support/client-responder';
 import { startTestEngine, type TestEngine } from '../../support/engine';
 import { startMoto, type MotoServer } from '../../support/moto';
 import { driveToEnd, waitForState } from '../../support/run-driver';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
 const RUNBOOK = 'test/fixtures/live/aws-credential-compromise.yaml';
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'live', 'aws-connectors.yaml');
@@ -69,7 +70,7 @@ async function seedCase(): Promise<Case> {
   await aws.iam.send(new CreateUserCommand({ UserName: principal }));
   const leakedKey = (await aws.iam.send(new CreateAccessKeyCommand({ UserName: principal }))).AccessKey!.AccessKeyId!;
   const otherKey = (await aws.iam.send(new CreateAccessKeyCommand({ UserName: principal }))).AccessKey!.AccessKeyId!;
-  await aws.iam.send(new CreateLoginProfileCommand({ UserName: principal, Password: 'Correct-Horse-9!' }));
+  await aws.iam.send(new CreateLoginProfileCommand({ UserName: principal, Password: plantSecret('Correct-Horse-9!', 'iam console password') }));
   const { GroupId } = await aws.ec2.send(new CreateSecurityGroupCommand({ GroupName: `workload-${caseCounter}`, Description: 'workload the key could reach' }));
   await aws.ec2.send(
     new AuthorizeSecurityGroupEgressCommand({
@@ -135,7 +136,7 @@ beforeAll(async () => {
   const loaded = loadConnectorsFile(file, { QUELL_TEST_AWS_ACCESS_KEY_ID: moto.env.AWS_ACCESS_KEY_ID, QUELL_TEST_AWS_SECRET_ACCESS_KEY: moto.env.AWS_SECRET_ACCESS_KEY });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   aws = createAwsClients(loaded.config.aws!);
-  setup = buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'worker-data') });
+  setup = buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data') });
   // A live run with an approval gate needs an approvers file: sam approves (through the client
   // module, identity api:sam.security), ivan is on call too and cancels from the CLI.
   const approvers = loadApproversText(
@@ -192,7 +193,7 @@ test('a live run contains the leaked key, its sessions and the egress, and every
   // The same requests again (what a retry after a lost result would send), through the real activities.
   const requests = await scheduledRequests(workflowId, CONTAINMENT_ACTIONS);
   expect(requests.map((request) => request.stepId).sort()).toEqual(['block-egress', 'revoke-key', 'revoke-sessions']);
-  const activities = createActivities({ logger: pino({ level: 'silent' }), effectJournal: new FileEffectJournal(path.join(work, 'replay.jsonl')), live: setup });
+  const activities = createActivities({ logger: runLogger('logger'), effectJournal: new FileEffectJournal(path.join(work, 'replay.jsonl')), live: setup });
   for (const request of requests) {
     const repeated = (await new MockActivityEnvironment().run(activities[request.action], request)) as ActionResult;
     expect({ step: request.stepId, alreadyDone: repeated.alreadyDone }).toEqual({ step: request.stepId, alreadyDone: true });

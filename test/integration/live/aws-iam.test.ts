@@ -19,7 +19,6 @@ import {
   ListAccessKeysCommand,
   PutUserPolicyCommand,
 } from '@aws-sdk/client-iam';
-import pino from 'pino';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
@@ -28,6 +27,8 @@ import type { ActionContext, ActionOutcome } from '../../../activities/ports';
 import type { ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startMoto, type MotoServer } from '../../support/moto';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'live', 'aws-connectors.yaml');
 
@@ -44,7 +45,7 @@ function liveSetupWith(credentials: { key: string; secret: string }, name: strin
   const loaded = loadConnectorsFile(file, { QUELL_TEST_AWS_ACCESS_KEY_ID: credentials.key, QUELL_TEST_AWS_SECRET_ACCESS_KEY: credentials.secret });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   return {
-    setup: buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, `${name}-data`) }),
+    setup: buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) }),
     clients: createAwsClients(loaded.config.aws!),
   };
 }
@@ -65,7 +66,7 @@ async function createUser(name: string, options: { keys?: number; password?: boo
   for (let i = 0; i < (options.keys ?? 0); i += 1) {
     keys.push((await aws.iam.send(new CreateAccessKeyCommand({ UserName: name }))).AccessKey!.AccessKeyId!);
   }
-  if (options.password) await aws.iam.send(new CreateLoginProfileCommand({ UserName: name, Password: 'Correct-Horse-9!' }));
+  if (options.password) await aws.iam.send(new CreateLoginProfileCommand({ UserName: name, Password: plantSecret('Correct-Horse-9!', 'iam console password') }));
   return keys;
 }
 

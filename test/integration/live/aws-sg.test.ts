@@ -24,7 +24,6 @@ import {
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import pino from 'pino';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
@@ -33,6 +32,7 @@ import type { ActionContext, ActionOutcome } from '../../../activities/ports';
 import type { ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startMoto, type MotoServer } from '../../support/moto';
+import { runLogger } from '../../support/temporal';
 
 const FIXTURE = path.join(__dirname, '..', '..', 'fixtures', 'live', 'aws-connectors.yaml');
 
@@ -53,7 +53,7 @@ function liveSetupWith(options: { key: string; secret: string; quarantine?: stri
   const loaded = loadConnectorsFile(file, { QUELL_TEST_AWS_ACCESS_KEY_ID: options.key, QUELL_TEST_AWS_SECRET_ACCESS_KEY: options.secret });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   return {
-    setup: buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, `${name}-data`) }),
+    setup: buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) }),
     clients: createAwsClients(loaded.config.aws!),
   };
 }

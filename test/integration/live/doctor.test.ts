@@ -11,6 +11,7 @@ import { startMoto, type MotoServer } from '../../support/moto';
 import { startOpenBao, type OpenBaoServer } from '../../support/openbao';
 import { startScimServer, type ScimTestServer } from '../../support/scim-server';
 import { testServer, uniqueTaskQueue } from '../../support/temporal';
+import { plantSecret } from '../../support/planted-secrets';
 
 interface DoctorRow {
   connector: string;
@@ -82,7 +83,7 @@ test('doctor probes every configured connector and passes when all answer', asyn
 });
 
 test('doctor names the connector whose credentials are refused, and exits 1 without printing the secret', async () => {
-  const wrongToken = 'wrong-bao-token-for-doctor-test';
+  const wrongToken = plantSecret('wrong-bao-token-for-doctor-test', 'wrong openbao token');
   const result = await runQuell(['doctor'], { ...cli, extra: secretsEnv({ DOCTOR_BAO_TOKEN: wrongToken }) });
   expect(result.code).toBe(1);
   expect(result.stdout).toMatch(/^openbao\s+\S+\s+FAIL\s+/m);

@@ -12,7 +12,6 @@ import path from 'node:path';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import pino from 'pino';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
 import { runFolder } from '../../../activities/evidence/custody/layout';
 import { readCustodyLog } from '../../../activities/evidence/custody/log';
@@ -27,11 +26,13 @@ import { EvidenceCollectWith } from '../../../common/actions';
 import { startCloudTrailStub, type CloudTrailStub } from '../../support/cloudtrail-stub';
 import { startMoto, type MotoServer } from '../../support/moto';
 import { freePort } from '../../support/server-process';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
 const BUCKET = 'quell-evidence-collection';
 const UNLOCKED_BUCKET = 'quell-evidence-unlocked';
 const LOG_GROUP = '/quell/collection';
-const HTTP_TOKEN = 'evidence-endpoint-token-4b1d';
+const HTTP_TOKEN = plantSecret('evidence-endpoint-token-4b1d', 'evidence endpoint token');
 const MINUTE = 60_000;
 
 let moto: MotoServer;
@@ -109,7 +110,7 @@ function loadConfig(yaml: string): ConnectorsConfig {
 function buildFamily(cfg: ConnectorsConfig) {
   const clients = createAwsClients(cfg.aws!);
   const cloudtrail = new CloudTrailClient({ region: moto.region, endpoint: trail.endpoint, maxAttempts: 1, credentials: { accessKeyId: moto.env.AWS_ACCESS_KEY_ID, secretAccessKey: moto.env.AWS_SECRET_ACCESS_KEY } });
-  const shared = { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'worker-data'), aws: { ...clients, cloudtrail } };
+  const shared = { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data'), aws: { ...clients, cloudtrail } };
   return { contribution: evidenceFamily(cfg, shared), clients: shared.aws };
 }
 

@@ -13,12 +13,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import pino from 'pino';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
 import { evidenceFamily } from '../../../activities/evidence/live';
 import { loadConnectorsText } from '../../../activities/live/config-file';
 import type { LiveActionProvider } from '../../../activities/live/connector';
 import { startMoto, type MotoServer } from '../../support/moto';
+import { runLogger } from '../../support/temporal';
 
 const MiB = 1024 * 1024;
 const FILE_SIZE = 192 * MiB;
@@ -93,7 +93,7 @@ beforeAll(async () => {
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   aws = createAwsClients(loaded.config.aws!);
   await aws.s3.send(new CreateBucketCommand({ Bucket: BUCKET, ObjectLockEnabledForBucket: true }));
-  const family = evidenceFamily(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'worker-data'), aws });
+  const family = evidenceFamily(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data'), aws });
   provider = family.providers!['evidence.collect']!;
 });
 

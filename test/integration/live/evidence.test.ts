@@ -20,7 +20,6 @@ import {
   HeadObjectCommand,
   ListObjectVersionsCommand,
 } from '@aws-sdk/client-s3';
-import pino from 'pino';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsText, type ConnectorsConfig } from '../../../activities/live/config-file';
@@ -30,7 +29,7 @@ import { runQuell, type CliEnvironment } from '../../support/cli';
 import { startTestEngine, type TestEngine } from '../../support/engine';
 import { startMoto, type MotoServer } from '../../support/moto';
 import { waitForState } from '../../support/run-driver';
-import { testServer } from '../../support/temporal';
+import { runLogger, testServer } from '../../support/temporal';
 
 const BUCKET = 'quell-evidence-e2e';
 const LOG_GROUP = '/quell/app';
@@ -132,7 +131,7 @@ beforeAll(async () => {
   await seedLogs(Date.now());
 
   engine = await startTestEngine('evidence', {
-    live: buildLiveSetup(config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'worker-data') }),
+    live: buildLiveSetup(config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data') }),
   });
   workflowId = await engine.start('test/fixtures/live/evidence-runbook.yaml', { key_id: KEY_ID, host_logs: hostLogs }, { mode: 'live' });
   state = await waitForState(

@@ -16,7 +16,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import type { temporal } from '@temporalio/proto';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
@@ -26,8 +25,10 @@ import type { RunState } from '../../../common/run-state';
 import { startTestEngine, type TestEngine } from '../../support/engine';
 import { waitForState } from '../../support/run-driver';
 import { startVendorApi, type VendorApi } from '../../support/vendor-api';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
-const KEY = 'failure-classes-shared-key';
+const KEY = plantSecret('failure-classes-shared-key', 'vendor hmac key');
 const RUNBOOK = 'test/fixtures/live/vendor-request.yaml';
 const GATED_RUNBOOK = 'test/fixtures/live/vendor-request-gated.yaml';
 const FINAL = ['completed', 'failed', 'rejected', 'cancelled'];
@@ -94,7 +95,7 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-failure-classes-'));
   const loaded = loadConnectorsFile(writeConnectors(), { FAILURE_CLASSES_ACME_KEY: KEY, FAILURE_CLASSES_INITECH_KEY: 'a-key-initech-never-shared' });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  const live = buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'data') });
+  const live = buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
   engine = await startTestEngine('failure-classes', { live });
 });
 

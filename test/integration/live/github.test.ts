@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
 import type { LiveSetup } from '../../../activities/live/connector';
@@ -15,9 +14,11 @@ import type { ActionContext, ActionOutcome } from '../../../activities/ports';
 import { ACTION_CATALOGUE, type ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
 const TOKEN_ENV = 'QUELL_TEST_GITHUB_TOKEN';
-const TOKEN = 'ghp_fakeTokenForQuellTests0123456789';
+const TOKEN = plantSecret('ghp_fakeTokenForQuellTests0123456789', 'github token');
 const ORG = 'acme';
 
 let github: FakeGitHub;
@@ -32,7 +33,7 @@ function liveSetupFor(name: string, token: string): LiveSetup {
   );
   const loaded = loadConnectorsFile(file, { [TOKEN_ENV]: token });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'data') });
+  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
 }
 
 async function perform(setup: LiveSetup, action: ActionName, params: Record<string, unknown>): Promise<ActionOutcome> {

@@ -11,7 +11,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApplicationFailure } from '@temporalio/common';
-import pino from 'pino';
 import { createNftCommand } from '../../../activities/egress/nftables/nft-command';
 import { nftFailure } from '../../../activities/egress/nftables/nft-failure';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
@@ -21,6 +20,7 @@ import type { ActionContext, ActionOutcome } from '../../../activities/ports';
 import type { ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { createNetworkLab, listNftRules, packetsCounted, type Link, type NetworkLab } from '../../support/netns';
+import { runLogger } from '../../support/temporal';
 
 const CONNECTORS = path.join(__dirname, '..', '..', 'fixtures', 'live', 'nftables-connectors.yaml');
 const TABLE = 'quell_provider';
@@ -46,7 +46,7 @@ function liveSetup(options: { netns: string; table?: string; extra?: string }): 
   fs.writeFileSync(file, `${text}${options.extra ?? ''}`);
   const loaded = loadConnectorsFile(file);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, `data-${setups}`) });
+  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `data-${setups}`) });
 }
 
 function perform(action: ActionName, params: Record<string, unknown>, idempotencyKey: string, on: LiveSetup = setup): Promise<ActionOutcome> {

@@ -10,7 +10,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import pino from 'pino';
 import { createActivities } from '../../../activities';
 import type { ActionRequest, ActionResult } from '../../../activities/action-request';
 import { FileEffectJournal } from '../../../activities/effects/file-journal';
@@ -22,6 +21,7 @@ import type { RunResult, RunState } from '../../../common/run-state';
 import { startTestEngine, type TestEngine } from '../../support/engine';
 import { createNetworkLab, listNftRules, packetsCounted, type Link, type NetworkLab } from '../../support/netns';
 import { waitForState } from '../../support/run-driver';
+import { runLogger } from '../../support/temporal';
 
 const RUNBOOK = 'test/fixtures/live/nftables-egress-containment.yaml';
 const CONNECTORS = path.join(__dirname, '..', '..', 'fixtures', 'live', 'nftables-connectors.yaml');
@@ -64,7 +64,7 @@ beforeAll(async () => {
   fs.writeFileSync(file, fs.readFileSync(CONNECTORS, 'utf8').replaceAll('TEST_TABLE', TABLE).replaceAll('TEST_NETNS', host));
   const loaded = loadConnectorsFile(file);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  setup = buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'worker-data') });
+  setup = buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data') });
   engine = await startTestEngine('nftables', { live: setup });
 });
 
@@ -108,7 +108,7 @@ test('a live run blocks the connection, a repeat is already done, and cancelling
   expect(otherRule!.expr).toContainEqual({ reject: { type: 'icmpx', expr: 'admin-prohibited' } });
 
   // The request the workflow sent, performed again through the real activity: already done, nothing added.
-  const activities = createActivities({ logger: pino({ level: 'silent' }), effectJournal: new FileEffectJournal(path.join(work, 'replay.jsonl')), live: setup });
+  const activities = createActivities({ logger: runLogger('logger'), effectJournal: new FileEffectJournal(path.join(work, 'replay.jsonl')), live: setup });
   const repeated = (await new MockActivityEnvironment().run(activities['egress.block'], await scheduledBlock(workflowId))) as ActionResult;
   expect(repeated).toEqual({ output, alreadyDone: true, provider: 'live:egress.block' });
   expect((await listNftRules(lab, host)).filter((rule) => rule.table === TABLE && rule.chain === 'egress')).toHaveLength(1);

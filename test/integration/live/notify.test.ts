@@ -8,7 +8,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
 import type { LiveSetup } from '../../../activities/live/connector';
@@ -17,8 +16,10 @@ import { ACTION_CATALOGUE } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startFakeSlackApi, type FakeSlackApi } from '../../support/fake-slack-api';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
-const TOKEN = 'xoxb-notify-test-token-1234567890';
+const TOKEN = plantSecret('xoxb-notify-test-token-1234567890', 'slack bot token');
 const INCIDENT = { id: 'C0INCIDENT1', name: 'incident-response' };
 const LEADS = { id: 'C0LEADS001', name: 'security-leads' };
 
@@ -42,7 +43,7 @@ function liveSetup(name: string, options: { token?: string; sections?: Array<'sl
   );
   const loaded = loadConnectorsFile(file, { NOTIFY_SLACK_TOKEN: options.token ?? TOKEN });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, `${name}-data`) });
+  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
 }
 
 function newContext(stepId = 'tell-responders'): ActionContext {

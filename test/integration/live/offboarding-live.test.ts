@@ -22,11 +22,13 @@ import { historyText } from '../../support/history-text';
 import { startOpenBao, type IssuedToken, type OpenBaoServer } from '../../support/openbao';
 import { waitForState } from '../../support/run-driver';
 import { startScimServer, type ScimGroup, type ScimTestServer, type ScimUser } from '../../support/scim-server';
+import { plantSecret } from '../../support/planted-secrets';
+import { teeToRunLog } from '../../support/run-logs';
 
 const RUNBOOK = 'test/fixtures/live/identity-offboarding.yaml';
 const PERSON = 'alice@example.com';
 const GITHUB_LOGIN = 'alice-gh';
-const GITHUB_TOKEN = 'ghp_offboardingLiveTestToken0123456';
+const GITHUB_TOKEN = plantSecret('ghp_offboardingLiveTestToken0123456', 'github token');
 const FINAL = ['completed', 'failed', 'rejected', 'cancelled'];
 
 let scim: ScimTestServer;
@@ -44,7 +46,7 @@ let firstRun: RunState;
 let firstRunId: string;
 
 /** Worker and connector log lines, checked for secrets. */
-const logger = pino({ level: 'info' }, { write: (line: string) => void logLines.push(line) });
+const logger = pino({ level: 'info' }, teeToRunLog('raw', { write: (line: string) => void logLines.push(line) }));
 
 /** The connectors file names only where secrets live; their values come from `env`. */
 function liveSetup(name: string, env: Record<string, string>): LiveSetup {

@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
 import type { LiveSetup } from '../../../activities/live/connector';
@@ -16,6 +15,8 @@ import { ACTION_CATALOGUE, type ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startOpenBao, type OpenBaoServer } from '../../support/openbao';
 import { freePort } from '../../support/server-process';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
 const TOKEN_ENV = 'QUELL_TEST_OPENBAO_TOKEN';
 
@@ -32,7 +33,7 @@ function liveSetupFor(name: string, address: string, token: string): LiveSetup {
   );
   const loaded = loadConnectorsFile(file, { [TOKEN_ENV]: token });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'data') });
+  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
 }
 
 /** What the activity does after validation: the catalogue's zod check, then the live provider. */
@@ -102,7 +103,7 @@ describe('credentials.revoke with provider openbao', () => {
 
   test('a wrong root token in the connectors file fails as non-retryable QuellAuthFailed, without the token in the message', async () => {
     const issued = await bao.createToken(['app-reader'], 'still-valid');
-    const wrongToken = 'wrong-root-token-value';
+    const wrongToken = plantSecret('wrong-root-token-value', 'wrong openbao root token');
     const refused = liveSetupFor('wrong-token', bao.address, wrongToken);
     const failure = await perform(refused, 'credentials.revoke', { provider: 'openbao', principal: issued.accessor }).catch((error: unknown) => error);
     expect(failure).toMatchObject({ type: ErrorType.AuthFailed, nonRetryable: true });

@@ -8,7 +8,6 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
 import type { LiveSetup } from '../../../activities/live/connector';
@@ -19,6 +18,7 @@ import type { ActionContext, ActionOutcome } from '../../../activities/ports';
 import { ACTION_CATALOGUE, type ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startScimServer, type ScimTestServer } from '../../support/scim-server';
+import { runLogger } from '../../support/temporal';
 
 const TOKEN_ENV = 'QUELL_TEST_SCIM_TOKEN';
 
@@ -43,7 +43,7 @@ function liveSetupFor(name: string, token: string, deleteUsers = false): LiveSet
   );
   const loaded = loadConnectorsFile(file, { [TOKEN_ENV]: token });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, 'data') });
+  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
 }
 
 async function perform(setup: LiveSetup, action: ActionName, params: Record<string, unknown>): Promise<ActionOutcome> {

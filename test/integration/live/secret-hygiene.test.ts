@@ -43,6 +43,8 @@ import { waitForState } from '../../support/run-driver';
 import { capturePrinted, leaksIn, missing, secretForms as formsOfEach, type SecretForm } from '../../support/secret-scan';
 import { startSmtpSink, type SmtpSink } from '../../support/smtp-sink';
 import { startVendorApi, type VendorApi } from '../../support/vendor-api';
+import { plantSecret } from '../../support/planted-secrets';
+import { teeToRunLog } from '../../support/run-logs';
 
 const RUNBOOK = 'test/fixtures/live/secret-hygiene.yaml';
 const FINAL = ['completed', 'failed', 'rejected', 'cancelled'];
@@ -55,9 +57,9 @@ const SMTP_USER = 'quell-mailer';
 const CHANNEL = { id: 'C0HYGIENE1', name: 'incident-response' };
 
 // Random per run, so a match can only come from this run's connectors file.
-const HMAC_SECRET = `hmac-${randomBytes(24).toString('hex')}`;
-const SMTP_PASSWORD = `smtp-${randomBytes(18).toString('base64url')}`;
-const SLACK_TOKEN = `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(16).toString('hex')}`;
+const HMAC_SECRET = plantSecret(`hmac-${randomBytes(24).toString('hex')}`, 'vendor hmac secret');
+const SMTP_PASSWORD = plantSecret(`smtp-${randomBytes(18).toString('base64url')}`, 'smtp password');
+const SLACK_TOKEN = plantSecret(`xoxb-${randomBytes(6).toString('hex')}-${randomBytes(16).toString('hex')}`, 'slack bot token');
 
 let moto: MotoServer;
 let vendor: VendorApi;
@@ -76,7 +78,7 @@ let otherTargetKey: string;
 let wrongSecretError: string;
 const logLines: string[] = [];
 
-const capture = { write: (line: string) => void logLines.push(line) };
+const capture = teeToRunLog('raw', { write: (line: string) => void logLines.push(line) });
 /** Worker and connector logger: everything, unredacted. */
 const logger = pino({ level: 'trace' }, capture);
 /** Temporal SDK, Core and workflow logs (debug: trace would add Core's wire-level chatter). */
@@ -108,7 +110,7 @@ async function seedIam(): Promise<void> {
       }),
     );
     const created = (await iam.send(new CreateAccessKeyCommand({ UserName: WORKER_USER }))).AccessKey!;
-    workerKey = { id: created.AccessKeyId!, secret: created.SecretAccessKey! };
+    workerKey = { id: created.AccessKeyId!, secret: plantSecret(created.SecretAccessKey!, 'aws secret access key of the worker') };
     await iam.send(new CreateUserCommand({ UserName: PRINCIPAL }));
     targetKey = (await iam.send(new CreateAccessKeyCommand({ UserName: PRINCIPAL }))).AccessKey!.AccessKeyId!;
     otherTargetKey = (await iam.send(new CreateAccessKeyCommand({ UserName: PRINCIPAL }))).AccessKey!.AccessKeyId!;

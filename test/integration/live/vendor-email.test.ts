@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
 import type { LiveSetup } from '../../../activities/live/connector';
@@ -16,9 +15,11 @@ import { ACTION_CATALOGUE } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { freePort } from '../../support/server-process';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../../support/smtp-sink';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
 const SMTP_USER = 'quell-mailer';
-const SMTP_PASSWORD = 'smtp-password-for-quell-tests';
+const SMTP_PASSWORD = plantSecret('smtp-password-for-quell-tests', 'smtp password');
 const FROM = 'Quell Security <security@example.org>';
 const PRIVACY = 'privacy@acme-analytics.example';
 const DPO = 'dpo@acme-analytics.example';
@@ -50,7 +51,7 @@ function liveSetup(name: string, options: { port?: number; password?: string } =
   );
   const loaded = loadConnectorsFile(file, { VENDOR_EMAIL_SMTP_PASSWORD: options.password ?? SMTP_PASSWORD, VENDOR_EMAIL_GLOBEX_KEY: 'globex-signing-key' });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, `${name}-data`) });
+  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
 }
 
 function contextFor(incident: string): ActionContext {

@@ -10,7 +10,6 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { buildLiveSetup } from '../../../activities/live/build-live-setup';
 import { loadConnectorsFile } from '../../../activities/live/config-file';
 import type { LiveSetup } from '../../../activities/live/connector';
@@ -23,9 +22,11 @@ import { startTestEngine, type TestEngine } from '../../support/engine';
 import { startFakeSlackApi, type FakeSlackApi } from '../../support/fake-slack-api';
 import { waitForState } from '../../support/run-driver';
 import { startVendorApi, type VendorApi, type VendorApiRequest } from '../../support/vendor-api';
+import { plantSecret } from '../../support/planted-secrets';
+import { runLogger } from '../../support/temporal';
 
-const KEY = 'globex-shared-hmac-key-for-tests';
-const SLACK_TOKEN = 'xoxb-vendor-http-test-token-000';
+const KEY = plantSecret('globex-shared-hmac-key-for-tests', 'vendor hmac key');
+const SLACK_TOKEN = plantSecret('xoxb-vendor-http-test-token-000', 'slack bot token');
 const INCIDENT_CHANNEL = 'C0INCIDENT1';
 const LEADS_CHANNEL = { id: 'C0LEADS001', name: 'security-leads' };
 const DAY_MS = 86_400_000;
@@ -54,7 +55,7 @@ function liveSetup(name: string, options: { key?: string; url?: string } = {}): 
   );
   const loaded = loadConnectorsFile(file, { VENDOR_HTTP_GLOBEX_KEY: options.key ?? KEY, VENDOR_HTTP_SLACK_TOKEN: SLACK_TOKEN });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: pino({ level: 'silent' }), dataDir: path.join(work, `${name}-data`) });
+  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
 }
 
 function contextFor(incident: string): ActionContext {
