@@ -7,8 +7,10 @@
  *
  * So a request to the events path is read here first, up to a size limit (413 past it), and must
  * be the shape Bolt parses: a form whose `payload`, if any, is a JSON object, or a JSON object
- * (400 otherwise). The body read is handed on as Bolt's own buffered body; signatures, replays and
- * everything else stay Bolt's business.
+ * (400 otherwise). Its signed timestamp must also be within five minutes of now in EITHER
+ * direction (401 otherwise): Bolt refuses only old ones, so a request signed for the future would
+ * stay replayable until that time comes. The body read is handed on as Bolt's own buffered body;
+ * the signature itself, replays and everything else stay Bolt's business.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
@@ -16,6 +18,17 @@ import type { Logger } from 'pino';
 import { LIMITS } from '../common/limits';
 
 const FORM = 'application/x-www-form-urlencoded';
+/** Slack's own window for a request's timestamp; the signature covers the timestamp. */
+const MAX_CLOCK_DIFFERENCE_SECONDS = 5 * 60;
+
+/** Why a request's timestamp header is unacceptable, or undefined (absent is Bolt's to refuse). */
+export function timestampProblem(header: string | string[] | undefined, nowMs: number): string | undefined {
+  if (header === undefined) return undefined;
+  const seconds = Number(Array.isArray(header) ? header[0] : header);
+  if (!Number.isInteger(seconds)) return 'timestamp is not a whole number of seconds';
+  const difference = Math.abs(nowMs / 1000 - seconds);
+  return difference > MAX_CLOCK_DIFFERENCE_SECONDS ? `timestamp is ${Math.round(difference)} s away from now (more than five minutes)` : undefined;
+}
 
 export function guardSlackRequests(listener: RequestListener, options: { path: string; logger: Logger }): RequestListener {
   const maxBytes = LIMITS.slackRequestBytes.value;
@@ -29,6 +42,12 @@ export function guardSlackRequests(listener: RequestListener, options: { path: s
       options.logger.warn({ status }, `Slack request refused before Bolt: ${why}`);
       if (!res.headersSent) res.writeHead(status, { connection: 'close' }).end();
     };
+    const badTimestamp = timestampProblem(req.headers['x-slack-request-timestamp'], Date.now());
+    if (badTimestamp) {
+      refuse(401, badTimestamp);
+      req.resume();
+      return;
+    }
     if (Number(req.headers['content-length'] ?? 0) > maxBytes) {
       refuse(413, 'body larger than the limit');
       req.resume();
