@@ -120,6 +120,28 @@ function checkWith(action: ActionName, withBlock: Record<string, unknown> | unde
   return problems;
 }
 
+/**
+ * Fields that name groups or people are taken literally (the engine looks the names up in the
+ * approvers file); a template there would silently become a group called "${{ inputs.x }}".
+ */
+function checkLiteralNames(step: AnyStep, path: DocumentPath): DocumentProblem[] {
+  const named: Array<{ text: string; path: DocumentPath; what: string }> = [];
+  if ('approval' in step) {
+    step.approval.approvers.forEach((group, index) => named.push({ text: group, path: [...path, 'approval', 'approvers', index], what: 'approvers names approver groups' }));
+    (step.approval.escalate_to ?? []).forEach((group, index) => named.push({ text: group, path: [...path, 'approval', 'escalate_to', index], what: 'escalate_to names approver groups' }));
+  }
+  if ('manual' in step && step.manual.assignee !== undefined) {
+    named.push({ text: step.manual.assignee, path: [...path, 'manual', 'assignee'], what: 'assignee names who does the task' });
+  }
+  return named
+    .filter(({ text }) => hasTemplate(text))
+    .map(({ text, path: at, what }) => ({
+      path: at,
+      offset: text.indexOf('${{'),
+      message: `${what} literally and cannot hold a template: write the name as it appears in the approvers file (templates are evaluated only in with, when, summary and task)`,
+    }));
+}
+
 /** Temporal refuses a retry policy whose longest wait is shorter than its first one. */
 function checkRetry(step: AnyStep, path: DocumentPath): DocumentProblem[] {
   const retry = step.retry;
@@ -366,6 +388,7 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
   }
   for (const { step, place } of placed) {
     if ('action' in step) problems.push(...checkAction(step, place.path));
+    problems.push(...checkLiteralNames(step, place.path));
     for (const field of templateFields(step, place.path)) {
       const scope: ReferenceScope = { inputs, places, self: place, inCompensate: field.inCompensate };
       const isWhen = field.path.length === place.path.length + 1 && field.path[field.path.length - 1] === 'when';

@@ -160,6 +160,19 @@ describe('patterns run in linear time, and lint agrees with start', () => {
   });
 });
 
+describe('names that are taken literally', () => {
+  it.each([
+    ['approvers', `  - id: gate\n    approval:\n      approvers: ["\${{ inputs.manager }}"]\n      timeout: 1h\n      summary: s\n`, { line: 11, col: 20 }],
+    ['escalate_to', `  - id: gate\n    approval:\n      approvers: [leads]\n      timeout: 1h\n      on_timeout: escalate\n      escalate_to: ["\${{ inputs.manager }}"]\n      summary: s\n`, { line: 14, col: 22 }],
+    ['assignee', `  - id: task\n    manual:\n      task: t\n      assignee: "\${{ inputs.manager }}"\n`, { line: 12, col: 18 }],
+  ])('a template in %s is a lint error at the template', (field, step, at) => {
+    const text = `${HEADER}inputs:\n  manager: { type: string }\nsteps:\n${step}`;
+    const [error] = errorsOf(loadRunbookText(text, 'literal.yaml'));
+    expect(error).toMatchObject(at);
+    expect(error.message).toMatch(new RegExp(`^${field} names .* literally and cannot hold a template`));
+  });
+});
+
 describe('credentials in URLs', () => {
   it('a URL with userinfo anywhere in a runbook is refused at its line, naming where credentials go', () => {
     const text = `${HEADER}steps:\n  - id: tell\n    action: notify\n    with:\n      channel: email\n      message: "see https://user:pa55@api.vendor.example/x"\n`;
