@@ -26,7 +26,7 @@ export async function compensateCompletedSteps(ctx: RunContext): Promise<void> {
           { stepId: entry.stepId, action: entry.action.action, params, purpose: 'compensate' },
           EXTERNAL_API,
         );
-        state.status = 'compensated';
+        ctx.moveStep(state, 'compensate');
         state.compensation = { action: entry.action.action, status: 'succeeded', at: ctx.now(), output: result.output };
         ctx.record('step.compensated', entry.action.action, { step: entry.stepId });
       } catch (error) {

@@ -11,6 +11,7 @@ import { QuellStatus } from '../common/search-attributes';
 import type { RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 import { stepKind } from '../runbooks/schema';
 import type { RunRunbookInput } from './input';
+import { nextStepStatus, type StepEvent } from './step-transitions';
 
 /** A completed compensable step, remembered so cancel/reject can undo it (newest first). */
 export interface CompensationEntry {
@@ -104,6 +105,15 @@ export class RunContext {
     this.changes += 1;
   }
 
+  /**
+   * The only way a step's status changes: by an event the transition table allows (an illegal
+   * move throws). Counts as a visible change even when the move records no event of its own.
+   */
+  moveStep(state: StepState, event: StepEvent): void {
+    state.status = nextStepStatus(state.id, state.status, event);
+    this.touch();
+  }
+
   setStatus(status: RunStatus): void {
     if (this.state.status === status) return;
     this.state.status = status;
@@ -142,19 +152,6 @@ export class RunContext {
       ...(step.title ? { title: step.title } : {}),
       ...('action' in step ? { action: step.action } : {}),
     };
-    // Step executors assign `status` directly and not every transition records an event (an
-    // action starting, a parallel step finishing), so the property itself counts the change. It
-    // stays an enumerable own property in place: queries and results serialise exactly as before.
-    let status = state.status;
-    Object.defineProperty(state, 'status', {
-      enumerable: true,
-      configurable: true,
-      get: () => status,
-      set: (next: StepState['status']) => {
-        if (next !== status) this.touch();
-        status = next;
-      },
-    });
     this.steps.set(step.id, state);
     this.state.steps.push(state);
   }

@@ -132,7 +132,7 @@ async function settleAbnormalEnd(ctx: RunContext, error: unknown): Promise<void>
 function interruptOpenSteps(ctx: RunContext): void {
   for (const step of ctx.state.steps) {
     if (step.status === 'running' || step.status === 'waiting') {
-      step.status = 'failed';
+      ctx.moveStep(step, 'interrupt');
       step.endedAt = ctx.now();
       step.error = { message: 'run cancelled', type: 'Cancelled' };
     }

@@ -22,7 +22,7 @@ export async function runActionStep(ctx: RunContext, step: ActionStepSpec): Prom
     throw new StepFailure(step.id, `could not evaluate the parameters: ${describeError(error).message}`);
   }
 
-  state.status = 'running';
+  ctx.moveStep(state, 'start');
   state.startedAt = ctx.now();
   try {
     const result = await CancellationScope.nonCancellable(() =>
@@ -31,7 +31,7 @@ export async function runActionStep(ctx: RunContext, step: ActionStepSpec): Prom
     state.output = result.output;
     state.alreadyDone = result.alreadyDone;
     state.actor = `provider:${result.provider}`;
-    state.status = 'succeeded';
+    ctx.moveStep(state, 'succeed');
     state.endedAt = ctx.now();
     if (step.compensate) ctx.compensations.push({ stepId: step.id, action: step.compensate });
     ctx.record('step.succeeded', result.alreadyDone ? `${step.action} (already done)` : step.action, { step: step.id });

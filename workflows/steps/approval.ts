@@ -46,7 +46,7 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
     ...(policyApplies ? {} : { policy: 'open' as const }),
   };
   state.approval = gate;
-  state.status = 'waiting';
+  ctx.moveStep(state, 'await');
   state.startedAt = ctx.now();
   ctx.record('approval.requested', summary, { step: step.id });
 
@@ -95,12 +95,12 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
 
   state.endedAt = ctx.now();
   if (gate.outcome === 'approved') {
-    state.status = 'succeeded';
+    ctx.moveStep(state, 'succeed');
     const approvers = gate.decisions.filter((d) => d.decision === 'approve').map((d) => d.person ?? d.actor);
     state.actor = approvers.length > 0 ? approvers.join(', ') : 'system:timeout';
     return;
   }
-  state.status = 'failed';
+  ctx.moveStep(state, 'fail');
   const rejection = gate.decisions.find((d) => d.decision === 'reject');
   const rejecter = rejection ? (rejection.person ?? rejection.actor) : undefined;
   const reason = rejection ? `rejected by ${rejecter}: ${rejection.reason ?? ''}` : `no decision within ${spec.timeout}`;

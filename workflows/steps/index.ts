@@ -25,7 +25,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
       return settleFailure(ctx, step, new StepFailure(step.id, `could not evaluate when: ${describeError(error).message}`));
     }
     if (!proceed) {
-      state.status = 'skipped';
+      ctx.moveStep(state, 'skip');
       state.skippedBecause = `when ${step.when} is false`;
       ctx.record('step.skipped', state.skippedBecause, { step: step.id });
       return;
@@ -47,7 +47,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
 /** Marks the step failed; rethrows unless the runbook said `on_error: continue`. */
 function settleFailure(ctx: RunContext, step: RunbookStep | RunbookBranchStep, failure: StepFailure): void {
   const state = ctx.step(step.id);
-  state.status = 'failed';
+  ctx.moveStep(state, 'fail');
   state.endedAt = ctx.now();
   state.error = { message: failure.message, ...(failure.errorType ? { type: failure.errorType } : {}) };
   ctx.record('step.failed', failure.message, { step: step.id });
@@ -61,7 +61,7 @@ function settleFailure(ctx: RunContext, step: RunbookStep | RunbookBranchStep, f
  */
 async function runParallelStep(ctx: RunContext, step: ParallelStepSpec): Promise<void> {
   const state = ctx.step(step.id);
-  state.status = 'running';
+  ctx.moveStep(state, 'start');
   state.startedAt = ctx.now();
   const settled = await Promise.allSettled(step.parallel.map((branch) => runStep(ctx, branch)));
   const reasons = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
@@ -73,6 +73,6 @@ async function runParallelStep(ctx: RunContext, step: ParallelStepSpec): Promise
     const failed = reasons.map((reason) => (reason instanceof StepFailure ? reason.stepId : describeError(reason).message));
     throw new StepFailure(step.id, `branch ${failed.join(', ')} failed`);
   }
-  state.status = 'succeeded';
+  ctx.moveStep(state, 'succeed');
   state.endedAt = ctx.now();
 }

@@ -23,14 +23,14 @@ export async function runManualStep(ctx: RunContext, step: ManualStepSpec): Prom
     throw new StepFailure(step.id, `could not evaluate the task text: ${describeError(error).message}`);
   }
   state.manual = { task, ...(step.manual.assignee ? { assignee: step.manual.assignee } : {}) };
-  state.status = 'waiting';
+  ctx.moveStep(state, 'await');
   state.startedAt = ctx.now();
   ctx.record('manual.assigned', task, { step: step.id });
 
   const done = () => state.actor !== undefined;
   const completed = await waitUntil(done, step.timeout ? durationMs(step.timeout) : undefined);
   if (!completed) throw new StepFailure(step.id, `nobody completed the task within ${step.timeout}`);
-  state.status = 'succeeded';
+  ctx.moveStep(state, 'succeed');
   state.endedAt = ctx.now();
 }
 

@@ -20,7 +20,7 @@ export async function runWaitStep(ctx: RunContext, step: WaitStepSpec): Promise<
   const { event } = step.wait;
   const deadlineMs = step.wait.timeout ? Date.now() + durationMs(step.wait.timeout) : undefined;
   const remindEveryMs = step.wait.remind_every ? durationMs(step.wait.remind_every) : undefined;
-  state.status = 'waiting';
+  ctx.moveStep(state, 'await');
   state.startedAt = ctx.now();
   state.wait = {
     event,
@@ -53,7 +53,7 @@ export async function runWaitStep(ctx: RunContext, step: WaitStepSpec): Promise<
   }
 
   const received = ctx.receivedEvents.get(event);
-  state.status = 'succeeded';
+  ctx.moveStep(state, 'succeed');
   state.endedAt = ctx.now();
   state.actor = received?.actor;
   // Details first, what the run records last: a detail can never overwrite who sent the event or when.
