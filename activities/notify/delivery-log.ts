@@ -15,10 +15,15 @@
  * crash, a timeout, a lost answer): the message may or may not have gone out. Callers decide what
  * to do about that window (resend with the same Message-ID, look the message up in Slack…).
  *
- * The file is re-read on every call, so a restarted worker sees what the old one wrote. It is per
- * data folder: workers that do not share one do not share this record.
+ * Lookups go through an index in memory (per key: where its first `attempted` and first
+ * `delivered` lines are, and whether its latest attempt is still open), built by reading the file
+ * once and kept current by reading only what was appended since (see ../json-lines-file.ts), so a
+ * post costs the same however many were made before. A restarted worker rebuilds the index from
+ * what the old one wrote. The file is per data folder: workers that do not share one do not share
+ * this record. Writes for one key are serialised within this object; if two processes sharing
+ * the folder race on one key, the first line in the file wins for both.
  */
-import { JsonLinesFile } from '../json-lines-file';
+import { JsonLinesFile, type LinePosition } from '../json-lines-file';
 
 export type DeliveryState = 'attempted' | 'refused' | 'delivered';
 
@@ -38,16 +43,33 @@ export interface DeliveryStatus {
   outcomeUnknown: boolean;
 }
 
+/** What the index keeps per key. */
+interface KeyState {
+  attempted?: LinePosition;
+  delivered?: LinePosition;
+  /** The latest entry other than `delivered` is an `attempted`. */
+  lastAttemptOpen: boolean;
+}
+
 export class DeliveryLog {
-  private readonly file: JsonLinesFile<DeliveryEntry>;
+  private readonly file: JsonLinesFile<DeliveryEntry, KeyState>;
 
   constructor(readonly filePath: string) {
-    this.file = new JsonLinesFile(filePath);
+    this.file = new JsonLinesFile<DeliveryEntry, KeyState>(filePath, { keyOf: (entry) => entry.key, fold: foldEntry });
   }
 
   /** What is known about `key` so far. */
   async status(key: string): Promise<DeliveryStatus> {
-    return statusOf(await this.file.readAll(), key);
+    const kept = await this.file.lookup(key);
+    const [attempted, delivered] = await Promise.all([
+      kept?.attempted && this.file.read(key, kept.attempted),
+      kept?.delivered && this.file.read(key, kept.delivered),
+    ]);
+    return {
+      ...(attempted ? { attempted } : {}),
+      ...(delivered ? { delivered } : {}),
+      outcomeUnknown: kept !== undefined && !kept.delivered && kept.lastAttemptOpen,
+    };
   }
 
   /**
@@ -55,39 +77,41 @@ export class DeliveryLog {
    * the first attempt's entry is returned, so every retry follows the same plan.
    */
   async recordAttempt(key: string, plan: Record<string, unknown>): Promise<DeliveryEntry> {
-    return this.file.serialise(async () => {
-      const first = statusOf(await this.file.readAll(), key).attempted;
+    return this.file.exclusive(key, async () => {
+      const first = (await this.file.lookup(key))?.attempted;
       const entry: DeliveryEntry = { key, state: 'attempted', at: new Date().toISOString(), details: first ? {} : plan };
-      await this.file.append(entry);
-      return first ?? entry;
+      const { at, kept } = await this.file.append(entry);
+      const winner = first ?? kept.attempted;
+      // Not ours when an earlier attempt exists, or another process recorded one just before us.
+      return winner && winner.offset !== at.offset ? this.file.read(key, winner) : entry;
     });
   }
 
   /** Records that the latest attempt was refused outright: nothing went out. */
   async recordRefused(key: string, details: Record<string, unknown>): Promise<void> {
-    await this.file.serialise(() => this.file.append({ key, state: 'refused', at: new Date().toISOString(), details }));
+    await this.file.exclusive(key, () => this.file.append({ key, state: 'refused', at: new Date().toISOString(), details }));
   }
 
   /** Records that the remote side accepted `key`; the first such record wins. */
   async recordDelivered(key: string, details: Record<string, unknown>): Promise<DeliveryEntry> {
-    return this.file.serialise(async () => {
-      const earlier = statusOf(await this.file.readAll(), key).delivered;
-      if (earlier) return earlier;
+    return this.file.exclusive(key, async () => {
+      const earlier = (await this.file.lookup(key))?.delivered;
+      if (earlier) return this.file.read(key, earlier);
       const entry: DeliveryEntry = { key, state: 'delivered', at: new Date().toISOString(), details };
-      await this.file.append(entry);
-      return entry;
+      const { at, kept } = await this.file.append(entry);
+      return kept.delivered && kept.delivered.offset !== at.offset ? this.file.read(key, kept.delivered) : entry;
     });
   }
 }
 
-function statusOf(entries: DeliveryEntry[], key: string): DeliveryStatus {
-  const status: DeliveryStatus = { outcomeUnknown: false };
-  for (const entry of entries) {
-    if (entry.key !== key) continue;
-    if (entry.state === 'attempted') status.attempted ??= entry;
-    if (entry.state === 'delivered') status.delivered ??= entry;
-    if (entry.state !== 'delivered') status.outcomeUnknown = entry.state === 'attempted';
+/** The first `attempted` and `delivered` lines, and whether the latest other entry is an attempt. */
+function foldEntry(kept: KeyState | undefined, entry: DeliveryEntry, at: LinePosition): KeyState {
+  const next: KeyState = { ...(kept ?? { lastAttemptOpen: false }) };
+  if (entry.state === 'delivered') {
+    next.delivered ??= at;
+  } else {
+    if (entry.state === 'attempted') next.attempted ??= at;
+    next.lastAttemptOpen = entry.state === 'attempted';
   }
-  if (status.delivered) status.outcomeUnknown = false;
-  return status;
+  return next;
 }
