@@ -1,17 +1,9 @@
 #!/usr/bin/env node
-// Entry point of the `quell` command. Runs the TypeScript sources directly (no build step):
-// ts-node with the SWC transpiler starts in well under a second.
+// Entry point of the `quell` command: the compiled CLI (or its sources in development, see load.js).
 'use strict';
-const path = require('node:path');
-// The AWS SDK warns on every start that its future releases will need Node 22. Quell pins an SDK
-// release that supports Node 20 (package.json engines), so the notice is noise for responders.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-require('ts-node').register({
-  project: path.join(__dirname, '..', 'tsconfig.json'),
-  transpileOnly: true,
-  swc: true,
-});
-const { runCli } = require('../cli/main.ts');
+const { loadEntry } = require('./load');
+
+const { runCli } = loadEntry('cli/main');
 runCli(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),

@@ -30,6 +30,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
   const ctx = new CliContext(io, env);
   const program = new Command('quell')
     .description('Incident-response and offboarding runbooks as durable workflows')
+    .version(versionText(env), '-V, --version', 'print the version, and whether this is the compiled build or the sources')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(shownText(text.trimEnd())) });
   for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence]) {
@@ -78,4 +79,9 @@ if (require.main === module) {
       process.exitCode = EXIT_REFUSED;
     },
   );
+}
+
+/** "0.1.0 (compiled)": bin/load.js says which build it loaded (README "Development"). */
+function versionText(env: NodeJS.ProcessEnv): string {
+  return `${env.QUELL_VERSION ?? 'unknown'} (${env.QUELL_RUNNING_FROM === 'dist' ? 'compiled' : 'sources'})`;
 }

@@ -4,24 +4,29 @@
  */
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { createActivities, ActivityDeps } from '../activities';
+import { prebuiltWorkflowBundle } from './workflow-bundle';
 
 export interface QuellWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
-  /** A pre-built bundle (tests build one per run); otherwise workflows/ is bundled at start. */
+  /**
+   * A pre-built bundle (tests build one per run). Otherwise the build's bundle when running
+   * compiled code, or workflows/ bundled at start when running the TypeScript sources.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
 export async function createQuellWorker(options: QuellWorkerOptions): Promise<Worker> {
+  const workflowBundle = options.workflowBundle ?? prebuiltWorkflowBundle();
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
+    ...(workflowBundle
+      ? { workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
   });
 }

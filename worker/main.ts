@@ -87,7 +87,7 @@ async function main(): Promise<number> {
       logger.info('Slack app off: the connectors file has no slack.signing_secret or slack.app_token');
     }
     logger.info(
-      { address: options.address, namespace: config.namespace, taskQueue: config.taskQueue },
+      { address: options.address, namespace: config.namespace, taskQueue: config.taskQueue, build: process.env.QUELL_RUNNING_FROM ?? 'sources' },
       'Quell worker running (Ctrl-C to stop)',
     );
     // Slack stops taking requests first, so nothing new arrives while the worker drains.
