@@ -12,7 +12,9 @@ import type { ActivityDeps } from './deps';
 import type { ActionProvider } from './ports';
 import { TabletopProvider } from './tabletop/provider';
 
-const HEARTBEAT_EVERY_MS = 5_000;
+// Well inside the activity profile's heartbeat timeout (workflows/activity-options.ts): a worker that
+// dies mid-action is noticed within that timeout, so the retry starts a few seconds later.
+const HEARTBEAT_EVERY_MS = 1_000;
 
 export type ActionActivity = (request: ActionRequest) => Promise<ActionResult>;
 

@@ -25,6 +25,10 @@ export async function createQuellWorker(options: QuellWorkerOptions): Promise<Wo
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: createActivities(options.deps),
+    // A run's next workflow task goes first to the worker that has it cached; if that worker died
+    // (SIGKILL tells the server nothing), the task waits this long before any worker may take it.
+    // The SDK's default of 10 s would dominate recovery; a live worker answers well within 3 s.
+    stickyQueueScheduleToStartTimeout: '3s',
     ...(workflowBundle
       ? { workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),

@@ -10,10 +10,14 @@ import { durationMs } from '../common/duration';
 import { NON_RETRYABLE_ERROR_TYPES } from '../common/errors';
 import type { RetrySpecType } from '../runbooks/schema';
 
-/** External systems: minutes per attempt, retried with backoff for a few minutes overall. */
+/**
+ * External systems: minutes per attempt, retried with backoff for a few minutes overall. Actions
+ * heartbeat every second (activities/perform-action.ts), so a worker that died mid-action is
+ * noticed after 3 s and the retry runs on another worker about a second later.
+ */
 export const EXTERNAL_API: ActivityOptions = {
   startToCloseTimeout: '5m',
-  heartbeatTimeout: '15s',
+  heartbeatTimeout: '3s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
