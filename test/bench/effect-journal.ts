@@ -27,8 +27,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { FileEffectJournal } from '../activities/effects/file-journal';
-import type { EffectJournal, EffectRecord } from '../activities/ports';
+import { FileEffectJournal } from '../../activities/effects/file-journal';
+import type { EffectJournal, EffectRecord } from '../../activities/ports';
 
 const SIZES = numbers(process.env.BENCH_SIZES ?? '1000,10000,50000');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);

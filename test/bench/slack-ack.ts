@@ -24,13 +24,13 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Client } from '@temporalio/client';
 import pino from 'pino';
-import type { ApprovalGateState, RunState } from '../common/run-state';
-import { Secret } from '../activities/live/secret';
-import { createSlackApp } from '../slack/app';
-import { ActionId, CallbackId } from '../slack/interaction-ids';
-import { loadCatalogue } from '../slack/runbooks';
-import { buildStartModal } from '../slack/start-modal';
-import { startFakeSlackApi } from '../test/support/fake-slack-api';
+import type { ApprovalGateState, RunState } from '../../common/run-state';
+import { Secret } from '../../activities/live/secret';
+import { createSlackApp } from '../../slack/app';
+import { ActionId, CallbackId } from '../../slack/interaction-ids';
+import { loadCatalogue } from '../../slack/runbooks';
+import { buildStartModal } from '../../slack/start-modal';
+import { startFakeSlackApi } from '../support/fake-slack-api';
 import {
   SlackRequester,
   buttonClick,
@@ -40,7 +40,7 @@ import {
   startResponseSink,
   viewSubmission,
   type SignedRequest,
-} from '../test/support/slack-requests';
+} from '../support/slack-requests';
 
 const BURSTS = Number(process.env.BENCH_BURSTS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -48,7 +48,7 @@ const TEMPORAL_MS = Number(process.env.BENCH_TEMPORAL_MS ?? 20);
 const TOKEN = 'xoxb-bench-0000000000';
 const SECRET = 'bench-signing-secret-0123456789';
 const CHANNEL = 'C0BENCH001';
-const RUNBOOKS = path.resolve(__dirname, '..', 'runbooks');
+const RUNBOOKS = path.resolve(__dirname, '..', '..', 'runbooks');
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   if (chosen.length === 0) throw new Error(`no benchmark matches ${wanted.join(', ')}; there are: ${BENCHES.join(', ')}`);
   const failed: string[] = [];
   for (const name of chosen) {
-    process.stdout.write(`\n=== bench/${name}.ts ===\n`);
+    process.stdout.write(`\n=== test/bench/${name}.ts ===\n`);
     if ((await runOne(name)) !== 0) failed.push(name);
   }
   if (failed.length > 0) {
