@@ -5,15 +5,12 @@
  * invisible characters, and at most {@link LIMITS.textLength} characters.
  */
 import { z } from 'zod';
-import { LIMITS, limitMessage } from '../common/limits';
-import { findForbiddenCharacter, forbiddenCharacterMessage } from '../common/text-safety';
+import { shownTextProblem } from '../common/text-safety';
 import { NAMES_FIELD } from './yaml-config-file';
 
 /** Why `text` is not acceptable one-line configuration text, or undefined. */
 export function configTextProblem(text: string): string | undefined {
-  if (text.length > LIMITS.textLength.value) return `is too long: ${limitMessage('textLength', text.length)}`;
-  const found = findForbiddenCharacter(text);
-  return found ? forbiddenCharacterMessage(found) : undefined;
+  return shownTextProblem(text, 'textLength');
 }
 
 /** A non-empty line of text within the length limit, free of forbidden characters. */

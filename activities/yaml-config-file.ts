@@ -17,7 +17,7 @@ import { hasUrlCredentials, redactUrlCredentials, urlCredentialsRefusal } from '
 import { explainIssues, type DocumentPath } from '../runbooks/explain-issues';
 import type { Locator } from '../runbooks/locate';
 import { parseYaml, sizeProblem } from '../runbooks/parse-yaml';
-import { readFileLimitedSync } from '../runbooks/read-file-limited';
+import { readFileLimited } from '../runbooks/read-file-limited';
 
 export interface ConfigFileError {
   file: string;
@@ -37,7 +37,7 @@ export function formatConfigFileError(error: ConfigFileError): string {
  */
 export function readConfigFile(file: string, what: string): { ok: true; file: string; text: string } | { ok: false; errors: ConfigFileError[] } {
   const absolute = path.resolve(file);
-  const read = readFileLimitedSync(absolute, 'configFileBytes');
+  const read = readFileLimited(absolute, 'configFileBytes');
   if (!read.ok) return { ok: false, errors: [{ file: absolute, line: 1, col: 1, message: `cannot read ${what}: ${read.reason}` }] };
   return { ok: true, file: absolute, text: read.bytes.toString('utf8') };
 }
@@ -129,7 +129,7 @@ export class ConfigProblems {
 export function parseConfigText<S extends z.ZodType>(text: string, file: string, schema: S, options: ParseConfigOptions): ParsedConfig<z.infer<S>> {
   const tooLarge = sizeProblem(Buffer.byteLength(text, 'utf8'), 'configFileBytes');
   if (tooLarge) return { ok: false, errors: [configError(file, tooLarge.line, tooLarge.col, tooLarge.message)] };
-  const parsed = parseYaml(text, { what: options.what, explain: (error) => `YAML: ${error.message.split('\n')[0]}` });
+  const parsed = parseYaml(text, { explain: (error) => `YAML: ${error.message.split('\n')[0]}` });
   if (!parsed.ok) return { ok: false, errors: parsed.problems.map((problem) => configError(file, problem.line, problem.col, problem.message)) };
   const { locator } = parsed;
 

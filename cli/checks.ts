@@ -5,8 +5,7 @@
  */
 import { identityProblem } from '../common/identity';
 import { LIMITS, limitMessage } from '../common/limits';
-import { neutraliseForDisplay } from '../common/text-safety';
-import { excerpt } from '../runbooks/inputs';
+import { excerpt, neutraliseForDisplay } from '../common/text-safety';
 import { INCIDENT_ID_PATTERN, INCIDENT_ID_RULE } from '../workflows/ids';
 import { freeTextProblem, payloadProblem, referenceProblem } from '../workflows/messages';
 import { usageFailure } from './failure';

@@ -6,7 +6,7 @@
  */
 import { LIMITS, limitMessage } from '../common/limits';
 import { emptyRecord, hasOwnKey, setOwn } from '../common/own';
-import { excerpt } from '../runbooks/inputs';
+import { excerpt } from '../common/text-safety';
 import { usageFailure } from './failure';
 
 /** How much of a malformed flag the refusal repeats. */

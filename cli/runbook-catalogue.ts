@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { formatRunbookError, loadRunbookDirectory, loadRunbookFile } from '../runbooks/load';
 import type { Runbook } from '../runbooks/schema';
-import { excerpt } from '../runbooks/inputs';
+import { excerpt } from '../common/text-safety';
 import { CliFailure, usageFailure } from './failure';
 
 export interface FoundRunbook {

@@ -7,8 +7,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { RunMode, RunStatus } from '../common/run-state';
 import { QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellStatus } from '../common/search-attributes';
 import { LIMITS } from '../common/limits';
-import { findForbiddenCharacter } from '../common/text-safety';
-import { excerpt } from '../runbooks/inputs';
+import { excerpt, findForbiddenCharacter } from '../common/text-safety';
 import { QuellClientError } from './runs';
 
 export interface RunSummary {

@@ -27,7 +27,8 @@ import {
   QuellRunbookVersion,
   QuellStatus,
 } from '../common/search-attributes';
-import { excerpt, formatInputProblems, validateRunInputs } from '../runbooks/inputs';
+import { excerpt } from '../common/text-safety';
+import { formatInputProblems, validateRunInputs } from '../runbooks/inputs';
 import type { Runbook } from '../runbooks/schema';
 import type { runRunbook } from '../workflows';
 import { INCIDENT_ID_PATTERN, INCIDENT_ID_RULE, runWorkflowId } from '../workflows/ids';

@@ -4,8 +4,7 @@
  *
  * Workflow-safe: pure functions.
  */
-import { LIMITS, limitMessage } from './limits';
-import { findForbiddenCharacter, forbiddenCharacterMessage, isBlank } from './text-safety';
+import { isBlank, shownTextProblem } from './text-safety';
 
 /** The comparable form of an identity: surface and id, trimmed and case-insensitive. */
 export function identityKey(via: string, id: string): string {
@@ -25,7 +24,5 @@ export function samePerson(a: string, b: string): boolean {
  */
 export function identityProblem(identity: string): string | undefined {
   if (isBlank(identity)) return 'is empty: say who is acting';
-  if (identity.length > LIMITS.identityLength.value) return `is too long: ${limitMessage('identityLength', identity.length)}`;
-  const found = findForbiddenCharacter(identity);
-  return found ? forbiddenCharacterMessage(found) : undefined;
+  return shownTextProblem(identity, 'identityLength');
 }

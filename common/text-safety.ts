@@ -12,6 +12,7 @@
  *
  * Workflow-safe: pure functions.
  */
+import { LIMITS, limitMessage, type LimitName } from './limits';
 
 /** Named invisible or direction-changing code points (beyond the C0/C1 control ranges). */
 const FORMAT_CHARACTERS: ReadonlyMap<number, string> = new Map([
@@ -102,7 +103,35 @@ export function neutraliseForDisplay(text: string, options: { keepLineBreaks?: b
   return result;
 }
 
+/**
+ * Why `text` cannot be shown as given, or undefined: longer than `limit`, or holding a character
+ * that could forge a displayed line. The text reads after the field's name ("--as is too long: …").
+ */
+export function shownTextProblem(text: string, limit: LimitName, options: { allowLineBreaks?: boolean } = {}): string | undefined {
+  if (text.length > LIMITS[limit].value) return `is too long: ${limitMessage(limit, text.length)}`;
+  const found = findForbiddenCharacter(text, options);
+  return found ? forbiddenCharacterMessage(found, options) : undefined;
+}
+
 /** True for text that is empty once whitespace is removed: a required value that is missing. */
 export function isBlank(text: string): boolean {
   return text.trim() === '';
+}
+
+/**
+ * `text` as a message may repeat it: control and invisible characters made visible, and cut to
+ * about `max` characters (never inside a surrogate pair) with the full length said. Cheap on huge
+ * text: only its start is looked at.
+ */
+export function excerpt(text: string, max: number): string {
+  const visible = neutraliseForDisplay(cutBefore(text, max * 2));
+  if (visible.length <= max) return visible;
+  return `${cutBefore(visible, max - 1)}… (${text.length.toLocaleString('en-US')} characters)`;
+}
+
+/** The first `length` UTF-16 units of `text`, one fewer if that would split a surrogate pair. */
+function cutBefore(text: string, length: number): string {
+  if (text.length <= length) return text;
+  const last = text.charCodeAt(length - 1);
+  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }

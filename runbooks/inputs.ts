@@ -13,7 +13,7 @@
 import { LIMITS, limitMessage } from '../common/limits';
 import { emptyRecord, hasOwnKey, setOwn } from '../common/own';
 import { compilePattern } from '../common/pattern';
-import { findForbiddenCharacter, forbiddenCharacterMessage, isBlank, neutraliseForDisplay } from '../common/text-safety';
+import { excerpt, isBlank, shownTextProblem } from '../common/text-safety';
 import type { InputSpecType, Runbook } from './schema';
 
 export interface InputProblem {
@@ -151,9 +151,7 @@ function checkScalar(spec: InputSpecType, value: string | number): Coerced {
 
 /** Why a value given as text cannot be used, or undefined: too long, or not one visible line. */
 function textProblem(text: string): string | undefined {
-  if (text.length > LIMITS.inputTextLength.value) return `is too long: ${limitMessage('inputTextLength', text.length)}`;
-  const found = findForbiddenCharacter(text);
-  return found ? forbiddenCharacterMessage(found) : undefined;
+  return shownTextProblem(text, 'inputTextLength');
 }
 
 /** A given value as a message shows it: quoted and shortened text, or just what kind of thing it is. */
@@ -167,22 +165,4 @@ function describeGiven(raw: unknown): string {
 /** Text people sent, safe and short enough to repeat in a message (e.g. an unknown input's name). */
 function shown(text: string): string {
   return excerpt(text, SHOWN_CHARACTERS);
-}
-
-/**
- * `text` as a message may repeat it: control and invisible characters made visible, and cut to
- * about `max` characters (never inside a surrogate pair) with the full length said. Cheap on huge
- * text: only its start is looked at.
- */
-export function excerpt(text: string, max: number): string {
-  const visible = neutraliseForDisplay(cutBefore(text, max * 2));
-  if (visible.length <= max) return visible;
-  return `${cutBefore(visible, max - 1)}… (${text.length.toLocaleString('en-US')} characters)`;
-}
-
-/** The first `length` UTF-16 units of `text`, one fewer if that would split a surrogate pair. */
-function cutBefore(text: string, length: number): string {
-  if (text.length <= length) return text;
-  const last = text.charCodeAt(length - 1);
-  return text.slice(0, last >= 0xd800 && last <= 0xdbff ? length - 1 : length);
 }

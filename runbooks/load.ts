@@ -15,7 +15,7 @@ import { didYouMean } from '../common/suggest';
 import { describeValue, explainIssues, type DocumentPath, type DocumentProblem } from './explain-issues';
 import type { Locator } from './locate';
 import { parseYaml, sizeProblem } from './parse-yaml';
-import { readFileLimited } from './read-file-limited';
+import { errnoReason, readFileLimited } from './read-file-limited';
 import {
   ActionStep,
   ApprovalStep,
@@ -179,10 +179,9 @@ interface Loaded {
   locator?: Locator;
 }
 
+/** Text already within the size limit (a file read through readFileLimited, or checked text). */
 function loadParsed(text: string, file: string, digest: string): Loaded {
-  const tooLarge = sizeProblem(Buffer.byteLength(text, 'utf8'), 'runbookFileBytes');
-  if (tooLarge) return { result: { ok: false, file, errors: [{ file, ...tooLarge }] } };
-  const parsed = parseYaml(text, { what: 'runbook', explain: yamlMessage });
+  const parsed = parseYaml(text, { explain: yamlMessage });
   const { locator } = parsed;
   const fail = (errors: RunbookError[]): Loaded => ({ result: { ok: false, file, errors: tidy(errors) }, locator });
   if (!parsed.ok) return fail(parsed.problems.map((problem) => ({ file, ...problem })));
@@ -198,18 +197,18 @@ function loadParsed(text: string, file: string, digest: string): Loaded {
  * bytes of `text`. Never throws for bad input: every problem is in `errors`.
  */
 export function loadRunbookText(text: string, fileName: string): LoadResult {
+  const tooLarge = sizeProblem(Buffer.byteLength(text, 'utf8'), 'runbookFileBytes');
+  if (tooLarge) return { ok: false, file: fileName, errors: [{ file: fileName, ...tooLarge }] };
   return loadParsed(text, fileName, sha256(text)).result;
 }
 
-function readFailure(file: string, error: unknown): RunbookError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const reason = code === 'ENOENT' ? 'file not found' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+function readFailure(file: string, reason: string): RunbookError {
   return { file, line: 1, col: 1, message: `cannot read runbook: ${reason}` };
 }
 
 async function loadFile(file: string): Promise<Loaded> {
-  const read = await readFileLimited(file, 'runbookFileBytes');
-  if (!read.ok) return { result: { ok: false, file, errors: [{ file, line: 1, col: 1, message: `cannot read runbook: ${read.reason}` }] } };
+  const read = readFileLimited(file, 'runbookFileBytes');
+  if (!read.ok) return { result: { ok: false, file, errors: [readFailure(file, read.reason)] } };
   return loadParsed(read.bytes.toString('utf8'), file, sha256(read.bytes));
 }
 
@@ -271,7 +270,7 @@ export async function lintFiles(paths: string[]): Promise<{ errors: RunbookError
       if ((await stat(path)).isDirectory()) files.push(...(await runbookFilesIn(path)));
       else files.push(path);
     } catch (error) {
-      unreadable.push(readFailure(path, error));
+      unreadable.push(readFailure(path, errnoReason(error)));
     }
   }
   const { errors } = await loadMany(files);

@@ -28,8 +28,6 @@ export type ParsedYaml =
   | { ok: false; problems: YamlProblem[]; locator?: Locator };
 
 export interface ParseYamlOptions {
-  /** What the file is, for messages: "runbook", "connectors file". */
-  what: string;
   /** Explains library error codes in the file's own terms (duplicate keys, several documents). */
   explain?: (error: YAMLError, text: string) => string;
 }

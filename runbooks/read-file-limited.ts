@@ -3,14 +3,15 @@
  * without trusting it: only regular files (a FIFO or device would block the process forever), and
  * never more than a limit (a 60 MB file is refused from its size, not read whole). Node-only.
  */
-import { constants, promises as fsp, fstatSync, openSync, readSync, closeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { LIMITS, limitMessage, type LimitName } from '../common/limits';
 
 export type LimitedRead = { ok: true; bytes: Buffer } | { ok: false; reason: string };
 
 type ByteLimit = Extract<LimitName, 'runbookFileBytes' | 'configFileBytes' | 'secretFileBytes'>;
 
-function errnoReason(error: unknown): string {
+/** Why a file could not be opened or read, in words ("file not found", "permission denied"). */
+export function errnoReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'file not found';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
@@ -27,8 +28,11 @@ function kindProblem(isFile: boolean, isDirectory: boolean): string | undefined 
 // O_NONBLOCK: opening a FIFO nobody writes to would otherwise wait forever before fstat can refuse it.
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
-/** Reads at most the limit's bytes of a regular file, synchronously (config files at start-up). */
-export function readFileLimitedSync(file: string, limit: ByteLimit): LimitedRead {
+/**
+ * Reads at most the limit's bytes of a regular file. Synchronous on purpose: every file it reads
+ * is small (the limits are 1 MiB and less) and is read at start-up or per command.
+ */
+export function readFileLimited(file: string, limit: ByteLimit): LimitedRead {
   let fd: number;
   try {
     fd = openSync(file, OPEN_FLAGS);
@@ -54,34 +58,5 @@ export function readFileLimitedSync(file: string, limit: ByteLimit): LimitedRead
     return { ok: false, reason: errnoReason(error) };
   } finally {
     closeSync(fd);
-  }
-}
-
-/** Async form of {@link readFileLimitedSync} (runbook files, loaded by the CLI and the worker). */
-export async function readFileLimited(file: string, limit: ByteLimit): Promise<LimitedRead> {
-  let handle: fsp.FileHandle;
-  try {
-    handle = await fsp.open(file, OPEN_FLAGS);
-  } catch (error) {
-    return { ok: false, reason: errnoReason(error) };
-  }
-  try {
-    const stats = await handle.stat();
-    const wrongKind = kindProblem(stats.isFile(), stats.isDirectory());
-    if (wrongKind) return { ok: false, reason: wrongKind };
-    if (stats.size > LIMITS[limit].value) return { ok: false, reason: `file is too large: ${limitMessage(limit, stats.size)}` };
-    const buffer = Buffer.alloc(LIMITS[limit].value + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > LIMITS[limit].value) return { ok: false, reason: `file is too large: it grew past the limit while being read; ${limitMessage(limit)}` };
-    }
-    return { ok: true, bytes: buffer.subarray(0, length) };
-  } catch (error) {
-    return { ok: false, reason: errnoReason(error) };
-  } finally {
-    await handle.close();
   }
 }

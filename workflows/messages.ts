@@ -13,7 +13,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
 import { identityProblem } from '../common/identity';
 import { LIMITS, limitMessage } from '../common/limits';
-import { findForbiddenCharacter, forbiddenCharacterMessage, isBlank, neutraliseForDisplay } from '../common/text-safety';
+import { findForbiddenCharacter, forbiddenCharacterMessage, isBlank, neutraliseForDisplay, shownTextProblem } from '../common/text-safety';
 import type { ApprovalGateState, RunState, StepState } from '../common/run-state';
 
 /** Adds the problem `check` finds (if any) as an issue on the field being parsed. */
@@ -27,16 +27,12 @@ function refuse(check: (value: string) => string | undefined) {
 /** Why a run id, step id or event name cannot be used, or undefined. */
 export function referenceProblem(text: string): string | undefined {
   if (isBlank(text)) return 'is required';
-  if (text.length > LIMITS.referenceLength.value) return `is too long: ${limitMessage('referenceLength', text.length)}`;
-  const found = findForbiddenCharacter(text);
-  return found ? forbiddenCharacterMessage(found) : undefined;
+  return shownTextProblem(text, 'referenceLength');
 }
 
 /** Why a reason or note cannot be recorded, or undefined. Line breaks and tabs are fine. */
 export function freeTextProblem(text: string): string | undefined {
-  if (text.length > LIMITS.reasonLength.value) return `is too long: ${limitMessage('reasonLength', text.length)}`;
-  const found = findForbiddenCharacter(text, { allowLineBreaks: true });
-  return found ? forbiddenCharacterMessage(found, { allowLineBreaks: true }) : undefined;
+  return shownTextProblem(text, 'reasonLength', { allowLineBreaks: true });
 }
 
 /**

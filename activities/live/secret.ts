@@ -8,7 +8,7 @@ import path from 'node:path';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { redactUrlCredentials } from '../../common/url-credentials';
-import { readFileLimitedSync } from '../../runbooks/read-file-limited';
+import { readFileLimited } from '../../runbooks/read-file-limited';
 
 const REDACTED = '[secret]';
 
@@ -110,7 +110,7 @@ export function resolveSecret(ref: SecretRef, env: NodeJS.ProcessEnv, baseDir: s
   // Only a regular file, and only up to the limit: a FIFO nobody writes to (or a device such as
   // /dev/zero) would otherwise hang or flood start-up. The file is opened without blocking and
   // checked before any read, so nothing here waits on another process and no timeout is needed.
-  const read = readFileLimitedSync(file, 'secretFileBytes');
+  const read = readFileLimited(file, 'secretFileBytes');
   if (!read.ok) throw new Error(`cannot read secret file ${file}: ${read.reason}`);
   const value = read.bytes.toString('utf8').trim();
   if (!value) throw new Error(`secret file ${file} is empty`);

@@ -29,6 +29,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
 import type { EffectJournal, EffectRecord } from '../../activities/ports';
+import { parseAllLines } from '../support/json-lines-baseline';
 
 const SIZES = numbers(process.env.BENCH_SIZES ?? '1000,10000,50000');
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 200);
@@ -55,7 +56,7 @@ class BaselineJsonLinesFile<T> {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
     }
-    return baselineParseLines<T>(text);
+    return parseAllLines<T>(text);
   }
 
   async append(entry: T): Promise<void> {
@@ -81,19 +82,6 @@ class BaselineJsonLinesFile<T> {
     this.queue = next.catch(() => undefined);
     return next;
   }
-}
-
-function baselineParseLines<T>(text: string): T[] {
-  return text
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as T];
-      } catch {
-        return [];
-      }
-    });
 }
 
 class BaselineFileEffectJournal implements EffectJournal {

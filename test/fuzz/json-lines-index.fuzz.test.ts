@@ -14,6 +14,7 @@ import { FileEffectJournal } from '../../activities/effects/file-journal';
 import type { EffectRecord } from '../../activities/ports';
 import { DeliveryLog, type DeliveryEntry, type DeliveryStatus } from '../../activities/notify/delivery-log';
 import { fuzzSettings } from '../support/fuzz-settings';
+import { parseAllLines } from '../support/json-lines-baseline';
 
 const KEYS = ['k0', 'k1', 'k2'];
 
@@ -32,18 +33,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 /** What the code did before the index: parse every line, skip what does not parse. */
 function reread<T>(filePath: string): T[] {
-  if (!fs.existsSync(filePath)) return [];
-  return fs
-    .readFileSync(filePath, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim().length > 0)
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as T];
-      } catch {
-        return [];
-      }
-    });
+  return fs.existsSync(filePath) ? parseAllLines<T>(fs.readFileSync(filePath, 'utf8')) : [];
 }
 
 /** The delivery log's old `statusOf`, over a full re-read. */

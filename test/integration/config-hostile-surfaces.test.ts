@@ -9,7 +9,7 @@
  * test builds the configuration by code) leaves no trace of the password in the run's history or
  * in the worker's log.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -26,10 +26,10 @@ import { startTestEngine } from '../support/engine';
 import { historyText } from '../support/history-text';
 import { plantSecret } from '../support/planted-secrets';
 import { REPO } from '../support/runbooks';
-import { captureChildOutput } from '../support/run-logs';
 import { waitForState } from '../support/run-driver';
 import { leaksIn, secretForms } from '../support/secret-scan';
 import { connectTestClient, runLogger, testServer, uniqueTaskQueue } from '../support/temporal';
+import { spawnWorkerProcess } from '../support/worker-process';
 
 const PASSWORD = plantSecret(`pw-${randomBytes(8).toString('hex')}`, 'password in a vendor URL');
 const LEAK_FORMS = secretForms([['vendor url password', PASSWORD]]);
@@ -51,22 +51,11 @@ interface Outcome extends CliResult {
 
 /** `npm start` with `env` on top of the test server's address: its exit code and output. */
 function runWorker(env: Record<string, string>): Promise<Outcome> {
-  const server = testServer();
   const started = performance.now();
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'quell-worker.js')], {
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      TEMPORAL_ADDRESS: server.address,
-      TEMPORAL_NAMESPACE: server.namespace,
-      QUELL_TASK_QUEUE: uniqueTaskQueue('config-hostile'),
-      QUELL_DATA_DIR: path.join(work, 'worker-data'),
-      QUELL_LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  captureChildOutput(child, 'config-hostile-worker');
+  const child = spawnWorkerProcess(
+    { QUELL_TASK_QUEUE: uniqueTaskQueue('config-hostile'), QUELL_DATA_DIR: path.join(work, 'worker-data'), QUELL_LOG_LEVEL: 'info', ...env },
+    'config-hostile-worker',
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

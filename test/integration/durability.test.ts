@@ -3,7 +3,7 @@
  * in flight. A new worker process picks the run up and finishes it, and every side effect is
  * recorded exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,21 +11,12 @@ import { FileEffectJournal } from '../../activities/effects/file-journal';
 import { summariseHistory } from '../../client/history';
 import { getRunState, startRun } from '../../client/runs';
 import type { RunResult } from '../../common/run-state';
-import { captureChildOutput } from '../support/run-logs';
 import { waitForState } from '../support/run-driver';
-import { loadTestRunbook, REPO } from '../support/runbooks';
+import { loadTestRunbook } from '../support/runbooks';
 import { connectTestClient, testServer, uniqueTaskQueue } from '../support/temporal';
+import { spawnWorkerProcess } from '../support/worker-process';
 
 const LATENCY_MS = 3_000;
-
-function startWorkerProcess(env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'quell-worker.js')], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  captureChildOutput(child, 'durability-worker');
-  return child;
-}
 
 function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
   return new Promise((resolve) => {
@@ -60,7 +51,7 @@ describe('durability', () => {
     const client = await connectTestClient();
     const { runbook, sha256 } = await loadTestRunbook('test/fixtures/runbooks/durability.yaml');
 
-    const first = startWorkerProcess(env);
+    const first = spawnWorkerProcess(env, 'durability-worker');
     children.push(first);
     const handle = await startRun(client, {
       runbook,
@@ -84,7 +75,7 @@ describe('durability', () => {
     const killedAt = Date.now();
     expect(await exited(first)).toBe('SIGKILL');
 
-    const second = startWorkerProcess(env);
+    const second = spawnWorkerProcess(env, 'durability-worker');
     children.push(second);
     await waitForState(
       () => getRunState(client, handle.workflowId),

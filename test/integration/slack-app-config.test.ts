@@ -7,7 +7,7 @@
  *   signed request, and stops both on SIGINT; bad Slack settings exit 2 with a clear message,
  *   before any server is started, and no secret value is ever printed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -17,10 +17,10 @@ import { createSlackApp } from '../../slack/app';
 import { DEFAULT_LISTEN_HOST, DEFAULT_LISTEN_PORT, SlackAppConfigError, slackAppSettings } from '../../slack/settings';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api';
 import { REPO } from '../support/runbooks';
-import { captureChildOutput } from '../support/run-logs';
 import { SlackRequester, slashCommand, startResponseSink, startSocketModeServer, type ResponseSink } from '../support/slack-requests';
-import { connectTestClient, runLogger, testServer, uniqueTaskQueue } from '../support/temporal';
+import { connectTestClient, runLogger, uniqueTaskQueue } from '../support/temporal';
 import { plantSecret } from '../support/planted-secrets';
+import { spawnWorkerProcess } from '../support/worker-process';
 
 const FILE = '/etc/quell/connectors.yaml';
 const TOKEN = plantSecret('xoxb-slack-config-test-0123456789', 'slack bot token');
@@ -145,13 +145,8 @@ describe('npm start with the Slack app', () => {
   function worker(name: string, slackLines: string[], env: Record<string, string> = {}) {
     const connectors = path.join(work, `${name}.yaml`);
     fs.writeFileSync(connectors, ['version: 1', 'slack:', ...slackLines.map((line) => `  ${line}`), ''].join('\n'));
-    const server = testServer();
-    const child = spawn(process.execPath, [path.join(REPO, 'bin', 'quell-worker.js')], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        TEMPORAL_ADDRESS: server.address,
-        TEMPORAL_NAMESPACE: server.namespace,
+    const child = spawnWorkerProcess(
+      {
         QUELL_TASK_QUEUE: uniqueTaskQueue('slack-start'),
         QUELL_DATA_DIR: path.join(work, `${name}-data`),
         QUELL_CONNECTORS_FILE: connectors,
@@ -160,13 +155,12 @@ describe('npm start with the Slack app', () => {
         START_SLACK_SECRET: SECRET,
         ...env,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+      `slack-app-config-worker-${name}`,
+    );
     children.push(child);
-    captureChildOutput(child, `slack-app-config-worker-${name}`);
     const output = { stdout: '', stderr: '' };
-    child.stdout!.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-    child.stderr!.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
     return { child, output };
   }
 

@@ -1,0 +1,23 @@
+/**
+ * The real worker entry point (`npm start`'s bin/quell-worker.js) as a child process against the
+ * run's Temporal server: tests that kill it, feed it bad configuration or start its Slack app.
+ * Its output is copied to the run-wide secret scan; `env` comes on top of the server's address.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { captureChildOutput } from './run-logs';
+import { REPO } from './runbooks';
+import { testServer } from './temporal';
+
+export type WorkerProcess = ChildProcessByStdio<null, Readable, Readable>;
+
+export function spawnWorkerProcess(env: Record<string, string>, label: string): WorkerProcess {
+  const server = testServer();
+  const child = spawn(process.execPath, [path.join(REPO, 'bin', 'quell-worker.js')], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  captureChildOutput(child, label);
+  return child;
+}
