@@ -18,8 +18,16 @@ export interface ActionRequest {
 }
 
 export interface ActionResult {
+  /**
+   * What the action did (or, on a repeat, what is in effect). When a retry (attempt > 1) finds
+   * its effect already in place, the output also carries `found_on_retry: true`,
+   * `found_on_attempt`, `effect_by` (`this-run`, `before-this-run` or `unknown`) and
+   * `effect_evidence` (activities/effects/retry-provenance.ts).
+   */
   output: Record<string, unknown>;
+  /** This attempt found the effect already in place and changed nothing. */
   alreadyDone: boolean;
+  /** Names the action performer ('tabletop', 'live:notify', …); keeps its name for recorded histories. */
   provider: string;
 }
 

@@ -9,9 +9,10 @@ import type { Logger } from 'pino';
 import { buildApproversSetup } from './approvers/build';
 import type { ActivityDeps } from './deps';
 import { FileEffectJournal } from './effects/file-journal';
-import { loadConnectorsConfigOrThrow, type ConnectorsConfig } from './live/config-file';
-import { EMPTY_LIVE_SETUP, type LiveSetup } from './live/connector';
-import { buildLiveSetup } from './live/build-live-setup';
+import { IntentNotes } from './effects/intent-notes';
+import { loadConnectorsConfigOrThrow, type ConnectorsConfig } from '../connectors/connectors-file';
+import { EMPTY_LIVE_SETUP, type LiveSetup } from './action-performer';
+import { buildLiveSetup } from './live-setup';
 import { buildSlackSurface } from './slack-surface';
 
 export interface ActivityConfig {
@@ -27,16 +28,21 @@ export function effectJournalPath(dataDir: string): string {
   return path.join(dataDir, 'effects.jsonl');
 }
 
+/** Where live action attempts are noted (./effects/intent-notes.ts). */
+export function intentNotesPath(dataDir: string): string {
+  return path.join(dataDir, 'action-intents.jsonl');
+}
+
 /**
  * @throws ConnectorsConfigError listing every problem of the connectors file (file:line:col).
  * @throws ApproversConfigError listing every problem of the approvers file (file:line:col).
  */
-export function buildActivityDeps(
+export async function buildActivityDeps(
   config: ActivityConfig,
   logger: Logger,
   /** The connectors file as the caller already read it (the worker also starts the Slack app from it). */
   loaded?: { connectors: ConnectorsConfig | undefined },
-): ActivityDeps {
+): Promise<ActivityDeps> {
   // Read once: the live setup, the approvers' Slack user group reader and the Slack surface share it.
   const connectors = loaded ? loaded.connectors : loadConnectorsFile(config);
   const approvers = buildApproversSetup(config.approversFile, connectors?.slack, logger);
@@ -49,7 +55,8 @@ export function buildActivityDeps(
   return {
     logger,
     effectJournal: new FileEffectJournal(effectJournalPath(config.dataDir)),
-    live: connectors ? liveSetupOf(connectors, config, logger) : EMPTY_LIVE_SETUP,
+    intentNotes: new IntentNotes(intentNotesPath(config.dataDir)),
+    live: connectors ? await liveSetupOf(connectors, config, logger) : EMPTY_LIVE_SETUP,
     tabletopLatencyMs: config.tabletopLatencyMs,
     ...(approvers ? { approvers } : {}),
     ...slackSurfaceOf(connectors, config.dataDir, logger),
@@ -65,11 +72,11 @@ export function loadConnectorsFile(config: Pick<ActivityConfig, 'connectorsFile'
  * The live setup of `config.connectorsFile`. With `resolveSecrets: false` (the CLI) secret values
  * are not read; connectors are built but only their configuration is consulted.
  */
-export function loadLiveSetup(
+export async function loadLiveSetup(
   config: Pick<ActivityConfig, 'connectorsFile' | 'dataDir'>,
   logger: Logger,
   options: { resolveSecrets?: boolean; env?: NodeJS.ProcessEnv } = {},
-): LiveSetup {
+): Promise<LiveSetup> {
   if (!config.connectorsFile) return EMPTY_LIVE_SETUP;
   const connectors = loadConnectorsConfigOrThrow(config.connectorsFile, options.env ?? process.env, {
     resolveSecrets: options.resolveSecrets ?? true,
@@ -77,7 +84,7 @@ export function loadLiveSetup(
   return liveSetupOf(connectors, config, logger);
 }
 
-function liveSetupOf(connectors: ConnectorsConfig, config: Pick<ActivityConfig, 'dataDir'>, logger: Logger): LiveSetup {
+function liveSetupOf(connectors: ConnectorsConfig, config: Pick<ActivityConfig, 'dataDir'>, logger: Logger): Promise<LiveSetup> {
   return buildLiveSetup(connectors, { logger, dataDir: config.dataDir });
 }
 

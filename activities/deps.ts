@@ -3,15 +3,18 @@
  */
 import type { Logger } from 'pino';
 import type { ApproversSetup } from './approvers/resolve';
-import type { LiveSetup } from './live/connector';
+import type { LiveSetup } from './action-performer';
 import type { SlackSurface } from './slack-surface';
-import type { EffectJournal } from './ports';
+import type { EffectJournal } from './effects/effect-journal';
+import type { IntentNotes } from './effects/intent-notes';
 
 export interface ActivityDeps {
   logger: Logger;
   /** Records every effect (tabletop or live) once per idempotency key; survives worker crashes. */
   effectJournal: EffectJournal;
-  /** Live providers and connectors configured on this worker. A missing provider means "not configured". */
+  /** Notes of live action attempts, so a retry can tell whose effect it found. Absent: retries say `effect_by: unknown`. */
+  intentNotes?: IntentNotes;
+  /** Live actions and connectors configured on this worker. An action missing there is "not configured". */
   live: LiveSetup;
   /** Extra latency for tabletop actions, in ms (drills feel real; tests widen the crash window). */
   tabletopLatencyMs?: number;

@@ -7,7 +7,7 @@ import { ACTION_NAMES, type ActionName } from '../common/actions';
 import { createResolveApproversActivity } from './approvers/resolve';
 import type { ActivityDeps } from './deps';
 import { createLiveReadinessActivity } from './live-readiness';
-import { withoutSecrets } from './live/failures';
+import { withoutSecrets } from '../connectors/failures';
 import { createSlackSurfaceActivities } from './slack-surface';
 import { createActionActivity, type ActionActivity } from './perform-action';
 

@@ -1,6 +1,6 @@
 /**
  * Checks, before the first step of a live run, that this worker can perform every action the
- * runbook uses: a live provider exists, every connector it needs is configured and, on the worker,
+ * runbook uses: a live action exists, every connector it needs is configured and, on the worker,
  * answers its health probes. A run that cannot finish is refused up front instead of stopping
  * half-way (or, worse, being simulated).
  */
@@ -9,7 +9,9 @@ import { ErrorType } from '../common/errors';
 import type { LiveReadinessRequest } from './action-request';
 import type { ApproversConfig } from './approvers/approvers-file';
 import { APPROVAL_REQUIREMENT, approvalProblems } from './approvers/readiness';
-import type { LiveSetup } from './live/connector';
+import type { ConnectorProbe } from '../connectors/connector';
+import type { LiveSetup } from './action-performer';
+import { configuredNeeds, type ConfiguredFile } from './configured-needs';
 
 /** One reason a live run cannot go ahead. */
 export interface ReadinessProblem {
@@ -18,36 +20,37 @@ export interface ReadinessProblem {
   problem: string;
 }
 
-/** Problems visible from configuration alone (no network): used by the CLI and the worker. */
-export function configurationProblems(request: LiveReadinessRequest, setup: LiveSetup): ReadinessProblem[] {
+/**
+ * Problems visible from configuration alone (no clients, no network): the pre-flight before a run
+ * is started and the first half of the worker's check. `file` undefined: no connectors file.
+ */
+export function configurationProblems(request: LiveReadinessRequest, file: ConfiguredFile | undefined): ReadinessProblem[] {
   const problems: ReadinessProblem[] = [];
-  for (const requirement of request.requirements) {
-    const { action, stepId, params } = requirement;
-    const provider = setup.providers[action];
-    if (!provider) {
+  for (const { action, stepId, params } of request.requirements) {
+    if (!file) {
       problems.push({ stepId, action, problem: `no live connector is configured for ${action}` });
       continue;
     }
-    const needs = provider.needs(action, params);
-    for (const problem of needs.problems) problems.push({ stepId, action, problem });
-    for (const id of needs.connectors) {
-      if (!setup.connectors.has(id)) problems.push({ stepId, action, problem: `connector ${id} is not configured` });
-    }
+    for (const problem of configuredNeeds(action, params, file).problems) problems.push({ stepId, action, problem });
   }
   return dedupe(problems);
 }
 
 /** Configuration problems plus failing health probes of the connectors the run needs. */
 export async function readinessProblems(request: LiveReadinessRequest, setup: LiveSetup): Promise<ReadinessProblem[]> {
-  const problems = configurationProblems(request, setup);
+  const problems = configurationProblems(request, setup.file);
   const users = new Map<string, { stepId: string; action: string }>();
   for (const { action, stepId, params } of request.requirements) {
-    for (const id of setup.providers[action]?.needs(action, params).connectors ?? []) {
-      if (setup.connectors.has(id) && !users.has(id)) users.set(id, { stepId, action });
+    for (const id of setup.file ? configuredNeeds(action, params, setup.file).connectors : []) {
+      if (!users.has(id)) users.set(id, { stepId, action });
     }
   }
   const probed = await Promise.all(
-    [...users.entries()].map(async ([id, user]) => ({ id, user, probes: await setup.connectors.get(id)!.check() })),
+    [...users.entries()].map(async ([id, user]) => {
+      const connector = setup.connectors.get(id);
+      const probes: ConnectorProbe[] = connector ? await connector.check() : [{ name: 'built', ok: false, detail: 'configured but not built on this worker' }];
+      return { id, user, probes };
+    }),
   );
   for (const { id, user, probes } of probed) {
     for (const probe of probes.filter((p) => !p.ok)) {

@@ -6,7 +6,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
-const SOURCE_DIRS = ['common', 'client', 'runbooks', 'workflows', 'activities', 'worker', 'cli', 'slack'];
+// Every folder the build compiles (tsconfig.build.json): a new connector folder must make dist/ stale.
+const SOURCE_DIRS = ['common', 'config', 'connectors', 'client', 'runbooks', 'workflows', 'activities', 'worker', 'cli', 'slack', 'scripts'];
 // Written as the last step of every `npm run build` (scripts/bundle-workflows.ts).
 const BUILD_STAMP = path.join(ROOT, 'dist', '.build-complete');
 

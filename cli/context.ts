@@ -3,7 +3,7 @@
  * the validated configuration, a Temporal client, the runbook catalogue, the output mode.
  */
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig, connectionOptions, type QuellConfig } from '../worker/config';
+import { loadConfig, connectionOptions, type QuellConfig } from '../config/environment';
 import { checkedIdentity } from './checks';
 import { CliFailure, usageFailure } from './failure';
 

@@ -9,8 +9,8 @@
 import { Command, CommanderError } from 'commander';
 import { QuellClientError } from '../client/runs';
 import { ApproversConfigError } from '../activities/approvers/approvers-file';
-import { ConnectorsConfigError } from '../activities/live/config-file';
-import { ConfigError } from '../worker/config';
+import { ConnectorsConfigError } from '../connectors/connectors-file';
+import { ConfigError } from '../config/environment';
 import { registerCancel } from './commands/cancel';
 import { registerDecisions } from './commands/decide';
 import { registerDoctor } from './commands/doctor';

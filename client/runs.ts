@@ -16,7 +16,6 @@ import {
 } from '@temporalio/client';
 import { ServiceError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import type { z } from 'zod';
 import { identityProblem } from '../common/identity';
 import type { RunMode, RunState } from '../common/run-state';
 import {
@@ -45,6 +44,7 @@ import {
   DecisionRequest,
   EventDelivery,
   ManualCompletion,
+  type RequestSchema,
 } from '../workflows/messages';
 
 export type QuellErrorCode = 'already-exists' | 'not-found' | 'refused' | 'invalid-input';
@@ -184,7 +184,7 @@ export function checkWorkflowId(workflowId: string): void {
  * The validator's schema, applied before sending. Refused as the validator refuses ('refused',
  * its wording), so a caller sees the same answer whether the check ran here or in the run.
  */
-function checkRequest<T>(workflowId: string, schema: z.ZodType<T>, request: T, what: string): void {
+function checkRequest<T>(workflowId: string, schema: RequestSchema<T>, request: T, what: string): void {
   checkWorkflowId(workflowId);
   const parsed = schema.safeParse(request);
   if (!parsed.success) throw new QuellClientError('refused', `invalid ${what}: ${describeIssues(parsed.error)}`);

@@ -1,7 +1,7 @@
 /**
  * The action catalogue: every action a runbook step may name, the shape of its `with` block and
- * whether it can be undone. The linter checks runbooks against it, the activities validate the
- * evaluated `with` against it before calling a provider.
+ * whether it can be undone. The systems a step may name are not listed here but derived from the
+ * connector registry (connectors/with-schemas.ts), which the linter and the activities use.
  *
  * Workflow-safe: only zod is imported.
  */
@@ -12,33 +12,40 @@ const Cidr = z
   .string()
   .regex(/^(?:\d{1,3}\.){3}\d{1,3}(?:\/\d{1,2})?$|^[0-9a-fA-F:]+(?:\/\d{1,3})?$/, { message: 'must be an IPv4 or IPv6 address or CIDR' });
 
+/**
+ * The system that performs a routed action (see connectors/definition.ts). Any name here: the
+ * names a step may use come from the connector registry (connectors/with-schemas.ts).
+ */
+const System = NonEmpty;
+
 export const CredentialsRevokeWith = z.strictObject({
-  provider: z.enum(['aws-iam', 'openbao', 'github']),
+  provider: System,
   principal: NonEmpty,
   key_id: NonEmpty.optional(),
   delete_key: z.boolean().optional(),
 });
 
 export const SessionsRevokeWith = z.strictObject({
-  provider: z.enum(['aws-iam', 'openbao', 'github', 'scim']),
+  provider: System,
   principal: NonEmpty,
 });
 
 export const EgressBlockWith = z.strictObject({
-  provider: z.enum(['nftables', 'aws-sg']),
+  provider: System,
   cidrs: z.array(Cidr),
   target: NonEmpty.optional(),
   ports: z.array(z.int().min(1).max(65535)).optional(),
 });
 
 export const EgressUnblockWith = z.strictObject({
-  provider: z.enum(['nftables', 'aws-sg']).optional(),
+  provider: System.optional(),
   rule_id: NonEmpty,
 });
 
 export const EvidenceCollectWith = z.strictObject({
   /** `record`: something the run itself produced (a vendor's deletion certificate, an access report). */
-  source: z.enum(['cloudwatch-logs', 'cloudtrail', 'file', 'http', 'record']),
+  /** A source name (`record`, or one the registry's evidence sources give: connectors/with-schemas.ts). */
+  source: NonEmpty,
   query: NonEmpty.optional(),
   /** For `file`: paths or globs, within the paths the connectors file allows. */
   paths: z.array(NonEmpty).optional(),
@@ -48,7 +55,8 @@ export const EvidenceCollectWith = z.strictObject({
   content: z.unknown().optional(),
   principal: NonEmpty.optional(),
   window: NonEmpty.optional(),
-  store: z.enum(['s3-object-lock', 'local']).optional(),
+  /** A store name from the registry's evidence stores. */
+  store: NonEmpty.optional(),
   label: NonEmpty.optional(),
 });
 
@@ -62,7 +70,7 @@ export const VendorRequestDeletionWith = z.strictObject({
 });
 
 export const IdentityDeprovisionWith = z.strictObject({
-  provider: z.enum(['scim']),
+  provider: System,
   user: NonEmpty,
   remove_groups: z.boolean().optional(),
   delete_user: z.boolean().optional(),

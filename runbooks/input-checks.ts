@@ -7,7 +7,7 @@
  */
 import { LIMITS, limitMessage } from '../common/limits';
 import { compilePattern } from '../common/pattern';
-import type { DocumentProblem } from './explain-issues';
+import type { DocumentProblem } from '../config/yaml/explain-issues';
 import type { InputSpecType } from './schema';
 
 const inputTypeNoun: Record<InputSpecType['type'], string> = {

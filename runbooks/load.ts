@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import type { YAMLError } from 'yaml';
 import { z } from 'zod';
 import { didYouMean } from '../common/suggest';
-import { describeValue, explainIssues, type DocumentPath, type DocumentProblem } from './explain-issues';
-import type { Locator } from './locate';
-import { parseYaml, sizeProblem } from './parse-yaml';
-import { errnoReason, readFileLimited } from './read-file-limited';
+import { describeValue, explainIssues, type DocumentPath, type DocumentProblem } from '../config/yaml/explain-issues';
+import type { Locator } from '../config/yaml/locate';
+import { parseYaml, sizeProblem } from '../config/yaml/parse-yaml';
+import { errnoReason, readFileLimited } from '../config/yaml/read-file-limited';
 import {
   ActionStep,
   ApprovalStep,

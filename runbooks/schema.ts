@@ -6,7 +6,9 @@
  * Semantic checks that need the whole document (unique step ids, template references, action
  * `with` keys) live in ./semantics.ts.
  *
- * Workflow-safe: only zod and common/ are imported.
+ * Workflow-safe (only zod and common/ are imported), but kept out of the workflow sandbox: workflows
+ * import its types only (`import type`), and the few runtime helpers they need live in zod-free
+ * modules (./step-kind.ts). Every module a workflow imports is evaluated again for each cached run.
  */
 import { z } from 'zod';
 import { ACTION_NAMES } from '../common/actions';
@@ -116,9 +118,8 @@ export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(Bran
 
 export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep]);
 
-/** The keys that decide a step's kind, in the order the schema's union lists them. */
-export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual'] as const;
-export type StepKind = (typeof STEP_KINDS)[number];
+// The step kinds live apart (zod-free) for the workflow sandbox; re-exported for other callers.
+export { STEP_KINDS, stepKind, type StepKind } from './step-kind';
 
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
@@ -143,12 +144,3 @@ export type WaitStepSpec = z.infer<typeof WaitStep>;
 export type ManualStepSpec = z.infer<typeof ManualStep>;
 export type InputSpecType = z.infer<typeof InputSpec>;
 export type RetrySpecType = z.infer<typeof RetrySpec>;
-
-/** The kind of a validated step (exactly one kind key is present). */
-export function stepKind(step: RunbookStep): StepKind {
-  if ('action' in step) return 'action';
-  if ('approval' in step) return 'approval';
-  if ('parallel' in step) return 'parallel';
-  if ('wait' in step) return 'wait';
-  return 'manual';
-}

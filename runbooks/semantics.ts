@@ -9,17 +9,18 @@
  */
 import { z } from 'zod';
 import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
+import { actionWithSchema } from '../connectors/with-schemas';
 import { ExpressionError, RUN_CONTEXT_FIELDS, hasTemplate, parseTemplate, templateReferences, wholeTemplateExpression } from '../common/expression';
 import { parseDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 import { hasOwnKey } from '../common/own';
 import { hasUrlCredentials, urlCredentialsRefusal } from '../common/url-credentials';
 import { didYouMean } from '../common/suggest';
-import { explainIssues, type DocumentPath, type DocumentProblem } from './explain-issues';
+import { explainIssues, type DocumentPath, type DocumentProblem } from '../config/yaml/explain-issues';
 import { checkInputs } from './input-checks';
 import type { Runbook, RunbookBranchStep, RunbookStep } from './schema';
 
-export type { DocumentPath, DocumentProblem } from './explain-issues';
+export type { DocumentPath, DocumentProblem } from '../config/yaml/explain-issues';
 export { inputValueProblem } from './input-checks';
 
 type AnyStep = RunbookStep | RunbookBranchStep;
@@ -86,7 +87,7 @@ function isOptional(field: z.ZodType): boolean {
 }
 
 function checkWith(action: ActionName, withBlock: Record<string, unknown> | undefined, ownerPath: DocumentPath): DocumentProblem[] {
-  const schema = ACTION_CATALOGUE[action].with;
+  const schema = actionWithSchema(action);
   const shape = schema.shape as Record<string, z.ZodType>;
   const allowed = Object.keys(shape);
   const required = allowed.filter((key) => !isOptional(shape[key]));

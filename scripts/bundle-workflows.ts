@@ -1,15 +1,14 @@
 /**
- * Build step: bundles the compiled workflow code into dist/workflow-bundle.js (see
- * worker/workflow-bundle.ts). Run by `npm run build` after tsc, from dist/scripts/.
+ * Build step: bundles the compiled workflow code into dist/workflow-bundle.js with the production
+ * options and checks of worker/workflow-bundle.ts. Run by `npm run build` after tsc, from dist/scripts/.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { PREBUILT_BUNDLE_PATH } from '../worker/workflow-bundle';
+import { PREBUILT_BUNDLE_PATH, bundleQuellWorkflows } from '../worker/workflow-bundle';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
+  const { code } = await bundleQuellWorkflows();
   fs.writeFileSync(PREBUILT_BUNDLE_PATH, code);
   // Last: bin/load.js runs dist/ only when this stamp is newer than every source file.
   fs.writeFileSync(path.join(path.dirname(PREBUILT_BUNDLE_PATH), '.build-complete'), `${new Date().toISOString()}\n`);

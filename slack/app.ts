@@ -12,6 +12,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
+import { SLACK_EVENTS_PATH } from '../config/slack-app';
 import { boltLogger } from './bolt-logger';
 import type { AppContext, SlackAppDeps } from './context';
 import { RecentKeys } from './dedupe';
@@ -21,7 +22,6 @@ import { register as registerEvents } from './listeners/events';
 import { register as registerViews } from './listeners/views';
 import { slackError } from './reply';
 import { guardSlackRequests } from './request-guard';
-import { SLACK_EVENTS_PATH } from './settings';
 
 export interface QuellSlackApp {
   readonly app: App;

@@ -6,7 +6,7 @@
  */
 import { LogLevel, type Logger as SlackLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { scrubSecrets } from '../activities/live/secret';
+import { scrubSecrets } from '../config/secret';
 
 const RESPONSE_URL = /https:\/\/hooks\.slack\.com\/[^\s"'\\]+/g;
 const RESPONSE_URL_FIELD = /("?response_url"?\s*[:=]\s*"?)[^\s"&,}]+/g;

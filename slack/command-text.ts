@@ -4,8 +4,8 @@
  * with the closest sub-command when the word looks like a typo.
  */
 import { z } from 'zod';
+import { freeTextProblem } from '../client/request-rules';
 import { closestMatch } from '../common/suggest';
-import { freeTextProblem } from '../workflows/messages';
 
 export const SUB_COMMANDS = ['start', 'status', 'list', 'cancel', 'help'] as const;
 export type SubCommand = (typeof SUB_COMMANDS)[number];

@@ -3,9 +3,9 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Runbook } from '../runbooks/schema';
+import type { LivePreflight } from '../client/preflight';
+import type { SlackAppSettings } from '../config/slack-app';
 import type { RecentKeys } from './dedupe';
-import type { SlackAppSettings } from './settings';
 
 export interface SlackAppDeps {
   settings: SlackAppSettings;
@@ -19,9 +19,10 @@ export interface SlackAppDeps {
   /**
    * Why a live run of `runbook` with these inputs would be refused (connectors or approver
    * groups missing), checked from configuration before the run exists, as `quell start` does.
-   * Absent: no such check here (the worker still refuses before the first step).
+   * Absent: no such check here (the worker still refuses before the first step). This is the
+   * pre-flight of client/preflight.ts (the worker passes it; tests may stub it).
    */
-  liveRefusal?: (runbook: Runbook, inputs: Record<string, unknown>) => string | undefined;
+  liveRefusal?: LivePreflight;
   /** The bot's ids when known (tests, bench); otherwise `auth.test` finds them at start. */
   bot?: { botId: string; botUserId: string };
   /** How long handled interactions are remembered for de-duplication (default 10 minutes). */

@@ -1,13 +1,13 @@
 /**
  * App Home: what the person can act on now (gates they may decide, events and manual tasks that
  * wait for someone), then the latest runs. Pure. The buttons are the same as on the run's
- * thread cards (slack/interaction-ids.ts), so the same listeners handle them and the workflow's
- * validators decide, wherever the click came from.
+ * thread cards (slack/blocks/interaction-ids.ts), so the same listeners handle them and the
+ * workflow's validators decide, wherever the click came from.
  */
 import type { Button, HomeView, KnownBlock } from '@slack/web-api';
 import type { RunSummary } from '../client/list-runs';
 import type { ApprovalGateState, RunState, StepState } from '../common/run-state';
-import { ActionId, type ApprovalButtonValue, type EventButtonValue, type ManualButtonValue } from './interaction-ids';
+import { ActionId, type ApprovalButtonValue, type EventButtonValue, type ManualButtonValue } from './blocks/interaction-ids';
 import { renderRunList } from './run-text';
 import { LIMIT, code, escape, plain, truncate, when, who } from './text';
 

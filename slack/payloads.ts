@@ -7,7 +7,7 @@
  * Objects are loose: Slack adds fields over time and those must not break parsing.
  */
 import { z } from 'zod';
-import { Reference } from './interaction-ids';
+import { Reference } from './interaction-values';
 
 /** Slack user, team, conversation and view ids: upper-case letters and digits (U0ALICE, W123, C0INC). */
 export const SlackId = z.string().regex(/^[A-Z0-9]{2,40}$/, { message: 'is not a Slack id' });

@@ -4,8 +4,8 @@
  */
 import type { ModalView } from '@slack/web-api';
 import { z } from 'zod';
+import { freeTextProblem } from '../client/request-rules';
 import { LIMITS } from '../common/limits';
-import { freeTextProblem } from '../workflows/messages';
 import type { ViewStateValues } from './payloads';
 import { VALUE, fieldState } from './start-modal';
 import { LIMIT, escape, plain, truncate } from './text';

@@ -5,7 +5,7 @@
  */
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import { scrubSecrets } from '../activities/live/secret';
+import { scrubSecrets } from '../config/secret';
 import { QuellClientError } from '../client/runs';
 import { LIMIT, escape, truncate } from './text';
 

@@ -17,11 +17,11 @@
  * run) and the tabletop checkbox.
  */
 import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/web-api';
+import { INCIDENT_ID_PATTERN, INCIDENT_ID_RULE } from '../client/request-rules';
 import { emptyRecord, ownValue, setOwn } from '../common/own';
 import { validateRunInputs } from '../runbooks/inputs';
 import type { InputSpecType, Runbook } from '../runbooks/schema';
-import { INCIDENT_ID_PATTERN, INCIDENT_ID_RULE } from '../workflows/ids';
-import { CallbackId } from './interaction-ids';
+import { CallbackId } from './blocks/interaction-ids';
 import type { StartModalMetadata, ViewStateValue, ViewStateValues } from './payloads';
 import { LIMIT, escape, plain, truncate } from './text';
 

@@ -8,8 +8,8 @@
  */
 import pino, { Logger, DestinationStream } from 'pino';
 import { DefaultLogger, LogEntry, LogLevel, Runtime } from '@temporalio/worker';
-import { scrubSecrets } from '../activities/live/secret';
-import type { QuellConfig } from './config';
+import { scrubSecrets } from '../config/secret';
+import type { QuellConfig } from '../config/environment';
 
 /** Replacement text for anything masked. */
 export const REDACTED = '[REDACTED]';

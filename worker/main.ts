@@ -15,13 +15,14 @@ import type { Logger } from 'pino';
 import { buildActivityDeps, loadConnectorsFile } from '../activities/build-deps';
 import type { ActivityDeps } from '../activities/deps';
 import { ApproversConfigError } from '../activities/approvers/approvers-file';
-import { ConnectorsConfigError } from '../activities/live/config-file';
-import { scrubSecrets } from '../activities/live/secret';
+import { ConnectorsConfigError } from '../connectors/connectors-file';
+import { scrubSecrets } from '../config/secret';
 import { SlackAppStartError, createSlackApp, type QuellSlackApp } from '../slack/app';
-import { liveRefusalCheck } from '../slack/live-refusal';
-import { SlackAppConfigError, slackAppSettings, type SlackAppSettings } from '../slack/settings';
-import { ConfigError, QuellConfig, connectionOptions, loadConfig } from './config';
-import { createQuellWorker } from './create-worker';
+import { createLivePreflight } from '../client/preflight';
+import { watchFatalErrors } from './fatal-errors';
+import { SlackAppConfigError, slackAppSettings, type SlackAppSettings } from '../config/slack-app';
+import { ConfigError, QuellConfig, connectionOptions, loadConfig } from '../config/environment';
+import { createQuellWorker, maxCachedWorkflowsFrom } from './create-worker';
 import { DevServerHandle, resolveTemporalCli, startDevServer } from './dev-server';
 import { createLogger, installTemporalRuntime } from './logger';
 import { ensureSearchAttributes } from './search-attributes';
@@ -35,13 +36,21 @@ async function main(): Promise<number> {
     process.stderr.write(`quell worker: ${error.message}\n`);
     return 2;
   }
+  let maxCachedWorkflows: number;
+  try {
+    // Checked with the other settings, before any server starts.
+    maxCachedWorkflows = maxCachedWorkflowsFrom(process.env);
+  } catch (error) {
+    process.stderr.write(`quell worker: ${(error as Error).message}\n`);
+    return 2;
+  }
   const logger = createLogger(config);
   // Connectors first: a bad connectors file should fail before any server is started.
   let deps: ActivityDeps;
   let slackSettings: SlackAppSettings | undefined;
   try {
     const connectors = loadConnectorsFile(config);
-    deps = buildActivityDeps(config, logger, { connectors });
+    deps = await buildActivityDeps(config, logger, { connectors });
     slackSettings = slackAppSettings(connectors?.slack);
   } catch (error) {
     if (!(error instanceof ConnectorsConfigError || error instanceof ApproversConfigError || error instanceof SlackAppConfigError)) throw error;
@@ -54,6 +63,7 @@ async function main(): Promise<number> {
   );
   installTemporalRuntime(logger);
   const stopRequested = firstShutdownSignal(logger);
+  const fatalErrors = watchFatalErrors(logger);
 
   let server: DevServerHandle | undefined;
   let connection: NativeConnection | undefined;
@@ -70,6 +80,7 @@ async function main(): Promise<number> {
       namespace: config.namespace,
       taskQueue: config.taskQueue,
       deps,
+      maxCachedWorkflows,
     });
     if (slackSettings) {
       clientConnection = await Connection.connect(options);
@@ -79,7 +90,7 @@ async function main(): Promise<number> {
         taskQueue: config.taskQueue,
         runbooksDir: config.runbooksDir,
         logger,
-        liveRefusal: liveRefusalCheck(config),
+        liveRefusal: createLivePreflight(config),
       });
       const started = await slackApp.start();
       logger.info(started, started.url ? `Slack app listening at ${started.url}` : 'Slack app connected (Socket Mode)');
@@ -100,7 +111,7 @@ async function main(): Promise<number> {
     const serverDied = server?.exited?.then((how) => {
       throw new Error(`the embedded Temporal server ${how}`);
     });
-    await worker.runUntil(serverDied ? Promise.race([stopping, serverDied]) : stopping);
+    await worker.runUntil(Promise.race([stopping, fatalErrors.fatal, ...(serverDied ? [serverDied] : [])]));
     logger.info('worker stopped');
     return 0;
   } catch (error) {
@@ -117,6 +128,7 @@ async function main(): Promise<number> {
     // The worker is gone before the server stops, so no poll fails against a dying server.
     await connection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the connection failed'));
     await server?.stop();
+    fatalErrors.stop();
   }
 }
 

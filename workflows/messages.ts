@@ -1,28 +1,25 @@
 /**
- * Every message a run accepts, defined once and used by the workflow, the CLI and (later) Slack.
+ * Every message a run accepts, defined once and used by the workflow, the CLI and Slack.
  *
  * Human decisions are Updates, not Signals: each has a validator that refuses an invalid request
  * synchronously (the caller sees why at once) and a refused request never reaches the history.
  *
- * The schemas below are also the first check of those validators: who acts must be one short line
- * of visible text, step ids and event names short and plain, reasons and notes bounded (line
- * breaks allowed), event details small, shallow and free of keys JavaScript gives meaning to.
- * client/runs.ts applies the same schemas before sending, so a hostile value never travels.
+ * The request checks below are also the first check of those validators: who acts must be one
+ * short line of visible text, step ids and event names short and plain, reasons and notes bounded
+ * (line breaks allowed), event details small, shallow and free of keys JavaScript gives meaning to.
+ * client/runs.ts applies the same checks before sending, so a hostile value never travels.
+ *
+ * Plain TypeScript (./request-checks.ts), no zod: the workflow sandbox evaluates this module again
+ * for every run the worker caches. Refusals keep zod's shape and wording.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import { z } from 'zod';
 import { identityProblem } from '../common/identity';
 import { LIMITS, limitMessage } from '../common/limits';
+import type { ApprovalGateState, DecisionSource, RunState, StepState } from '../common/run-state';
 import { findForbiddenCharacter, forbiddenCharacterMessage, isBlank, neutraliseForDisplay, shownTextProblem } from '../common/text-safety';
-import type { ApprovalGateState, RunState, StepState } from '../common/run-state';
+import { accept, codePoints, oneOfField, refuse, requestSchema, stringField, type Field, type FieldResult, type RequestIssue } from './request-checks';
 
-/** Adds the problem `check` finds (if any) as an issue on the field being parsed. */
-function refuse(check: (value: string) => string | undefined) {
-  return (value: string, ctx: z.RefinementCtx) => {
-    const problem = check(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  };
-}
+export type { RequestIssue, RequestParse, RequestSchema } from './request-checks';
 
 /** Why a run id, step id or event name cannot be used, or undefined. */
 export function referenceProblem(text: string): string | undefined {
@@ -118,58 +115,94 @@ function jsonBytes(text: string): number {
   return bytes;
 }
 
-/** Identities are checked as sent (a line break at either end is refused too), blanks are missing. */
-const Actor = z
-  .string()
-  .superRefine(refuse((actor) => (actor.trim() === '' ? undefined : identityProblem(actor))))
-  .trim()
-  .min(1, 'actor is required (who is doing this)');
-const Reference = z.string().superRefine(refuse(referenceProblem));
-const FreeText = z.string().superRefine(refuse(freeTextProblem));
-const Source = z.enum(['cli', 'slack', 'api']);
-/** Checked on the value as received: a record schema would quietly drop a `__proto__` key. */
-const Payload = z.custom<Record<string, unknown>>().superRefine((payload, ctx) => {
-  const problem = payloadProblem(payload);
-  if (problem) ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
-});
+/** The problem `check` finds in the text (if any), as an issue of the field. */
+function textProblem(text: string, problem: string | undefined): FieldResult {
+  return problem ? refuse(text, 'custom', problem) : accept(text);
+}
 
-export const DecisionRequest = z.strictObject({
-  stepId: Reference,
+/** Identities are checked as sent (a line break at either end is refused too), blanks are missing; the result is trimmed. */
+const Actor: Field = {
+  check: stringField((actor) => {
+    const trimmed = actor.trim();
+    if (trimmed === '') return refuse(trimmed, 'too_small', 'actor is required (who is doing this)');
+    return { ...textProblem(actor, identityProblem(actor)), value: trimmed };
+  }),
+};
+const Reference: Field = { check: stringField((text) => textProblem(text, referenceProblem(text))) };
+const FreeText: Field = { check: stringField((text) => textProblem(text, freeTextProblem(text))), optional: true };
+const Source: Field = { check: oneOfField(['cli', 'slack', 'api'] satisfies DecisionSource[]) };
+/** Checked on the value as received (a `__proto__` key included), never on a copy. */
+const Payload: Field = {
+  check: (payload) => {
+    const problem = payloadProblem(payload);
+    return problem ? refuse(payload, 'custom', problem.message, problem.path) : accept(payload);
+  },
+  optional: true,
+};
+
+const SUMMARY_HASH_REQUIRED = 'summarySha256 is required: quote the hash of the summary you were shown (the gate publishes it)';
+
+export interface DecisionRequest {
+  stepId: string;
   /** The identity on its surface: a Slack user id, the CLI's `--as` name. */
-  actor: Actor,
-  decision: z.enum(['approve', 'reject']),
-  via: Source,
-  reason: FreeText.optional(),
+  actor: string;
+  decision: 'approve' | 'reject';
+  via: DecisionSource;
+  reason?: string;
   /**
    * sha256 of the gate summary the decider was shown (the gate publishes it). Its format and
    * freshness are checked by the validator, after the step itself, so a wrong step is named first.
    */
-  summarySha256: z.string({ error: 'summarySha256 is required: quote the hash of the summary you were shown (the gate publishes it)' }).max(200),
-});
-export type DecisionRequest = z.infer<typeof DecisionRequest>;
-
-export const EventDelivery = z.strictObject({
-  event: Reference,
-  actor: Actor,
-  via: Source,
-  payload: Payload.optional(),
-});
-export type EventDelivery = z.infer<typeof EventDelivery>;
-
-export const ManualCompletion = z.strictObject({
+  summarySha256: string;
+}
+export const DecisionRequest = requestSchema<DecisionRequest>({
   stepId: Reference,
   actor: Actor,
+  decision: { check: oneOfField(['approve', 'reject']) },
   via: Source,
-  note: FreeText.optional(),
+  reason: FreeText,
+  // One message for a missing, mistyped or overlong hash (as before); the validator checks its format.
+  summarySha256: {
+    check: stringField((hash) => (codePoints(hash) > 200 ? refuse(hash, 'too_big', SUMMARY_HASH_REQUIRED) : accept(hash)), SUMMARY_HASH_REQUIRED),
+  },
 });
-export type ManualCompletion = z.infer<typeof ManualCompletion>;
 
-export const CancelRequest = z.strictObject({
+export interface EventDelivery {
+  event: string;
+  actor: string;
+  via: DecisionSource;
+  payload?: Record<string, unknown>;
+}
+export const EventDelivery = requestSchema<EventDelivery>({ event: Reference, actor: Actor, via: Source, payload: Payload });
+
+export interface ManualCompletion {
+  stepId: string;
+  actor: string;
+  via: DecisionSource;
+  note?: string;
+}
+export const ManualCompletion = requestSchema<ManualCompletion>({ stepId: Reference, actor: Actor, via: Source, note: FreeText });
+
+export interface CancelRequest {
+  actor: string;
+  via: DecisionSource;
+  /** Required, and trimmed. */
+  reason: string;
+}
+export const CancelRequest = requestSchema<CancelRequest>({
   actor: Actor,
   via: Source,
-  reason: z.string().trim().min(1, 'a reason is required to cancel a run').superRefine(refuse(freeTextProblem)),
+  reason: {
+    check: stringField((text) => {
+      const reason = text.trim();
+      const issues: RequestIssue[] = [];
+      if (reason === '') issues.push({ code: 'too_small', path: [], message: 'a reason is required to cancel a run' });
+      const problem = freeTextProblem(reason);
+      if (problem) issues.push({ code: 'custom', path: [], message: problem });
+      return { value: reason, issues };
+    }),
+  },
 });
-export type CancelRequest = z.infer<typeof CancelRequest>;
 
 /** Current state of the run: every step, its status, actor, output and the audit trail. */
 export const runStateQuery = defineQuery<RunState>('runState');
@@ -187,9 +220,10 @@ export const completeManualUpdate = defineUpdate<StepState, [ManualCompletion]>(
 export const cancelRunUpdate = defineUpdate<{ accepted: true }, [CancelRequest]>('cancelRun');
 
 /**
- * Formats zod issues as "field: problem; field: problem" for validator rejections. Made visible
- * as a whole: zod repeats stray keys as they were sent, and a refusal must not carry what it refuses.
+ * Formats a refusal's issues as "field: problem; field: problem" for validator rejections. Made
+ * visible as a whole: stray keys are repeated as they were sent, and a refusal must not carry what
+ * it refuses.
  */
-export function describeIssues(error: z.ZodError): string {
+export function describeIssues(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string {
   return neutraliseForDisplay(error.issues.map((issue) => `${issue.path.map(String).join('.') || 'request'}: ${issue.message}`).join('; '));
 }

@@ -1,174 +1,26 @@
 /**
- * What the run shows in Slack, as plain data: the workflow projects its state into these views
- * (deterministically, here) and hands them to the Slack surface activities, which turn them into
- * Block Kit with the pure builders in slack/blocks/. Views carry only what is displayed (no step
- * outputs, no audit trail), so the history stays small, and each view's JSON is its fingerprint:
- * an unchanged fingerprint means there is nothing to send.
+ * Projects the run's state into the views the Slack surface shows (their types, plain data, are
+ * in common/publisher-view.ts): the root message, the thread's event lines, the approval, wait and
+ * manual cards and the escalation ping. Deterministic and free of I/O; the publisher
+ * (./publisher.ts) decides when to send them, the activities validate them at the edge.
  *
- * The schemas are the activities' input validation too. They are deliberately not strict: a
- * worker running newer code must still accept views from a workflow started on older code.
- *
- * Workflow-safe: zod, types and common/ only.
+ * Workflow-safe: types and common/ only (no zod: every module the workflow imports is evaluated
+ * again for each run the worker caches).
  */
-import { z } from 'zod';
+import type {
+  ApprovalCardView,
+  CardContent,
+  EligibleView,
+  EscalationPingView,
+  EventLineView,
+  ManualCardView,
+  RootView,
+  StepLineView,
+  WaitCardView,
+} from '../common/publisher-view';
 import type { ApprovalGateState, RunState, StepState } from '../common/run-state';
 import type { RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 import type { ReceivedEvent } from './run-context';
-
-const RunStatusView = z.enum(['running', 'completed', 'failed', 'rejected', 'cancelling', 'cancelled']);
-const StepStatusView = z.enum(['pending', 'running', 'waiting', 'succeeded', 'failed', 'skipped', 'compensated']);
-
-/** One line of the root message. */
-export const StepLineView = z.object({
-  id: z.string(),
-  title: z.string().optional(),
-  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual']),
-  status: StepStatusView,
-  /** Enclosing parallel step, for branches (shown indented). */
-  parent: z.string().optional(),
-  action: z.string().optional(),
-  actor: z.string().optional(),
-  alreadyDone: z.boolean().optional(),
-  error: z.string().optional(),
-  skippedBecause: z.string().optional(),
-  compensation: z.enum(['succeeded', 'failed']).optional(),
-  /** Approval progress while the gate is open. */
-  approvals: z.object({ count: z.number(), quorum: z.number() }).optional(),
-  /** The event a wait step waits for. */
-  event: z.string().optional(),
-  assignee: z.string().optional(),
-});
-export type StepLineView = z.infer<typeof StepLineView>;
-
-/** The root message: the run at a glance. */
-export const RootView = z.object({
-  workflowId: z.string().min(1),
-  title: z.string(),
-  runbookId: z.string(),
-  runbookVersion: z.number(),
-  incidentId: z.string(),
-  mode: z.enum(['live', 'tabletop']),
-  requestedBy: z.string(),
-  status: RunStatusView,
-  startedAt: z.string(),
-  endedAt: z.string().optional(),
-  failure: z.object({ step: z.string().optional(), message: z.string() }).optional(),
-  cancel: z.object({ actor: z.string(), reason: z.string() }).optional(),
-  steps: z.array(StepLineView),
-});
-export type RootView = z.infer<typeof RootView>;
-
-/** One audit event worth telling the thread about. */
-export const EventLineView = z.object({
-  at: z.string(),
-  kind: z.string(),
-  step: z.string().optional(),
-  stepTitle: z.string().optional(),
-  actor: z.string().optional(),
-  detail: z.string().optional(),
-});
-export type EventLineView = z.infer<typeof EventLineView>;
-
-export const DecisionView = z.object({
-  actor: z.string(),
-  /** The person behind the identity, when the approval policy resolved one. */
-  person: z.string().optional(),
-  decision: z.enum(['approve', 'reject']),
-  at: z.string(),
-  via: z.string(),
-  reason: z.string().optional(),
-});
-export type DecisionView = z.infer<typeof DecisionView>;
-
-export const EligibleView = z.object({ person: z.string(), slack: z.string().optional(), groups: z.array(z.string()) });
-export type EligibleView = z.infer<typeof EligibleView>;
-
-export const ApprovalCardView = z.object({
-  workflowId: z.string().min(1),
-  stepId: z.string().min(1),
-  title: z.string().optional(),
-  summary: z.string(),
-  summarySha256: z.string(),
-  quorum: z.number(),
-  approverGroups: z.array(z.string()),
-  deadline: z.string(),
-  requester: z.string(),
-  decisions: z.array(DecisionView),
-  escalated: z.boolean(),
-  /** Groups the gate escalates (or escalated) to. */
-  escalateTo: z.array(z.string()).optional(),
-  outcome: z.enum(['approved', 'rejected', 'timed-out']).optional(),
-  /** Buttons are shown only while the gate takes decisions. */
-  open: z.boolean(),
-  /** Why a gate without an outcome closed (e.g. the run was cancelled). */
-  closedReason: z.string().optional(),
-  /** `open` when no approvers file restricts who may approve. */
-  policy: z.string().optional(),
-  eligible: z.array(EligibleView).optional(),
-});
-export type ApprovalCardView = z.infer<typeof ApprovalCardView>;
-
-export const WaitCardView = z.object({
-  workflowId: z.string().min(1),
-  stepId: z.string().min(1),
-  title: z.string().optional(),
-  event: z.string().min(1),
-  deadline: z.string().optional(),
-  remindersSent: z.number(),
-  open: z.boolean(),
-  status: StepStatusView,
-  receivedBy: z.string().optional(),
-  receivedVia: z.string().optional(),
-  receivedAt: z.string().optional(),
-  error: z.string().optional(),
-});
-export type WaitCardView = z.infer<typeof WaitCardView>;
-
-export const ManualCardView = z.object({
-  workflowId: z.string().min(1),
-  stepId: z.string().min(1),
-  title: z.string().optional(),
-  task: z.string(),
-  assignee: z.string().optional(),
-  instructions: z.string().optional(),
-  open: z.boolean(),
-  status: StepStatusView,
-  doneBy: z.string().optional(),
-  doneAt: z.string().optional(),
-  note: z.string().optional(),
-  error: z.string().optional(),
-});
-export type ManualCardView = z.infer<typeof ManualCardView>;
-
-/** A message that mentions the people an overdue approval was escalated to. */
-export const EscalationPingView = z.object({
-  workflowId: z.string().min(1),
-  stepId: z.string().min(1),
-  title: z.string().optional(),
-  summary: z.string(),
-  groups: z.array(z.string()),
-  slackUsers: z.array(z.string()),
-  slackUsergroups: z.array(z.string()),
-});
-export type EscalationPingView = z.infer<typeof EscalationPingView>;
-
-const ApprovalContent = z.object({ kind: z.literal('approval'), card: ApprovalCardView });
-const WaitContent = z.object({ kind: z.literal('wait'), card: WaitCardView });
-const ManualContent = z.object({ kind: z.literal('manual'), card: ManualCardView });
-
-/** Thread messages that are updated in place as their step moves on: the cards. */
-export const CardContent = z.discriminatedUnion('kind', [ApprovalContent, WaitContent, ManualContent]);
-export type CardContent = z.infer<typeof CardContent>;
-
-/** Everything the publisher posts into the run's thread. */
-export const ThreadContent = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('events'), lines: z.array(EventLineView).min(1) }),
-  ApprovalContent,
-  WaitContent,
-  ManualContent,
-  z.object({ kind: z.literal('ping'), ping: EscalationPingView }),
-]);
-export type ThreadContent = z.infer<typeof ThreadContent>;
 
 /** Audit events that open a card in the thread instead of a line. */
 export const CARD_EVENTS: Readonly<Record<string, CardContent['kind']>> = {

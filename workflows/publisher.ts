@@ -19,24 +19,11 @@
 import { CancellationScope, condition, log, proxyActivities, proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { QuellActivities } from '../activities';
 import { ErrorType } from '../common/errors';
+import type { CardContent, EventLineView, ThreadContent } from '../common/publisher-view';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 import { SLACK_SURFACE, SLACK_SURFACE_LOOKUP } from './activity-options';
 import { describeError } from './outcomes';
-import {
-  approvalCard,
-  CARD_EVENTS,
-  escalationGroups,
-  escalationPing,
-  escalationReady,
-  eventLine,
-  LINE_EVENTS,
-  manualCard,
-  rootView,
-  waitCard,
-  type CardContent,
-  type EventLineView,
-  type ThreadContent,
-} from './publisher-view';
+import { approvalCard, CARD_EVENTS, escalationGroups, escalationPing, escalationReady, eventLine, LINE_EVENTS, manualCard, rootView, waitCard } from './publisher-view';
 import type { RunContext } from './run-context';
 import { waitUntil } from './wait-until';
 

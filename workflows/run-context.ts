@@ -2,14 +2,14 @@
  * The mutable state of one run inside the workflow: step states, the audit trail, received events
  * and the compensation stack. Step executors read and write it; the `runState` query returns it.
  *
- * Workflow-safe: uses only @temporalio/workflow and common/.
+ * Workflow-safe: uses only @temporalio/workflow, common/ and runbooks/step-kind.ts (zod-free).
  */
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { TemplateContext } from '../common/expression';
 import type { RunEvent, RunState, RunStatus, StepState } from '../common/run-state';
 import { QuellStatus } from '../common/search-attributes';
 import type { RunbookBranchStep, RunbookStep } from '../runbooks/schema';
-import { stepKind } from '../runbooks/schema';
+import { stepKind } from '../runbooks/step-kind';
 import type { RunRunbookInput } from './input';
 import { nextStepStatus, type StepEvent } from './step-transitions';
 

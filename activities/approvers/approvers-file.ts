@@ -8,8 +8,8 @@ import { durationMs } from '../../common/duration';
 import { identityKey } from '../../common/identity';
 import { hasOwnKey } from '../../common/own';
 import { didYouMean } from '../../common/suggest';
-import type { DocumentPath } from '../../runbooks/explain-issues';
-import { ConfigProblems, formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../yaml-config-file';
+import type { DocumentPath } from '../../config/yaml/explain-issues';
+import { ConfigProblems, formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../../config/yaml-config-file';
 import { APPROVERS_ENTRY_LIMITS, ApproversFileSchema, type ApproversFile } from './approvers-schema';
 import { IDENTITY_SURFACES } from './types';
 

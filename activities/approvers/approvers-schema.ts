@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { parseDuration } from '../../common/duration';
 import { LIMITS } from '../../common/limits';
 import { identityProblem } from '../../common/identity';
-import { NAMES_FIELD, type EntryLimit } from '../yaml-config-file';
+import { NAMES_FIELD, type EntryLimit } from '../../config/yaml-config-file';
 
 /** Longest person or group name: they are identities in messages and history. */
 const NAME_MAX = LIMITS.identityLength.value;

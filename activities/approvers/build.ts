@@ -3,10 +3,10 @@
  * section (whose bot token reads Slack user groups).
  */
 import type { Logger } from 'pino';
-import { createSlackClient, type SlackSettings } from '../notify/slack/client';
+import { createSlackClient, type SlackSettings } from '../../connectors/slack/client';
 import { loadApproversConfigOrThrow } from './approvers-file';
 import type { ApproversSetup } from './resolve';
-import { slackUsergroupReader } from './slack-usergroups';
+import { slackUsergroupReader } from '../../connectors/slack/usergroups';
 
 /**
  * undefined without an approvers file (open policy).

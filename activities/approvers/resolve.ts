@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { ErrorType } from '../../common/errors';
 import { ownValue } from '../../common/own';
 import type { ApproversConfig } from './approvers-file';
-import type { UsergroupReader } from './slack-usergroups';
+import type { UsergroupReader } from '../../connectors/slack/usergroups';
 import { IDENTITY_SURFACES, type ApproverResolution, type ApproverResolutionRequest, type ResolvedGroup, type ResolvedPerson } from './types';
 
 /** What the worker knows about approvers: the file and, when it names Slack user groups, a reader. */

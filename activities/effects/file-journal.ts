@@ -13,7 +13,7 @@
  * answered with the winner's record and `alreadyRecorded: true`.
  */
 import { JsonLinesFile, type LinePosition } from '../json-lines-file';
-import type { EffectJournal, EffectRecord } from '../ports';
+import type { EffectJournal, EffectRecord } from './effect-journal';
 
 export class FileEffectJournal implements EffectJournal {
   private readonly file: JsonLinesFile<EffectRecord, LinePosition>;

@@ -1,6 +1,6 @@
 /** Tabletop planner for evidence collection. */
 import type { ActionWith } from '../../common/actions';
-import { stableToken, type TabletopPlanner } from '../tabletop/plan';
+import { stableToken, type TabletopPlanner } from '../../connectors/simulation';
 
 export const planEvidenceCollect: TabletopPlanner = (raw, seed) => {
   const params = raw as ActionWith<'evidence.collect'>;

@@ -2,18 +2,20 @@
  * Verifies a run's evidence in every store: walks each custody log from the genesis entry,
  * recomputes every entry hash and link, re-reads every certified copy (the exact S3 version) and
  * re-hashes it. Stops at the first broken link and says precisely where: store, entry index,
- * artifact, expected and actual value. Used by `quell evidence verify`; a compliance export can
- * call it the same way.
+ * artifact, expected and actual value. Then lists the copies no entry certifies (./uncertified):
+ * they do not break the chain, they are accounted for. Used by `quell evidence verify`; a
+ * compliance export can call it the same way.
  *
  * Read-only and safe to repeat. Streams artifacts (memory stays at one chunk per artifact).
  */
-import { isClassified } from '../live/failures';
+import { isClassified } from '../../connectors/failures';
 import { ErrorType } from '../../common/errors';
 import { GENESIS_HASH, entryHash, type CustodyArtifact } from './custody/entry';
 import { runFolder } from './custody/layout';
 import { readCustodyLog } from './custody/log';
-import { hashStream } from './stores/hashing-meter';
-import type { EvidenceStore, StoreKind } from './stores/store';
+import { findUncertified, type UncertifiedCopy } from './uncertified';
+import { hashStream } from '../../connectors/evidence-io/hashing-meter';
+import type { EvidenceStore, StoreKind } from '../../connectors/evidence-roles';
 
 export type BrokenLinkKind =
   | 'entry-missing'
@@ -50,11 +52,15 @@ export interface StoreVerification {
   bytes: number;
   /** Hash of the last verified entry: commits to everything before it. */
   head?: string;
+  /** Copies of the run no entry certifies: not part of the chain (listed once the chain is intact). */
+  uncertified: UncertifiedCopy[];
+  /** Whether the store lets uncertified copies be removed (false under S3 Object Lock). */
+  removable: boolean;
 }
 
 export interface EvidenceVerification {
   workflowId: string;
-  /** `no-evidence`: no store holds a custody log for the run. */
+  /** `no-evidence`: no store holds a custody entry for the run (uncertified copies may still be listed). */
   status: 'intact' | 'broken' | 'no-evidence';
   stores: StoreVerification[];
   broken?: BrokenLink;
@@ -69,9 +75,14 @@ export async function verifyRunEvidence(
   const run = runFolder(workflowId);
   const summaries: StoreVerification[] = [];
   for (const store of stores) {
-    const summary: StoreVerification = { store: store.kind, location: store.location, entries: 0, artifacts: 0, bytes: 0 };
+    const summary: StoreVerification = { store: store.kind, location: store.location, entries: 0, artifacts: 0, bytes: 0, uncertified: [], removable: store.removable };
     const log = await readCustodyLog(store, run);
-    if (log.length === 0) continue;
+    if (log.length === 0) {
+      // No chain here, but an attempt cut off before the run's first entry may have left copies.
+      summary.uncertified = await findUncertified(store, run, []);
+      if (summary.uncertified.length > 0) summaries.push(summary);
+      continue;
+    }
     summaries.push(summary);
     const broken = (entry: number, kind: BrokenLinkKind, message: string, extra: Partial<BrokenLink> = {}): EvidenceVerification => ({
       workflowId,
@@ -108,8 +119,9 @@ export async function verifyRunEvidence(
       summary.head = entry.hash;
       previous = entry.hash;
     }
+    summary.uncertified = await findUncertified(store, run, log.flatMap((read) => (read.entry ? [read.entry] : [])));
   }
-  return { workflowId, status: summaries.length === 0 ? 'no-evidence' : 'intact', stores: summaries };
+  return { workflowId, status: summaries.some((summary) => summary.entries > 0) ? 'intact' : 'no-evidence', stores: summaries };
 }
 
 async function checkArtifact(

@@ -5,7 +5,7 @@
  * message again, built from the first attempt's plan.
  */
 import { ErrorType } from '../../common/errors';
-import { isClassified } from '../live/failures';
+import { isClassified } from '../../connectors/failures';
 import type { DeliveryLog } from './delivery-log';
 
 export interface SendResult {

@@ -5,12 +5,12 @@
  * the server accepted the message but before the log recorded it is sent again on retry; the
  * identical Message-ID lets mail clients and people recognise it as the same message.
  */
-import type { ActionContext } from '../ports';
+import type { Mailer } from '../../connectors/message-roles';
+import type { ActionContext } from '../../connectors/action-context';
 import { deliverOnce, type DeliveryOutcome } from './deliver-once';
 import { messageIdFor } from './delivery-id';
 import type { DeliveryLog } from './delivery-log';
 import { incidentOf } from './run-label';
-import type { SmtpMailer } from './smtp/mailer';
 
 const SUBJECT_MAX = 90;
 
@@ -21,7 +21,7 @@ export interface EmailNotification {
 }
 
 /** Sends the notification unless the log has it as delivered; throws classified failures. */
-export async function emailNotification(mailer: SmtpMailer, log: DeliveryLog, notification: EmailNotification, context: ActionContext): Promise<DeliveryOutcome> {
+export async function emailNotification(mailer: Mailer, log: DeliveryLog, notification: EmailNotification, context: ActionContext): Promise<DeliveryOutcome> {
   const messageId = messageIdFor(notification.deliveryId, 'notify', mailer.senderDomain);
   return deliverOnce(
     log,

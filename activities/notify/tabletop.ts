@@ -1,6 +1,6 @@
 /** Tabletop planner for notifications. */
 import type { ActionWith } from '../../common/actions';
-import { stableToken, type TabletopPlanner } from '../tabletop/plan';
+import { stableToken, type TabletopPlanner } from '../../connectors/simulation';
 
 export const planNotify: TabletopPlanner = (raw, seed) => {
   const params = raw as ActionWith<'notify'>;

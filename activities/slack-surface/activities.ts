@@ -12,11 +12,11 @@
 import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import { buildRootMessage, buildThreadMessage } from '../../slack/blocks';
-import { CardContent, RootView, ThreadContent } from '../../workflows/publisher-view';
-import { invalidFailure, notConfiguredFailure } from '../live/failures';
-import { SLACK_CONNECTOR } from '../notify/slack/client';
-import { slackFailure } from '../notify/slack/failures';
+import { invalidFailure, notConfiguredFailure } from '../../connectors/failures';
+import { SLACK_CONNECTOR } from '../../connectors/slack/client';
+import { slackFailure } from '../../connectors/slack/failures';
 import { postRunMessageOnce } from './post-once';
+import { CardContent, RootView, ThreadContent } from './view-schema';
 import type { SlackSurface } from './surface';
 
 const Channel = z.string().min(1).max(200);

@@ -14,8 +14,8 @@ import type { KnownBlock } from '@slack/web-api';
 import { ErrorType } from '../../common/errors';
 import { deliverOnce, type SendResult } from '../notify/deliver-once';
 import { stableId } from '../notify/delivery-id';
-import { SLACK_CONNECTOR } from '../notify/slack/client';
-import { slackFailure } from '../notify/slack/failures';
+import { SLACK_CONNECTOR } from '../../connectors/slack/client';
+import { slackFailure } from '../../connectors/slack/failures';
 import type { SlackSurface } from './surface';
 
 /** `metadata.event_type` of the run's root and thread messages. */

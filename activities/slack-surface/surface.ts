@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { DeliveryLog } from '../notify/delivery-log';
-import { createSlackClient, type SlackSettings } from '../notify/slack/client';
+import { createSlackClient, type SlackSettings } from '../../connectors/slack/client';
 
 export interface SlackSurface {
   /** Bot token client; its own retries are off, Temporal retries (see ../notify/slack/client.ts). */

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import pino from 'pino';
-import { loadConnectorsConfigOrThrow } from '../../activities/live/config-file';
+import { loadConnectorsConfigOrThrow } from '../../connectors/connectors-file';
 import type { CliContext } from '../context';
 import { CliFailure } from '../context';
 import { approverRows } from '../doctor/approvers';
@@ -31,8 +31,8 @@ export function registerDoctor(program: Command, ctx: CliContext): void {
       const connectors = loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env);
       // Loaded here, not at the top: the connectors pull in every cloud SDK, which would slow
       // down every other command (and every refusal) by most of a second.
-      const { buildLiveSetup } = await import('../../activities/live/build-live-setup');
-      const setup = buildLiveSetup(connectors, { logger, dataDir: config.dataDir });
+      const { buildLiveSetup } = await import('../../activities/live-setup');
+      const setup = await buildLiveSetup(connectors, { logger, dataDir: config.dataDir });
       const rows: DoctorRow[] = await probeConnectors([...setup.connectors.values()]);
       const connectorRows = rows.length;
       rows.push(...slackAppRows(connectors.slack));

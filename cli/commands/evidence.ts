@@ -2,12 +2,15 @@
  * `quell evidence verify <workflowId>`: re-reads a run's evidence from every store the connectors
  * file configures, re-hashes each copy and checks the hash chain of the custody log. Prints a
  * summary and exits 0 when everything is intact; names the first broken link (store, entry,
- * artifact, expected and actual value) and exits 1 otherwise. Needs the store credentials (run it
+ * artifact, expected and actual value) and exits 1 otherwise. Copies no custody entry certifies
+ * (left by attempts cut off before their entry) are listed as not part of the chain; they do not
+ * change the verdict. Needs the store credentials (run it
  * where the worker runs), not Temporal.
  */
 import type { Command } from 'commander';
-import { loadConnectorsConfigOrThrow } from '../../activities/live/config-file';
-import type { EvidenceVerification } from '../../activities/evidence/verify';
+import { loadConnectorsConfigOrThrow } from '../../connectors/connectors-file';
+import type { StoreVerification, EvidenceVerification } from '../../activities/evidence/verify';
+import { describeUncertified } from '../../activities/evidence/uncertified';
 import { CliFailure, type CliContext } from '../context';
 
 /** Adds `quell evidence verify`. Read-only: safe to run any number of times, during or after a run. */
@@ -26,7 +29,7 @@ export function registerEvidence(program: Command, ctx: CliContext): void {
       // every other command by most of a second.
       const { openEvidenceStores } = await import('../../activities/evidence/open-stores');
       const { verifyRunEvidence } = await import('../../activities/evidence/verify');
-      const opened = openEvidenceStores(loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env), config.dataDir);
+      const opened = await openEvidenceStores(loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env), config.dataDir);
       try {
         const [unusable] = opened.unusable;
         if (unusable) throw new CliFailure(`${unusable[0]}: ${unusable[1]}`, 2);
@@ -42,11 +45,11 @@ export function registerEvidence(program: Command, ctx: CliContext): void {
 }
 
 function render(report: EvidenceVerification): string {
-  const lines = report.stores.map(
-    (store) =>
-      `  ${store.store} ${store.location}: ${store.entries} entries, ${store.artifacts} artifacts, ${store.bytes} bytes verified` +
+  const lines = report.stores.flatMap((store) => [
+    `  ${store.store} ${store.location}: ${store.entries} entries, ${store.artifacts} artifacts, ${store.bytes} bytes verified` +
       (store.head ? `; head ${store.head}` : ''),
-  );
+    ...renderUncertified(store),
+  ]);
   const verdict = report.status === 'intact' ? 'intact' : report.status === 'broken' ? 'BROKEN' : 'no evidence found';
   const broken = report.broken
     ? [
@@ -55,4 +58,14 @@ function render(report: EvidenceVerification): string {
       ]
     : [];
   return [`evidence of ${report.workflowId}: ${verdict}`, ...lines, ...broken].join('\n');
+}
+
+function renderUncertified(store: StoreVerification): string[] {
+  const count = store.uncertified.length;
+  if (count === 0) return [];
+  const fate = store.removable ? 'they may be removed' : 'locked until their retention ends: they cannot be deleted';
+  return [
+    `    ${count} uncertified ${count === 1 ? 'copy' : 'copies'}, not part of the chain (${fate}):`,
+    ...store.uncertified.map((copy) => `      ${describeUncertified(copy)}`),
+  ];
 }

@@ -1,13 +1,9 @@
 /** `quell start <runbook>`: validate inputs, refuse what cannot run, start under a deterministic id. */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { loadApproversConfigOrThrow } from '../../activities/approvers/approvers-file';
-import { approvalProblems } from '../../activities/approvers/readiness';
-import { configurationProblems, describeReadinessProblems } from '../../activities/live-readiness';
-import pino from 'pino';
+import { createLivePreflight } from '../../client/preflight';
 import { startRun } from '../../client/runs';
 import { formatInputProblems, validateRunInputs } from '../../runbooks/inputs';
-import { requiredActions } from '../../workflows/required-actions';
 import { checkedIncident } from '../checks';
 import type { CliContext } from '../context';
 import { usageFailure } from '../failure';
@@ -45,17 +41,8 @@ export function registerStart(program: Command, ctx: CliContext): void {
       const mode = options.tabletop ? 'tabletop' : 'live';
       const validated = validateRunInputs(found.runbook, given);
       if (!validated.ok) throw usageFailure(formatInputProblems(validated.problems));
-      // Configuration only (no secrets, no network): the worker re-checks, probes included.
-      const required = requiredActions(found.runbook, { inputs: validated.values, run: {} });
-      const liveProblems = async () => {
-        // Loaded only for live runs: the connectors pull in every cloud SDK (most of a second).
-        const { loadLiveSetup } = await import('../../activities/build-deps');
-        return [
-          ...configurationProblems(required, loadLiveSetup(config, silentLogger, { resolveSecrets: false, env: ctx.env })),
-          ...approvalProblems(required, config.approversFile ? loadApproversConfigOrThrow(config.approversFile) : undefined),
-        ];
-      };
-      const problems = mode === 'live' ? await liveProblems() : [];
+      // Configuration only (no secrets, no clients, no network): the worker re-checks, probes included.
+      const refusal = mode === 'live' ? createLivePreflight({ ...config, env: ctx.env })(found.runbook, given) : undefined;
       const handle = await startRun(await ctx.getClient(), {
         runbook: found.runbook,
         runbookSha256: found.sha256,
@@ -65,7 +52,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
         requestedVia: 'cli',
         incidentId,
         taskQueue: config.taskQueue,
-        ...(problems.length > 0 ? { liveRefusal: describeReadinessProblems(problems) } : {}),
+        ...(refusal ? { liveRefusal: refusal } : {}),
       });
       const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, runbook: found.runbook.id, mode };
       if (!options.wait) {
@@ -76,8 +63,6 @@ export function registerStart(program: Command, ctx: CliContext): void {
       await followRun(ctx, handle.workflowId, { json: options.json ?? false });
     });
 }
-
-const silentLogger = pino({ level: 'silent' });
 
 /** Appends in place: copying the list per flag would make many flags quadratic. */
 function collect(value: string, previous: string[]): string[] {

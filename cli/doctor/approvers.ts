@@ -7,9 +7,9 @@
 import type { Logger } from 'pino';
 import { formatApproversError, loadApproversFile, type ApproversConfig } from '../../activities/approvers/approvers-file';
 import { approvalProblems } from '../../activities/approvers/readiness';
-import { slackUsergroupReader } from '../../activities/approvers/slack-usergroups';
+import { slackUsergroupReader } from '../../connectors/slack/usergroups';
 import type { LiveReadinessRequest } from '../../activities/action-request';
-import { createSlackClient, type SlackSettings } from '../../activities/notify/slack/client';
+import { createSlackClient, type SlackSettings } from '../../connectors/slack/client';
 import { ownValue } from '../../common/own';
 import { didYouMean } from '../../common/suggest';
 import type { DoctorRow } from './row';

@@ -3,8 +3,8 @@
  * vendors whose endpoints time out would take over an hour; all at once, it would open a thousand
  * sockets. Rows come back in the connectors' order whatever order the probes finish in.
  */
-import type { Connector } from '../../activities/live/connector';
-import { scrubSecrets } from '../../activities/live/secret';
+import type { Connector } from '../../connectors/connector';
+import { scrubSecrets } from '../../config/secret';
 import type { DoctorRow } from './row';
 
 /** Probes in flight at once: enough to hide network latency, few enough to be polite. */

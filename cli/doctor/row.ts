@@ -1,5 +1,5 @@
 /** One row of `quell doctor`: a connector's probe, or a check of the approval policy or the Slack app. */
-import type { ConnectorProbe } from '../../activities/live/connector';
+import type { ConnectorProbe } from '../../connectors/connector';
 
 export interface DoctorRow extends ConnectorProbe {
   /** A connector id, or `approvers`, `slack-usergroups`, `slack-app`. */

@@ -4,9 +4,9 @@
  * references it uses. Secrets are named by where they come from (`env:NAME`, `file:PATH`), never
  * by value; they resolved already, or the connectors file would not have loaded.
  */
-import type { SlackSettings } from '../../activities/notify/slack/client';
-import type { Secret } from '../../activities/live/secret';
-import { SLACK_EVENTS_PATH, SlackAppConfigError, slackAppSettings, type SlackAppSettings } from '../../slack/settings';
+import type { Secret } from '../../config/secret';
+import { SLACK_EVENTS_PATH, SlackAppConfigError, slackAppSettings, type SlackAppSettings } from '../../config/slack-app';
+import type { SlackSettings } from '../../connectors/slack/client';
 import type { DoctorRow } from './row';
 
 export const SLACK_APP_CHECK = 'slack-app';

@@ -6,8 +6,8 @@
  * what the approver saw. When the gate closes the buttons go and the outcome is shown instead.
  */
 import type { Button, KnownBlock } from '@slack/web-api';
-import { ActionId, type ApprovalButtonValue } from '../interaction-ids';
-import type { ApprovalCardView, DecisionView } from '../../workflows/publisher-view';
+import type { ApprovalCardView, DecisionView } from '../../common/publisher-view';
+import { ActionId, type ApprovalButtonValue } from './interaction-ids';
 import { actorText, escapeText, LIMITS, plain, quote, slackDate, slackUserOf, truncate, viaText } from './format';
 import type { SlackMessage } from './root-message';
 

@@ -3,7 +3,7 @@
  * notify in new messages (not in edits), so this is a message of its own, posted once.
  */
 import type { KnownBlock } from '@slack/web-api';
-import type { EscalationPingView } from '../../workflows/publisher-view';
+import type { EscalationPingView } from '../../common/publisher-view';
 import { escapeText, LIMITS, quote, truncate } from './format';
 import type { SlackMessage } from './root-message';
 

@@ -74,16 +74,16 @@ export function slackUserOf(actor: string, via?: string): string | undefined {
 }
 
 /**
- * How an actor reads in a message: Slack users as mentions (Slack shows their name), providers
- * and system actors in italics, anyone else by name.
+ * How an actor reads in a message: Slack users as mentions (Slack shows their name), action
+ * performers (recorded as `provider:<name>`) and system actors in italics, anyone else by name.
  */
 export function actorText(actor: string, person?: string, via?: string): string {
   const slackUser = slackUserOf(actor, via);
   if (slackUser) return `<@${slackUser}>`;
   const trimmed = actor.trim();
   if (trimmed === 'system:timeout') return '_the timeout policy_';
-  const provider = /^provider:(.+)$/.exec(trimmed)?.[1];
-  if (provider) return `_${escapeLine(provider)}_`;
+  const performer = /^provider:(.+)$/.exec(trimmed)?.[1];
+  if (performer) return `_${escapeLine(performer)}_`;
   if (person) return escapeLine(person);
   return escapeLine(trimmed.replace(/^cli:/, ''));
 }

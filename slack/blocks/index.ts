@@ -2,7 +2,7 @@
  * Pure Block Kit builders for the run's Slack presence (no I/O): the root message and everything
  * in its thread. The Slack surface activities call these with the views the workflow projects.
  */
-import type { ThreadContent } from '../../workflows/publisher-view';
+import type { ThreadContent } from '../../common/publisher-view';
 import { buildApprovalCard } from './approval-card';
 import { buildEscalationPing } from './escalation-ping';
 import { buildManualCard } from './manual-card';

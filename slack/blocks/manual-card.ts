@@ -4,8 +4,8 @@
  * who did it, when, and their note.
  */
 import type { KnownBlock } from '@slack/web-api';
-import { ActionId, type ManualButtonValue } from '../interaction-ids';
-import type { ManualCardView } from '../../workflows/publisher-view';
+import type { ManualCardView } from '../../common/publisher-view';
+import { ActionId, type ManualButtonValue } from './interaction-ids';
 import { actorText, escapeText, LIMITS, plain, quote, slackDate, truncate } from './format';
 import type { SlackMessage } from './root-message';
 

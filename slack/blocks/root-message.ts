@@ -4,7 +4,7 @@
  * under it carries the events and the cards.
  */
 import type { KnownBlock } from '@slack/web-api';
-import type { RootView, StepLineView } from '../../workflows/publisher-view';
+import type { RootView, StepLineView } from '../../common/publisher-view';
 import {
   actorText,
   capitalise,

@@ -3,7 +3,7 @@
  * together arrive as one message of several lines (one request instead of many).
  */
 import type { KnownBlock } from '@slack/web-api';
-import type { EventLineView } from '../../workflows/publisher-view';
+import type { EventLineView } from '../../common/publisher-view';
 import { actorText, chunkLines, escapeText, LIMITS, slackDate, truncate } from './format';
 import type { SlackMessage } from './root-message';
 

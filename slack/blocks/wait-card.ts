@@ -4,8 +4,8 @@
  * event arrived (or the wait failed) the button goes and the card says who reported it and when.
  */
 import type { KnownBlock } from '@slack/web-api';
-import { ActionId, type EventButtonValue } from '../interaction-ids';
-import type { WaitCardView } from '../../workflows/publisher-view';
+import type { WaitCardView } from '../../common/publisher-view';
+import { ActionId, type EventButtonValue } from './interaction-ids';
 import { actorText, escapeText, eventButtonLabel, LIMITS, plain, slackDate, truncate, viaText } from './format';
 import type { SlackMessage } from './root-message';
 

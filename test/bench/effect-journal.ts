@@ -28,7 +28,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
-import type { EffectJournal, EffectRecord } from '../../activities/ports';
+import type { EffectJournal, EffectRecord } from '../../activities/effects/effect-journal';
 import { parseAllLines } from '../support/json-lines-baseline';
 
 const SIZES = numbers(process.env.BENCH_SIZES ?? '1000,10000,50000');

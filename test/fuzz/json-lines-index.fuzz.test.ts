@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
-import type { EffectRecord } from '../../activities/ports';
+import type { EffectRecord } from '../../activities/effects/effect-journal';
 import { DeliveryLog, type DeliveryEntry, type DeliveryStatus } from '../../activities/notify/delivery-log';
 import { fuzzSettings } from '../support/fuzz-settings';
 import { parseAllLines } from '../support/json-lines-baseline';

@@ -18,7 +18,7 @@ import { LIMITS } from '../../common/limits';
 import { validateRunInputs } from '../../runbooks/inputs';
 import { RunbookSchema, type Runbook } from '../../runbooks/schema';
 import { parseQuellCommand } from '../../slack/command-text';
-import { ApprovalButtonValue, EventButtonValue, ManualButtonValue, parseButtonValue } from '../../slack/interaction-ids';
+import { ApprovalButtonValue, EventButtonValue, ManualButtonValue, parseButtonValue } from '../../slack/interaction-values';
 import { BlockActionBody, SlashCommandBody, ViewStateValues, ViewSubmissionBody } from '../../slack/payloads';
 import { REASON_BLOCK, readReason } from '../../slack/reason-modal';
 import { START_BLOCK, inputBlockId, readStartSubmission } from '../../slack/start-modal';

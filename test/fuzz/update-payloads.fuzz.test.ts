@@ -12,9 +12,8 @@
  * Seeded (QUELL_FUZZ_SEED replays a seed; fast-check prints the failing one), QUELL_FUZZ_RUNS scales.
  */
 import fc from 'fast-check';
-import type { z } from 'zod';
 import { LIMITS } from '../../common/limits';
-import { CancelRequest, DecisionRequest, EventDelivery, ManualCompletion, describeIssues, payloadProblem } from '../../workflows/messages';
+import { CancelRequest, DecisionRequest, EventDelivery, ManualCompletion, describeIssues, payloadProblem, type RequestSchema } from '../../workflows/messages';
 import { fuzzSettings } from '../support/fuzz-settings';
 import { PROTOTYPE_NAMES, aroundLimit, hostileText, isVisible, prototypeName, prototypeSnapshot, withinTime } from './hostile-text';
 
@@ -99,7 +98,7 @@ describe(`Update payload fuzz (seed ${seed}, ${numRuns} cases)`, () => {
 });
 
 function check(kind: Kind, request: unknown, outcomes: { refused: number; accepted: number }): void {
-  const schema: z.ZodType = SCHEMAS[kind];
+  const schema: RequestSchema<unknown> = SCHEMAS[kind];
   const parsed = schema.safeParse(request);
   if (!parsed.success) {
     outcomes.refused += 1;

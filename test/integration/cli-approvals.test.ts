@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EMPTY_LIVE_SETUP } from '../../activities/live/connector';
+import { EMPTY_LIVE_SETUP } from '../../activities/action-performer';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
 import { buildApproversSetup } from '../../activities/approvers/build';
 import type { RunState } from '../../common/run-state';

@@ -3,7 +3,7 @@
  * the real Temporal dev server: start, approvals, events and manual steps all given by CLI
  * commands, state read back with `quell status --json`.
  */
-import { EMPTY_LIVE_SETUP } from '../../activities/live/connector';
+import { EMPTY_LIVE_SETUP } from '../../activities/action-performer';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

@@ -17,8 +17,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { buildLiveSetup } from '../../activities/live/build-live-setup';
-import { formatConnectorsError, loadConnectorsText } from '../../activities/live/config-file';
+import { buildLiveSetup } from '../../activities/live-setup';
+import { formatConnectorsError, loadConnectorsText } from '../../connectors/connectors-file';
 import { getRunState } from '../../client/runs';
 import { createLogger } from '../../worker/logger';
 import { runQuell, type CliResult } from '../support/cli';
@@ -209,7 +209,7 @@ describe('a vendor URL with a password that reaches the HTTP client in a live ru
     const captured = new Writable({ write: (chunk: Buffer, _encoding, done) => (logLines.push(chunk.toString()), done()) });
     const engine = await startTestEngine('config-hostile-url', {
       logger: createLogger({ logLevel: 'trace' }, captured),
-      live: liveSetupWithCredentialUrl(`http://admin:${PASSWORD}@127.0.0.1:${port}/v1/delete`),
+      live: await liveSetupWithCredentialUrl(`http://admin:${PASSWORD}@127.0.0.1:${port}/v1/delete`),
     });
     try {
       const workflowId = await engine.start(VENDOR_RUNBOOK, { vendor: 'globex' }, { mode: 'live' });
@@ -229,11 +229,11 @@ describe('a vendor URL with a password that reaches the HTTP client in a live ru
 });
 
 /** A valid live setup whose vendor URL is then given credentials, as code (or an older Quell) could. */
-function liveSetupWithCredentialUrl(url: string) {
+async function liveSetupWithCredentialUrl(url: string) {
   const text = 'version: 1\nvendors:\n  globex: { channel: http, name: Globex, url: "http://127.0.0.1:9/v1/delete", hmac_secret: { env: GLOBEX_KEY } }\n';
   const loaded = loadConnectorsText(text, path.join(work, 'runtime.yaml'), { GLOBEX_KEY: 'globex-hmac-key-0123' });
   if (!loaded.ok) throw new Error(loaded.errors.map(formatConnectorsError).join('\n'));
   const vendor = loaded.config.vendors?.globex as { url: string };
   vendor.url = url;
-  return buildLiveSetup(loaded.config, { logger: runLogger('config-hostile-live'), dataDir: path.join(work, 'live-data') });
+  return await buildLiveSetup(loaded.config, { logger: runLogger('config-hostile-live'), dataDir: path.join(work, 'live-data') });
 }

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: server.namespace,
       taskQueue: TASK_QUEUE,
-      deps: buildActivityDeps({ dataDir, tabletopLatencyMs: 0 }, logger),
+      deps: await buildActivityDeps({ dataDir, tabletopLatencyMs: 0 }, logger),
     });
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace: server.namespace });

@@ -2,7 +2,7 @@
  * One worker plus a client on the shared test server, with a fresh effect journal: what most
  * workflow tests need. `start` runs a runbook file through the same client module the CLI uses.
  */
-import { EMPTY_LIVE_SETUP } from '../../activities/live/connector';
+import { EMPTY_LIVE_SETUP } from '../../activities/action-performer';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

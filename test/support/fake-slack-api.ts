@@ -14,132 +14,23 @@
  * burst with 429 + Retry-After, and keeps answering 429 until that delay has passed, as Slack
  * does. `handle` adds or replaces methods, so the Slack app's tests can extend the same fake.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { serveSlackApi, type RateLimitState } from './fake-slack-http';
+import type {
+  FakeSlackApi,
+  FakeSlackOptions,
+  InjectedFailure,
+  MethodContext,
+  MethodHandler,
+  SlackCall,
+  SlackChannel,
+  SlackEphemeral,
+  SlackMessage,
+  SlackMessageRevision,
+  SlackView,
+} from './fake-slack-types';
 import { plantSecret } from './planted-secrets';
 
-export interface SlackChannel {
-  id: string;
-  name: string;
-}
-
-export interface SlackMessage {
-  type: 'message';
-  channel: string;
-  ts: string;
-  text?: string;
-  user: string;
-  bot_id: string;
-  blocks?: unknown[];
-  thread_ts?: string;
-  metadata?: { event_type: string; event_payload?: Record<string, unknown> };
-  edited?: { user: string; ts: string };
-}
-
-/** One state of a message: as posted, then after each chat.update. */
-export interface SlackMessageRevision {
-  /** Date.now() when the revision was stored. */
-  at: number;
-  text?: string;
-  blocks?: unknown[];
-}
-
-export interface SlackEphemeral {
-  channel: string;
-  user: string;
-  text?: string;
-  blocks?: unknown[];
-  thread_ts?: string;
-  message_ts: string;
-}
-
-export interface SlackView {
-  id: string;
-  /** The trigger_id it was opened (or pushed) with. */
-  trigger_id?: string;
-  view: Record<string, unknown>;
-  /** Every state of the view, oldest first (views.update appends). */
-  revisions: Array<Record<string, unknown>>;
-  external_id?: string;
-  hash: string;
-}
-
-export interface RateLimitRule {
-  /** Calls accepted within `windowMs`; the next one gets 429. */
-  burst: number;
-  windowMs: number;
-  /** Seconds for Retry-After; until they pass every call gets 429 again. */
-  retryAfter: number;
-}
-
-export interface SlackCall {
-  method: string;
-  params: Record<string, unknown>;
-  /** `form` or `json`: how the client encoded the body. */
-  encoding: 'form' | 'json';
-  /** The token the call carried (header or body), if any. */
-  token?: string;
-  at: number;
-  status: number;
-  response: Record<string, unknown>;
-  /** Seconds of the Retry-After header, for 429 answers. */
-  retryAfter?: number;
-}
-
-export interface MethodContext {
-  api: FakeSlackApi;
-  /** Parses a field that clients send JSON-encoded inside form bodies (blocks, metadata…). */
-  jsonField(name: string): unknown;
-}
-
-export type MethodResult = Record<string, unknown> | { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
-export type MethodHandler = (params: Record<string, unknown>, context: MethodContext) => MethodResult;
-
-export interface InjectedFailure {
-  /** HTTP status; 429 sends Retry-After and `error: ratelimited`. Default 200. */
-  status?: number;
-  /** Seconds for Retry-After (429). */
-  retryAfter?: number;
-  /** Platform error code for `{ ok: false, error }` (default `ratelimited` for 429, `internal_error` otherwise). */
-  error?: string;
-  /** Run the method first (its effect happens), then answer with the failure. */
-  afterEffect?: boolean;
-}
-
-export interface FakeSlackOptions {
-  token: string;
-  channels?: SlackChannel[];
-  team?: { id: string; name: string };
-  bot?: { userId: string; botId: string; name: string };
-}
-
-export interface FakeSlackApi {
-  /** What `slackApiUrl` / the connectors file's `slack.api_url` is (ends with /api/). */
-  readonly apiUrl: string;
-  readonly calls: SlackCall[];
-  readonly team: { id: string; name: string };
-  readonly bot: { userId: string; botId: string; name: string };
-  addChannel(channel: SlackChannel): void;
-  /** Messages of a channel (by id or name), oldest first, thread replies included. */
-  messages(channel: string): SlackMessage[];
-  /** Replies in the thread of `ts` (the parent left out), oldest first. */
-  replies(channel: string, ts: string): SlackMessage[];
-  /** Every state of a message, oldest first: as posted, then one per chat.update. */
-  revisions(channel: string, ts: string): SlackMessageRevision[];
-  /** Ephemeral messages posted so far, oldest first. */
-  readonly ephemerals: SlackEphemeral[];
-  /** Views opened so far (views.open and views.push), oldest first. */
-  readonly views: SlackView[];
-  /** Sets the members of a Slack user group (usergroups.users.list); unknown ids are `no_such_subteam`. */
-  setUsergroup(id: string, users: string[]): void;
-  /** Answers calls of `method` beyond `rule.burst` per `rule.windowMs` with 429 (undefined: no limit). */
-  rateLimit(method: string, rule: RateLimitRule | undefined): void;
-  /** Calls of one method, in order. */
-  callsOf(method: string): SlackCall[];
-  failNext(method: string, failure: InjectedFailure, times?: number): void;
-  handle(method: string, handler: MethodHandler): void;
-  stop(): Promise<void>;
-}
+export type * from './fake-slack-types';
 
 export async function startFakeSlackApi(options: FakeSlackOptions): Promise<FakeSlackApi> {
   plantSecret(options.token, 'slack token of the fake Web API');
@@ -154,7 +45,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
   const ephemerals: SlackEphemeral[] = [];
   const views: SlackView[] = [];
   const usergroups = new Map<string, string[]>();
-  const limits = new Map<string, { rule: RateLimitRule; accepted: number[]; blockedUntil: number }>();
+  const limits = new Map<string, RateLimitState>();
   let tsCounter = 0;
   let viewCounter = 0;
   const revisionKey = (channel: string, ts: string) => `${channel}/${ts}`;
@@ -199,8 +90,7 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     },
     handle: (method, handler) => void handlers.set(method, handler),
     stop: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await served.close();
     },
   };
   for (const channel of options.channels ?? []) api.addChannel(channel);
@@ -348,86 +238,9 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     return page(params, [parent, ...messages.filter((m) => m.thread_ts === parent.ts && m.ts !== parent.ts)]);
   });
 
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const at = Date.now();
-      const method = /^\/api\/([A-Za-z0-9_.]+)$/.exec(new URL(req.url ?? '/', 'http://slack').pathname)?.[1];
-      const { params, encoding } = parseBody(req.headers['content-type'] ?? '', Buffer.concat(chunks).toString('utf8'));
-      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      const token = bearer ?? (typeof params.token === 'string' ? params.token : undefined);
-      const send = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => {
-        const retryAfter = headers['retry-after'] !== undefined ? Number(headers['retry-after']) : undefined;
-        if (method) calls.push({ method, params, encoding, ...(token ? { token } : {}), at, status, response: body, ...(retryAfter !== undefined ? { retryAfter } : {}) });
-        res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-        res.end(JSON.stringify(body));
-      };
-
-      if (req.method !== 'POST' || !method) return send(404, { ok: false, error: 'unknown_method' });
-      const handler = handlers.get(method);
-      if (!handler) return send(200, { ok: false, error: 'unknown_method' });
-      if (method !== 'api.test') {
-        if (!token) return send(200, { ok: false, error: 'not_authed' });
-        if (token !== options.token) return send(200, { ok: false, error: 'invalid_auth' });
-      }
-
-      const limited = limits.get(method);
-      if (limited) {
-        const now = Date.now();
-        if (now < limited.blockedUntil) return sendFailure(send, { status: 429, retryAfter: Math.ceil((limited.blockedUntil - now) / 1000) });
-        limited.accepted = limited.accepted.filter((at) => now - at < limited.rule.windowMs);
-        if (limited.accepted.length >= limited.rule.burst) {
-          limited.blockedUntil = now + limited.rule.retryAfter * 1000;
-          return sendFailure(send, { status: 429, retryAfter: limited.rule.retryAfter });
-        }
-        limited.accepted.push(now);
-      }
-      const failure = failures.get(method)?.shift();
-      const context: MethodContext = { api, jsonField: (name) => jsonField(params[name]) };
-      if (failure && !failure.afterEffect) return sendFailure(send, failure);
-      const result = handler(params, context);
-      if (failure) return sendFailure(send, failure);
-      if ('status' in result && typeof result.status === 'number' && 'body' in result) {
-        return send(result.status, result.body as Record<string, unknown>, (result.headers as Record<string, string> | undefined) ?? {});
-      }
-      return send(200, result);
-    });
-  });
-
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  (api as { apiUrl: string }).apiUrl = `http://127.0.0.1:${port}/api/`;
+  const served = await serveSlackApi({ token: options.token, api, calls, handlers, failures, limits });
+  (api as { apiUrl: string }).apiUrl = served.apiUrl;
   return api;
-}
-
-function sendFailure(send: (status: number, body: Record<string, unknown>, headers?: Record<string, string>) => void, failure: InjectedFailure): void {
-  const status = failure.status ?? 200;
-  if (status === 429) return send(429, { ok: false, error: failure.error ?? 'ratelimited' }, { 'retry-after': String(failure.retryAfter ?? 1) });
-  send(status, { ok: false, error: failure.error ?? 'internal_error' });
-}
-
-function parseBody(contentType: string, text: string): { params: Record<string, unknown>; encoding: 'form' | 'json' } {
-  if (/^application\/json/i.test(contentType)) {
-    try {
-      const value = JSON.parse(text) as unknown;
-      if (value !== null && typeof value === 'object') return { params: value as Record<string, unknown>, encoding: 'json' };
-    } catch {
-      // fall through: an unreadable body has no parameters
-    }
-    return { params: {}, encoding: 'json' };
-  }
-  return { params: Object.fromEntries(new URLSearchParams(text)), encoding: 'form' };
-}
-
-/** Form bodies carry structured fields as JSON strings; JSON bodies carry them as values. */
-function jsonField(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 function withoutChannel(message: SlackMessage): Omit<SlackMessage, 'channel'> {

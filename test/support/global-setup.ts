@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
-import { REPO_ROOT } from '../../worker/config';
+import { bundleQuellWorkflows } from '../../worker/workflow-bundle';
+import { REPO_ROOT } from '../../config/environment';
 import { DevServerHandle, resolveTemporalCli, startDevServer } from '../../worker/dev-server';
 import { createLogger } from '../../worker/logger';
 import { SCAN_DIR_ENV, createScanDir } from './planted-secrets';
@@ -37,10 +37,8 @@ export default async function globalSetup(): Promise<void> {
     const cli = await resolveTemporalCli({ logger });
     return startDevServer({ cli, namespace: TEST_NAMESPACE, logger });
   })();
-  const bundled = bundleWorkflowCode({
-    workflowsPath: require.resolve(path.join(REPO_ROOT, 'workflows')),
-    logger: new DefaultLogger('WARN'),
-  });
+  // The production bundler: tests fail too when workflow code reaches zod or yaml.
+  const bundled = bundleQuellWorkflows(require.resolve(path.join(REPO_ROOT, 'workflows')));
   const [server, bundle] = await Promise.allSettled([started, bundled]);
   if (server.status === 'rejected' || bundle.status === 'rejected') {
     if (server.status === 'fulfilled') await server.value.stop();

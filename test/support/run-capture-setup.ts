@@ -35,8 +35,8 @@ if (scanDir()) {
   afterAll(() => {
     undo.reverse().forEach((restore) => restore());
     // Only if the test file loaded the module: asking for it would load a fresh, empty copy.
-    const secrets = require.cache[require.resolve('../../activities/live/secret')]?.exports as
-      | typeof import('../../activities/live/secret')
+    const secrets = require.cache[require.resolve('../../config/secret')]?.exports as
+      | typeof import('../../config/secret')
       | undefined;
     if (secrets) plantLoadedSecrets(secrets.loadedSecretValues(), currentTestFile());
   });

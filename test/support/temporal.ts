@@ -94,7 +94,7 @@ export interface TestWorker {
 /** Options of {@link startTestWorker}. */
 export interface StartTestWorkerOptions {
   taskQueue: string;
-  /** Activity dependencies; by default tabletop providers with a journal in a fresh temp dir. */
+  /** Activity dependencies; by default nothing live (tabletop only), with a journal in a fresh temp dir. */
   deps?: ActivityDeps;
 }
 
@@ -109,9 +109,9 @@ export async function startTestWorker(options: StartTestWorkerOptions): Promise<
   let deps = options.deps;
   let scratchDir: string | undefined;
   if (!deps) {
-    // Default: tabletop providers, with the effect journal in a directory of its own.
+    // Default: nothing live (tabletop only), with the effect journal in a directory of its own.
     scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-test-deps-'));
-    deps = buildActivityDeps({ dataDir: scratchDir, tabletopLatencyMs: 0 }, testLogger('warn', 'trace'));
+    deps = await buildActivityDeps({ dataDir: scratchDir, tabletopLatencyMs: 0 }, testLogger('warn', 'trace'));
   }
   const removeScratch = (): void => {
     if (scratchDir) fs.rmSync(scratchDir, { recursive: true, force: true });

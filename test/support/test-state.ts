@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../../worker/config';
+import { REPO_ROOT } from '../../config/environment';
 
 /** What the global setup started, as the tests need it. */
 export interface TestServerState {

@@ -1,6 +1,6 @@
 /**
  * A vendor's data-deletion API on node:http, implementing the receiving side of Quell's signed
- * request protocol (activities/vendor/signature.ts) independently of Quell's code:
+ * request protocol (connectors/vendor-http/signature.ts) independently of Quell's code:
  *
  * - POST <path> with a JSON body. The server recomputes HMAC-SHA256(secret, "<X-Quell-Timestamp>.<raw
  *   body>") and compares it in constant time with X-Quell-Signature (`sha256=<hex>`); a wrong or

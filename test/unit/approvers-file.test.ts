@@ -9,7 +9,7 @@ import { formatApproversError, loadApproversFile, loadApproversText, type Approv
 import { approvalProblems } from '../../activities/approvers/readiness';
 import { describeReadinessProblems } from '../../activities/live-readiness';
 import { loadRunbookText } from '../../runbooks/load';
-import { ConfigError, loadConfig } from '../../worker/config';
+import { ConfigError, loadConfig } from '../../config/environment';
 import { requiredActions } from '../../workflows/required-actions';
 
 const FILE = '/etc/quell/approvers.yaml';

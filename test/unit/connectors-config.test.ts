@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import { formatConnectorsError, loadConnectorsFile, loadConnectorsText } from '../../activities/live/config-file';
-import { Secret } from '../../activities/live/secret';
+import { formatConnectorsError, loadConnectorsFile, loadConnectorsText } from '../../connectors/connectors-file';
+import { Secret } from '../../config/secret';
 
 const FILE = '/etc/quell/connectors.yaml';
 

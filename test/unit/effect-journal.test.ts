@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
-import type { EffectRecord } from '../../activities/ports';
+import type { EffectRecord } from '../../activities/effects/effect-journal';
 
 let dir: string;
 let filePath: string;

@@ -1,8 +1,8 @@
 /** Failure classification of live connectors: what Temporal retries, and after how long. */
 import { ErrorType } from '../../common/errors';
-import { httpFailure, networkFailure, parseRetryAfter } from '../../activities/live/failures';
-import { classifyAwsError } from '../../activities/aws/errors';
-import { Secret } from '../../activities/live/secret';
+import { httpFailure, networkFailure, parseRetryAfter } from '../../connectors/failures';
+import { classifyAwsError } from '../../connectors/aws/errors';
+import { Secret } from '../../config/secret';
 
 const site = { connector: 'vendor:acme', operation: 'send deletion request' };
 const headers = (entries: Record<string, string> = {}) => ({ get: (name: string) => entries[name.toLowerCase()] ?? null });

@@ -2,8 +2,7 @@
  * What a live run needs, computed before it starts, and how missing connectors are reported.
  */
 import { configurationProblems, describeReadinessProblems } from '../../activities/live-readiness';
-import type { Connector, LiveSetup } from '../../activities/live/connector';
-import { ByProviderRouter } from '../../activities/live/router';
+import { loadConnectorsText } from '../../connectors/connectors-file';
 import { loadRunbookText } from '../../runbooks/load';
 import { requiredActions } from '../../workflows/required-actions';
 
@@ -33,12 +32,12 @@ function runbook() {
   return loaded.runbook;
 }
 
-const connector = (id: string): Connector => ({ id, description: id, check: async () => [] });
-const handler = (provider: string, connectorId = provider) => ({
-  provider,
-  connector: connectorId,
-  perform: async () => ({ output: {}, alreadyDone: false }),
-});
+/** A connectors file that configures AWS only (IAM and security groups), read without secrets. */
+function awsOnly() {
+  const loaded = loadConnectorsText('version: 1\naws: { region: eu-west-1 }\n', '/etc/quell/connectors.yaml', {}, { resolveSecrets: false });
+  if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
+  return loaded.config;
+}
 
 describe('requiredActions', () => {
   it('evaluates what inputs decide and leaves step outputs unresolved', () => {
@@ -54,18 +53,9 @@ describe('requiredActions', () => {
 });
 
 describe('configurationProblems', () => {
-  const setup = (): LiveSetup => ({
-    providers: {
-      'credentials.revoke': new ByProviderRouter('credentials.revoke').add(handler('aws-iam')),
-      'egress.block': new ByProviderRouter('egress.block').add(handler('nftables')),
-      'egress.unblock': new ByProviderRouter('egress.unblock').add(handler('nftables')),
-    },
-    connectors: new Map([['aws-iam', connector('aws-iam')]]),
-  });
-
   it('names the step, the action and what is missing', () => {
     const request = requiredActions(runbook(), { inputs: { who: 'alice', where: 'openbao' }, run: {} });
-    const problems = configurationProblems(request, setup());
+    const problems = configurationProblems(request, awsOnly());
     expect(problems).toEqual([
       { stepId: 'gate', action: 'notify', problem: 'no live connector is configured for notify' },
       {
@@ -73,20 +63,23 @@ describe('configurationProblems', () => {
         action: 'credentials.revoke',
         problem: 'provider openbao is not configured for credentials.revoke (add the `openbao:` section to the connectors file)',
       },
-      { stepId: 'block', action: 'egress.block', problem: 'connector nftables is not configured' },
-      { stepId: 'block', action: 'egress.unblock', problem: 'connector nftables is not configured' },
+      {
+        stepId: 'block',
+        action: 'egress.block',
+        problem: 'provider nftables is not configured for egress.block (add the `nftables:` section to the connectors file)',
+      },
     ]);
     expect(describeReadinessProblems(problems)).toBe(
       'live run refused: no live connector is configured for notify (step gate); ' +
         'provider openbao is not configured for credentials.revoke (add the `openbao:` section to the connectors file) (step revoke); ' +
-        'connector nftables is not configured (step block). ' +
+        'provider nftables is not configured for egress.block (add the `nftables:` section to the connectors file) (step block). ' +
         'Fix the connectors file (QUELL_CONNECTORS_FILE; `quell doctor` checks it), or run the runbook as a tabletop exercise (--tabletop).',
     );
   });
 
   it('is satisfied when the inputs choose a configured provider', () => {
     const request = requiredActions(runbook(), { inputs: { who: 'alice', where: 'aws-iam' }, run: {} });
-    const problems = configurationProblems(request, setup()).filter((p) => p.stepId === 'revoke');
+    const problems = configurationProblems(request, awsOnly()).filter((p) => p.stepId === 'revoke');
     expect(problems).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { COMMAND } from '../../slack/listeners/commands';
-import { SLACK_EVENTS_PATH } from '../../slack/settings';
+import { SLACK_EVENTS_PATH } from '../../config/slack-app';
 import { REPO } from '../support/runbooks';
 
 /** Bot scopes per Web API method (from Slack's method reference); [] means no scope needed. */
@@ -26,7 +26,7 @@ const SCOPES_BY_METHOD: Record<string, string[]> = {
   'views.publish': [],
 };
 
-const SOURCE_DIRS = ['activities', 'slack', 'worker', 'cli', 'client', 'workflows'];
+const SOURCE_DIRS = ['activities', 'connectors', 'config', 'slack', 'worker', 'cli', 'client', 'workflows'];
 const METHOD_CALL = /\bclient\.((?:admin|apps|auth|bookmarks|bots|calls|chat|conversations|dnd|emoji|files|pins|reactions|reminders|search|stars|team|usergroups|users|views|workflows)(?:\.[a-zA-Z]+)+)\(/g;
 
 function sourceFiles(dir: string): string[] {

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, REPO_ROOT, connectionOptions, loadConfig } from '../../worker/config';
+import { ConfigError, REPO_ROOT, connectionOptions, loadConfig } from '../../config/environment';
 
 describe('worker config', () => {
   let dir: string;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { buildApproversSetup } from '../../activities/approvers/build';
 import type { ApproversSetup } from '../../activities/approvers/resolve';
-import { Secret } from '../../activities/live/secret';
+import { Secret } from '../../config/secret';
 import { cancelRun, decideApproval, getRunState } from '../../client/runs';
 import type { DecisionSource, RunResult, RunState, StepState } from '../../common/run-state';
 import { startTestEngine, type TestEngine } from '../support/engine';

@@ -1,7 +1,7 @@
 /** Loopback port probing for the dev server's frontend and UI. */
 import { once } from 'node:events';
 import net from 'node:net';
-import { EMBEDDED_SERVER_HOST } from '../config';
+import { EMBEDDED_SERVER_HOST } from '../../config/environment';
 
 /** Returns a currently free TCP port on `ip` (other than `avoid`). */
 export async function freePort(ip: string = EMBEDDED_SERVER_HOST, avoid: readonly number[] = []): Promise<number> {

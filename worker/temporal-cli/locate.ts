@@ -9,7 +9,7 @@
  *   6. the SDK's own download (`{ type: 'cached-download' }`), unless the caller forbids it
  */
 import path from 'node:path';
-import { REPO_ROOT } from '../config';
+import { REPO_ROOT } from '../../config/environment';
 import { TemporalCliNotFoundError } from './errors';
 import { installWithGo } from './install-go';
 import { installWithPip } from './install-pip';

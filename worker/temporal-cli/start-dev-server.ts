@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SEARCH_ATTRIBUTE_FLAGS } from '../../common/search-attributes';
-import { EMBEDDED_SERVER_HOST } from '../config';
+import { EMBEDDED_SERVER_HOST } from '../../config/environment';
 import type { DevServerHandle, DevServerOptions } from './dev-server-types';
 import { DevServerStartError } from './errors';
 import { freePort, isPortFree } from './free-port';

@@ -2,16 +2,22 @@
  * Where a run's evidence lives inside a store (the same layout in every store):
  *
  * ```
- * <run>/custody/00000000.json               one custody entry per file, named by its index
- * <run>/artifacts/<step>/<collection>/<name> the stored copies, one folder per collection attempt
+ * <run>/custody/00000000.json                    one custody entry per file, named by its index
+ * <run>/artifacts/<step>/<tag>-<attempt>/<name>  the stored copies, one folder per collection attempt
  * ```
  *
- * `<run>` is the workflow id made safe as a single path segment. `<collection>` is fresh for each
- * attempt, so a retried or duplicated step never overwrites a copy another entry certifies.
+ * `<run>` is the workflow id made safe as a single path segment. `<tag>` stands for the step's
+ * idempotency key ({@link collectionTag}): every attempt of one step shares it, so a retry finds
+ * what an attempt cut off before its custody entry left behind, and `quell evidence verify` can
+ * say which step an uncertified copy belongs to. `<attempt>` is fresh for each attempt, so a
+ * retried or duplicated step never overwrites a copy another entry certifies.
  */
+import { createHash } from 'node:crypto';
 
 const INDEX_DIGITS = 8;
 const ENTRY_NAME = /^(\d{8})\.json$/;
+const TAG_HEX = 16;
+const COLLECTION_NAME = /^([0-9a-f]{16})-[0-9a-f]+$/;
 
 /** The workflow id as one path segment: percent-encoded, and never `.` or `..`. */
 export function runFolder(workflowId: string): string {
@@ -33,21 +39,50 @@ export function custodyEntryIndex(fileName: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-/** The folder of one collection attempt of a step (ends with `/`). */
-export function collectionFolder(run: string, stepId: string, collectionId: string): string {
-  return `${run}/artifacts/${encodeURIComponent(stepId)}/${collectionId}/`;
+/** Every stored copy of the run is under this folder. */
+export function artifactsFolder(run: string): string {
+  return `${run}/artifacts/`;
 }
 
-
 /**
- * An artifact name safe as a relative key: `/`-separated segments of printable characters, no
- * empty, `.` or `..` segment. Anything else is replaced, so a log group or file path can be used.
+ * A short digest of a step's idempotency key, safe in any file or object name (the key itself may
+ * hold any character). The same for every attempt of the step.
  */
-export function safeArtifactName(raw: string): string {
-  const segments = raw
-    .split('/')
-    .filter((segment) => segment.length > 0)
-    .map((segment) => segment.replace(/[^A-Za-z0-9._@+=,-]/g, '_'))
-    .map((segment) => (segment === '.' || segment === '..' ? segment.replace(/\./g, '_') : segment));
-  return segments.length > 0 ? segments.join('/') : 'artifact';
+export function collectionTag(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey).digest('hex').slice(0, TAG_HEX);
+}
+
+/** The folder of one collection attempt of a step (ends with `/`). */
+export function collectionFolder(run: string, stepId: string, tag: string, attemptId: string): string {
+  return `${attemptsPrefix(run, stepId, tag)}${attemptId}/`;
+}
+
+/** The key prefix shared by every attempt folder of the step whose key has `tag`. */
+export function attemptsPrefix(run: string, stepId: string, tag: string): string {
+  return `${artifactsFolder(run)}${encodeURIComponent(stepId)}/${tag}-`;
+}
+
+/** What the key of a stored copy says about the attempt that wrote it. */
+export interface CopyPlace {
+  /** The attempt's folder (ends with `/`). */
+  folder: string;
+  stepId: string;
+  /** The step's {@link collectionTag}; absent for folders named before tags existed. */
+  tag?: string;
+}
+
+/** Where a copy under `run`'s artifacts folder was written; undefined for a key outside it. */
+export function copyPlace(run: string, key: string): CopyPlace | undefined {
+  const root = artifactsFolder(run);
+  if (!key.startsWith(root)) return undefined;
+  const [step, collection] = key.slice(root.length).split('/');
+  if (!step || !collection) return undefined;
+  let stepId: string;
+  try {
+    stepId = decodeURIComponent(step);
+  } catch {
+    stepId = step;
+  }
+  const tag = COLLECTION_NAME.exec(collection)?.[1];
+  return { folder: `${root}${step}/${collection}/`, stepId, ...(tag !== undefined ? { tag } : {}) };
 }

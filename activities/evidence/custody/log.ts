@@ -10,10 +10,16 @@
  *   entry for the same key.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { invalidFailure, unavailableFailure } from '../../live/failures';
-import type { CustodyObject, EvidenceStore } from '../stores/store';
+import { invalidFailure, unavailableFailure } from '../../../connectors/failures';
+import type { EvidenceStore, ListedObject } from '../../../connectors/evidence-roles';
 import { CustodyEntry, GENESIS_HASH, entryBytes, sealEntry, type CustodyDraft } from './entry';
-import { custodyEntryKey } from './layout';
+import { custodyEntryIndex, custodyEntryKey, custodyFolder } from './layout';
+
+/** One custody entry object as found in the store. */
+export interface CustodyObject extends Omit<ListedObject, 'name'> {
+  /** Index named by the object's name. */
+  index: number;
+}
 
 /** One entry object as read back: parsed when possible, with the reason when not. */
 export interface ReadCustodyEntry {
@@ -28,8 +34,12 @@ const MAX_APPEND_ATTEMPTS = 25;
 
 /** Reads and parses every entry of the run's log in `store`, in index order. */
 export async function readCustodyLog(store: EvidenceStore, run: string): Promise<ReadCustodyEntry[]> {
-  const objects = await store.listCustody(run);
-  return Promise.all(objects.map(readEntry));
+  const objects = (await store.listFolder(custodyFolder(run))).flatMap(({ name, ...object }): CustodyObject[] => {
+    // Anything not named like an entry (a writer's temporary file) is not part of the log.
+    const index = custodyEntryIndex(name);
+    return index === undefined ? [] : [{ ...object, index }];
+  });
+  return Promise.all(objects.sort((a, b) => a.index - b.index).map(readEntry));
 }
 
 async function readEntry(object: CustodyObject): Promise<ReadCustodyEntry> {

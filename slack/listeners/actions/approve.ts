@@ -5,7 +5,7 @@
  */
 import { decideApproval } from '../../../client/runs';
 import type { AppContext } from '../../context';
-import { ApprovalButtonValue } from '../../interaction-ids';
+import { ApprovalButtonValue } from '../../interaction-values';
 import { code, escape } from '../../text';
 import { onClick } from './click';
 

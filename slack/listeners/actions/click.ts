@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { AppContext } from '../../context';
 import { clickUpdateId } from '../../dedupe';
 import { publishHome } from '../../home';
-import { parseButtonValue } from '../../interaction-ids';
+import { parseButtonValue } from '../../interaction-values';
 import { BlockActionBody } from '../../payloads';
 import { failureText, tell, type ReplyTarget } from '../../reply';
 

@@ -1,7 +1,7 @@
 /** A manual task's "Done". */
 import { completeManual } from '../../../client/runs';
 import type { AppContext } from '../../context';
-import { ManualButtonValue } from '../../interaction-ids';
+import { ManualButtonValue } from '../../interaction-values';
 import { code, escape } from '../../text';
 import { onClick } from './click';
 

@@ -1,7 +1,7 @@
 /** An event button ("Vendor confirmed deletion"): delivers the event the wait step waits for. */
 import { deliverEvent } from '../../../client/runs';
 import type { AppContext } from '../../context';
-import { EventButtonValue } from '../../interaction-ids';
+import { EventButtonValue } from '../../interaction-values';
 import { code } from '../../text';
 import { onClick } from './click';
 

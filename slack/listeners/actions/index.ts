@@ -1,7 +1,7 @@
-/** Buttons on the run's thread cards and in App Home (ids: slack/interaction-ids.ts). */
+/** Buttons on the run's thread cards and in App Home (ids: slack/blocks/interaction-ids.ts). */
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../context';
-import { ActionId } from '../../interaction-ids';
+import { ActionId } from '../../blocks/interaction-ids';
 import { approve } from './approve';
 import { completeManualButton } from './complete-manual';
 import { deliverEventButton } from './deliver-event';

@@ -3,7 +3,8 @@
  * modal is submitted (listeners/views/reject-reason.ts), under an update id derived from this
  * click. The modal opens first: the trigger_id expires within seconds.
  */
-import { CallbackId, ApprovalButtonValue } from '../../interaction-ids';
+import { CallbackId } from '../../blocks/interaction-ids';
+import { ApprovalButtonValue } from '../../interaction-values';
 import type { AppContext } from '../../context';
 import type { RejectModalMetadata } from '../../payloads';
 import { buildReasonModal, decisionContext } from '../../reason-modal';

@@ -5,7 +5,7 @@
  */
 import { cancelRun } from '../../../client/runs';
 import type { QuellCommand } from '../../command-text';
-import { CallbackId } from '../../interaction-ids';
+import { CallbackId } from '../../blocks/interaction-ids';
 import type { CancelModalMetadata } from '../../payloads';
 import { buildReasonModal, decisionContext } from '../../reason-modal';
 import { slackError } from '../../reply';

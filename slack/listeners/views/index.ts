@@ -1,7 +1,7 @@
-/** Modal submissions (callback ids: slack/interaction-ids.ts). */
+/** Modal submissions (callback ids: slack/blocks/interaction-ids.ts). */
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../context';
-import { CallbackId } from '../../interaction-ids';
+import { CallbackId } from '../../blocks/interaction-ids';
 import { cancelReasonSubmission } from './cancel-reason';
 import { rejectReasonSubmission } from './reject-reason';
 import { startRunSubmission } from './start-run';

@@ -1,9 +1,10 @@
 /**
- * The aws-iam provider against moto_server: credentials.revoke deactivates (or deletes) keys and
+ * The aws-iam connector against moto_server: credentials.revoke deactivates (or deletes) keys and
  * removes the console password, sessions.revoke attaches the deny-older-sessions policy, the
  * access-report probe tells present from removed; every effect is read back from moto, every
- * repeat reports already-done, and refused credentials (moto with IAM authentication switched on)
- * fail as non-retryable QuellAuthFailed.
+ * repeat reports already-done with what it reads back, a retry through the activity envelope says
+ * whose effect it found, and refused credentials (moto with IAM authentication switched on) fail
+ * as non-retryable QuellAuthFailed.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,14 +19,17 @@ import {
   GetUserPolicyCommand,
   ListAccessKeysCommand,
   PutUserPolicyCommand,
+  UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
-import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import type { ActionRequest } from '../../../activities/action-request';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../connectors/aws/clients';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
+import type { ActionContext, ActionOutcome } from '../../../connectors/action-context';
 import type { ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
+import { envelopeOver, firstAttemptDies, liveStepRequest, runAttempt as runAttemptIn, type Envelope } from '../../support/first-attempt-dies';
 import { startMoto, type MotoServer } from '../../support/moto';
 import { plantSecret } from '../../support/planted-secrets';
 import { runLogger } from '../../support/temporal';
@@ -38,14 +42,14 @@ let setup: LiveSetup;
 let aws: AwsClients;
 
 /** Writes the fixture connectors file for this moto, with the given credentials, and builds the live setup from it. */
-function liveSetupWith(credentials: { key: string; secret: string }, name: string): { setup: LiveSetup; clients: AwsClients } {
+async function liveSetupWith(credentials: { key: string; secret: string }, name: string): Promise<{ setup: LiveSetup; clients: AwsClients }> {
   const file = path.join(work, `${name}.yaml`);
   const text = fs.readFileSync(FIXTURE, 'utf8').replaceAll('MOTO_ENDPOINT', moto.endpoint).replace(/^ {2}quarantine_security_group:.*\n/m, '');
   fs.writeFileSync(file, text);
   const loaded = loadConnectorsFile(file, { QUELL_TEST_AWS_ACCESS_KEY_ID: credentials.key, QUELL_TEST_AWS_SECRET_ACCESS_KEY: credentials.secret });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   return {
-    setup: buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) }),
+    setup: await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) }),
     clients: createAwsClients(loaded.config.aws!),
   };
 }
@@ -55,9 +59,9 @@ function contextFor(idempotencyKey: string): ActionContext {
 }
 
 function perform(action: ActionName, params: Record<string, unknown>, key = `key-${action}`, on: LiveSetup = setup): Promise<ActionOutcome> {
-  const provider = on.providers[action];
-  if (!provider) throw new Error(`no live provider for ${action}`);
-  return provider.perform(action, params, contextFor(key));
+  const live = on.actions[action];
+  if (!live) throw new Error(`no live action for ${action}`);
+  return live.perform(action, params, contextFor(key));
 }
 
 async function createUser(name: string, options: { keys?: number; password?: boolean } = {}): Promise<string[]> {
@@ -109,7 +113,7 @@ async function withMotoAuthentication(body: () => Promise<void>): Promise<void> 
 beforeAll(async () => {
   moto = await startMoto();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-aws-iam-'));
-  ({ setup, clients: aws } = liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY }, 'connectors'));
+  ({ setup, clients: aws } = await liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY }, 'connectors'));
 });
 
 beforeEach(async () => {
@@ -141,9 +145,10 @@ describe('credentials.revoke with aws-iam', () => {
     expect(await keyStatuses('alice')).toEqual({ [leaked]: 'Inactive', [other]: 'Active' });
     expect(await hasLoginProfile('alice')).toBe(false);
 
+    // The repeat changes nothing but still says what is in effect, as read back.
     const second = await perform('credentials.revoke', { provider: 'aws-iam', principal: 'alice', key_id: leaked });
     expect(second.alreadyDone).toBe(true);
-    expect(second.output).toMatchObject({ deactivated: [], login_profile_removed: false, key_status: 'Inactive' });
+    expect(second.output).toMatchObject({ deactivated: [leaked], deleted: [], login_profile_removed: true, key_status: 'Inactive' });
     expect(await keyStatuses('alice')).toEqual({ [leaked]: 'Inactive', [other]: 'Active' });
   });
 
@@ -208,12 +213,12 @@ describe('sessions.revoke with aws-iam', () => {
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const repeat = await perform('sessions.revoke', { provider: 'aws-iam', principal: 'erin' }, 'incident-1/revoke-sessions');
     expect(repeat.alreadyDone).toBe(true);
-    expect(repeat.output.revoked_before).toBe(cutoff);
+    expect(repeat.output).toMatchObject({ revoked_before: cutoff, set_by_this_step: true });
     expect((await revocationPolicy('erin')).Condition.DateLessThan['aws:TokenIssueTime']).toBe(cutoff);
 
     const later = await perform('sessions.revoke', { provider: 'aws-iam', principal: 'erin' }, 'incident-2/revoke-sessions');
     expect(later.alreadyDone).toBe(false);
-    expect(later.output.previous_revoked_before).toBe(cutoff);
+    expect(later.output).toMatchObject({ previous_revoked_before: cutoff, set_by_this_step: true });
     const moved = later.output.revoked_before as string;
     expect(Date.parse(moved)).toBeGreaterThan(Date.parse(cutoff));
     expect((await revocationPolicy('erin')).Condition.DateLessThan['aws:TokenIssueTime']).toBe(moved);
@@ -235,6 +240,71 @@ describe('sessions.revoke with aws-iam', () => {
 
   test('an unknown user is a non-retryable QuellNotFound', async () => {
     await expect(perform('sessions.revoke', { provider: 'aws-iam', principal: 'ghost' })).rejects.toMatchObject({ type: ErrorType.NotFound, nonRetryable: true });
+  });
+});
+
+describe('a retry that finds its effect (through the activity envelope)', () => {
+  let envelope: Envelope;
+  beforeAll(() => {
+    envelope = envelopeOver(setup, work);
+  });
+
+  const requestFor = (action: 'credentials.revoke' | 'sessions.revoke', params: Record<string, unknown>, stepId: string): ActionRequest =>
+    liveStepRequest('wf-aws-iam-retry', action, params, stepId);
+  const runAttempt = (attempt: number, request: ActionRequest) => runAttemptIn(envelope, attempt, request);
+  /** Attempt 1 as the envelope runs it, cut off after the handler's effect: its intent note, the effect, no report. */
+  const diedAfterTheEffect = (request: ActionRequest) => firstAttemptDies(envelope, request);
+
+  test('first attempt made the change but died before reporting; the retry reports what was done, with found_on_retry', async () => {
+    const [leaked, other] = await createUser('ivy', { keys: 2, password: true });
+    const request = requestFor('credentials.revoke', { provider: 'aws-iam', principal: 'ivy', key_id: leaked }, 'revoke-key');
+    await diedAfterTheEffect(request);
+    const retry = await runAttempt(2, request);
+    expect(retry).toEqual({
+      provider: 'live:credentials.revoke',
+      alreadyDone: true,
+      output: {
+        ...{ provider: 'aws-iam', principal: 'ivy', key_ids: [leaked], deactivated: [leaked], deleted: [], key_status: 'Inactive', login_profile_removed: true },
+        verified: { key_status: 'Inactive', keys: { [leaked]: 'Inactive' }, login_profile: 'Absent' },
+        found_on_retry: true,
+        found_on_attempt: 2,
+        effect_by: 'this-run',
+        effect_evidence: expect.stringContaining('attempt 1 started it and never reported back') as string,
+      },
+    });
+    expect(await keyStatuses('ivy')).toEqual({ [leaked]: 'Inactive', [other]: 'Active' });
+  });
+
+  test('an attempt that finished but whose report was lost: the retry hands back that report, deleted keys included', async () => {
+    const keys = await createUser('jack', { keys: 2 });
+    const request = requestFor('credentials.revoke', { provider: 'aws-iam', principal: 'jack', delete_key: true }, 'delete-keys');
+    const first = await runAttempt(1, request);
+    expect(first).toMatchObject({ alreadyDone: false, output: { deactivated: keys, deleted: keys, key_status: 'Deleted' } });
+    expect(first.output).not.toHaveProperty('found_on_retry');
+    // The keys are gone, so IAM alone could no longer say which ones the run deleted.
+    const retry = await runAttempt(2, request);
+    expect(retry).toEqual({
+      ...first,
+      alreadyDone: true,
+      output: { ...first.output, found_on_retry: true, found_on_attempt: 2, effect_by: 'this-run', effect_evidence: expect.stringContaining('attempt 1 made the change') as string },
+    });
+  });
+
+  test('sessions.revoke: the retry finds the cutoff its first attempt wrote', async () => {
+    await createUser('kim');
+    const request = requestFor('sessions.revoke', { provider: 'aws-iam', principal: 'kim' }, 'revoke-sessions');
+    await diedAfterTheEffect(request);
+    const cutoff = (await revocationPolicy('kim')).Condition.DateLessThan['aws:TokenIssueTime'];
+    const retry = await runAttempt(2, request);
+    expect(retry).toMatchObject({ alreadyDone: true, output: { revoked_before: cutoff, set_by_this_step: true, found_on_retry: true, effect_by: 'this-run' } });
+  });
+
+  test('an effect someone made before the run: the retry says it was not this run', async () => {
+    const [key] = await createUser('lena', { keys: 1 });
+    await aws.iam.send(new UpdateAccessKeyCommand({ UserName: 'lena', AccessKeyId: key, Status: 'Inactive' }));
+    // Attempt 1 never reached IAM (no note): the key was inactive before the run.
+    const retry = await runAttempt(2, requestFor('credentials.revoke', { provider: 'aws-iam', principal: 'lena', key_id: key }, 'revoke-early'));
+    expect(retry).toMatchObject({ alreadyDone: true, output: { deactivated: [key], found_on_retry: true, found_on_attempt: 2, effect_by: 'before-this-run' } });
   });
 });
 
@@ -284,8 +354,8 @@ describe('refused credentials (moto with IAM authentication on)', () => {
         PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['iam:GetUser', 'iam:ListAccessKeys', 'iam:ListUsers'], Resource: '*' }] }),
       }),
     );
-    const wrong = liveSetupWith({ key: 'AKIAQUELLWRONGKEY000', secret: 'wrong-secret-value-do-not-log' }, 'wrong');
-    const limited = liveSetupWith({ key: created.AccessKeyId!, secret: created.SecretAccessKey! }, 'limited');
+    const wrong = await liveSetupWith({ key: 'AKIAQUELLWRONGKEY000', secret: 'wrong-secret-value-do-not-log' }, 'wrong');
+    const limited = await liveSetupWith({ key: created.AccessKeyId!, secret: created.SecretAccessKey! }, 'limited');
 
     await withMotoAuthentication(async () => {
       const refused = perform('credentials.revoke', { provider: 'aws-iam', principal: 'victim', key_id: victimKey }, 'k', wrong.setup);

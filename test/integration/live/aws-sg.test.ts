@@ -1,5 +1,5 @@
 /**
- * The aws-sg provider against moto_server: egress.block revokes exactly the security-group egress
+ * The aws-sg connector against moto_server: egress.block revokes exactly the security-group egress
  * rules that allow the given destinations (and ports), records them in tags before revoking, and
  * egress.unblock, given only the rule id, puts back exactly those rules, descriptions included.
  * Instance targets are quarantined interface by interface and released to their previous groups.
@@ -24,11 +24,11 @@ import {
   type IpPermission,
 } from '@aws-sdk/client-ec2';
 import { CreateAccessKeyCommand, CreateUserCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
-import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../connectors/aws/clients';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
+import type { ActionContext, ActionOutcome } from '../../../connectors/action-context';
 import type { ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startMoto, type MotoServer } from '../../support/moto';
@@ -45,7 +45,7 @@ let subnetId: string;
 let quarantineGroup: string;
 let groupCounter = 0;
 
-function liveSetupWith(options: { key: string; secret: string; quarantine?: string }, name: string): { setup: LiveSetup; clients: AwsClients } {
+async function liveSetupWith(options: { key: string; secret: string; quarantine?: string }, name: string): Promise<{ setup: LiveSetup; clients: AwsClients }> {
   const file = path.join(work, `${name}.yaml`);
   let text = fs.readFileSync(FIXTURE, 'utf8').replaceAll('MOTO_ENDPOINT', moto.endpoint);
   text = options.quarantine ? text.replaceAll('QUARANTINE_GROUP', options.quarantine) : text.replace(/^ {2}quarantine_security_group:.*\n/m, '');
@@ -53,14 +53,14 @@ function liveSetupWith(options: { key: string; secret: string; quarantine?: stri
   const loaded = loadConnectorsFile(file, { QUELL_TEST_AWS_ACCESS_KEY_ID: options.key, QUELL_TEST_AWS_SECRET_ACCESS_KEY: options.secret });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   return {
-    setup: buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) }),
+    setup: await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) }),
     clients: createAwsClients(loaded.config.aws!),
   };
 }
 
 function perform(action: ActionName, params: Record<string, unknown>, idempotencyKey: string, on: LiveSetup = setup): Promise<ActionOutcome> {
   const context: ActionContext = { workflowId: 'wf-aws-sg', runId: 'run-1', stepId: 'block', mode: 'live', idempotencyKey, heartbeat: () => undefined };
-  return on.providers[action]!.perform(action, params, context);
+  return on.actions[action]!.perform(action, params, context);
 }
 
 /** A group with exactly `rules` as egress (moto's default allow-all removed unless `keepDefault`). */
@@ -76,7 +76,7 @@ async function createGroup(rules: IpPermission[], keepDefault = false): Promise<
   return GroupId!;
 }
 
-/** Egress rules as sorted one-line strings (protocol, ports, range, description), independent of the provider's own parsing. */
+/** Egress rules as sorted one-line strings (protocol, ports, range, description), independent of the connector's own parsing. */
 function lines(permissions: readonly IpPermission[] | undefined): string[] {
   return (permissions ?? [])
     .flatMap((p) => {
@@ -107,13 +107,13 @@ async function interfaceGroups(instanceId: string): Promise<Record<string, strin
 beforeAll(async () => {
   moto = await startMoto();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-aws-sg-'));
-  const bootstrap = liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY }, 'bootstrap');
+  const bootstrap = await liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY }, 'bootstrap');
   aws = bootstrap.clients;
   const vpc = await aws.ec2.send(new CreateVpcCommand({ CidrBlock: '10.20.0.0/16', AmazonProvidedIpv6CidrBlock: true }));
   vpcId = vpc.Vpc!.VpcId!;
   subnetId = (await aws.ec2.send(new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: '10.20.1.0/24' }))).Subnet!.SubnetId!;
   quarantineGroup = await createGroup([]);
-  ({ setup } = liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY, quarantine: quarantineGroup }, 'connectors'));
+  ({ setup } = await liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY, quarantine: quarantineGroup }, 'connectors'));
 });
 
 afterAll(async () => {
@@ -281,7 +281,7 @@ describe('egress.block and egress.unblock on an instance', () => {
   });
 
   test('without a configured quarantine group an instance target is refused as not configured', async () => {
-    const plain = liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY }, 'no-quarantine');
+    const plain = await liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY }, 'no-quarantine');
     await expect(perform('egress.block', { provider: 'aws-sg', target: 'i-0123456789abcdef0', cidrs: ['192.0.2.1'] }, 'nq', plain.setup)).rejects.toMatchObject({
       type: ErrorType.NotConfigured,
       nonRetryable: true,
@@ -298,7 +298,7 @@ describe('the aws-sg connector', () => {
       ['ec2:DescribeSecurityGroups', true],
       ['quarantine security group', true],
     ]);
-    const missing = liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY, quarantine: 'sg-0000000000000dead' }, 'missing-quarantine');
+    const missing = await liveSetupWith({ key: moto.env.AWS_ACCESS_KEY_ID, secret: moto.env.AWS_SECRET_ACCESS_KEY, quarantine: 'sg-0000000000000dead' }, 'missing-quarantine');
     const [, quarantine] = await missing.setup.connectors.get('aws-sg')!.check();
     expect(quarantine).toMatchObject({ ok: false, detail: expect.stringContaining('InvalidGroup.NotFound') });
     destroyAwsClients(missing.clients);
@@ -317,8 +317,8 @@ describe('refused credentials (moto with IAM authentication on)', () => {
         PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] }),
       }),
     );
-    const wrong = liveSetupWith({ key: 'AKIAQUELLWRONGKEY001', secret: 'wrong-ec2-secret-value', quarantine: quarantineGroup }, 'wrong');
-    const limited = liveSetupWith({ key: key.AccessKeyId!, secret: key.SecretAccessKey!, quarantine: quarantineGroup }, 'limited');
+    const wrong = await liveSetupWith({ key: 'AKIAQUELLWRONGKEY001', secret: 'wrong-ec2-secret-value', quarantine: quarantineGroup }, 'wrong');
+    const limited = await liveSetupWith({ key: key.AccessKeyId!, secret: key.SecretAccessKey!, quarantine: quarantineGroup }, 'limited');
     const params = { provider: 'aws-sg', target: groupId, cidrs: ['203.0.113.0/24'] };
 
     const setAuth = (count: string) => fetch(`${moto.endpoint}/moto-api/reset-auth`, { method: 'POST', body: count });

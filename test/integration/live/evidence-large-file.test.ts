@@ -13,12 +13,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
-import { evidenceFamily } from '../../../activities/evidence/live';
-import { loadConnectorsText } from '../../../activities/live/config-file';
-import type { LiveActionProvider } from '../../../activities/live/connector';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../connectors/aws/clients';
+import { loadConnectorsText } from '../../../connectors/connectors-file';
+import type { LiveAction } from '../../../activities/action-performer';
+import { buildEvidenceSetup, type EvidenceSetup } from '../../support/evidence-setup';
 import { startMoto, type MotoServer } from '../../support/moto';
-import { runLogger } from '../../support/temporal';
 
 const MiB = 1024 * 1024;
 const FILE_SIZE = 192 * MiB;
@@ -29,7 +28,8 @@ let aws: AwsClients;
 let work: string;
 let bigFile: string;
 let expectedSha256: string;
-let provider: LiveActionProvider;
+let action: LiveAction;
+let evidence: EvidenceSetup;
 
 /**
  * Writes `size` random bytes in a child process and returns their sha256. Not in this process:
@@ -93,12 +93,13 @@ beforeAll(async () => {
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
   aws = createAwsClients(loaded.config.aws!);
   await aws.s3.send(new CreateBucketCommand({ Bucket: BUCKET, ObjectLockEnabledForBucket: true }));
-  const family = evidenceFamily(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data'), aws });
-  provider = family.providers!['evidence.collect']!;
+  evidence = await buildEvidenceSetup(loaded.config, { dataDir: path.join(work, 'worker-data') });
+  action = evidence.action;
 });
 
 afterAll(async () => {
   if (aws) destroyAwsClients(aws);
+  evidence?.close();
   await moto?.stop();
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
@@ -109,10 +110,10 @@ test.each(['s3-object-lock', 'local'])('a 192 MiB file streams into the %s store
     return { workflowId: `quell:large-file:${store}`, runId: 'r1', stepId: key, mode: 'live' as const, idempotencyKey: key, heartbeat: (d?: unknown) => beats.push(d as { bytes?: number }), beats };
   };
   // Warm up the code path (module loading, client sockets) so it does not count as growth.
-  await provider.perform('evidence.collect', { source: 'file', paths: [path.join(path.dirname(bigFile), 'warm-up.txt')], store }, context('warm-up'));
+  await action.perform('evidence.collect', { source: 'file', paths: [path.join(path.dirname(bigFile), 'warm-up.txt')], store }, context('warm-up'));
 
   const big = context('big-file');
-  const { result, baseline, peak } = await measuringRss(() => provider.perform('evidence.collect', { source: 'file', paths: [bigFile], store }, big));
+  const { result, baseline, peak } = await measuringRss(() => action.perform('evidence.collect', { source: 'file', paths: [bigFile], store }, big));
 
   const growth = peak - baseline;
   process.stderr.write(

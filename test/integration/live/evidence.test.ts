@@ -20,9 +20,9 @@ import {
   HeadObjectCommand,
   ListObjectVersionsCommand,
 } from '@aws-sdk/client-s3';
-import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../activities/aws/clients';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsText, type ConnectorsConfig } from '../../../activities/live/config-file';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../connectors/aws/clients';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsText, type ConnectorsConfig } from '../../../connectors/connectors-file';
 import { getRunState } from '../../../client/runs';
 import type { RunState } from '../../../common/run-state';
 import { runQuell, type CliEnvironment } from '../../support/cli';
@@ -131,7 +131,7 @@ beforeAll(async () => {
   await seedLogs(Date.now());
 
   engine = await startTestEngine('evidence', {
-    live: buildLiveSetup(config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data') }),
+    live: await buildLiveSetup(config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data') }),
   });
   workflowId = await engine.start('test/fixtures/live/evidence-runbook.yaml', { key_id: KEY_ID, host_logs: hostLogs }, { mode: 'live' });
   state = await waitForState(

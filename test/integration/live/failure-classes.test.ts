@@ -17,8 +17,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { temporal } from '@temporalio/proto';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
 import { completeManual, getRunState } from '../../../client/runs';
 import { ErrorType } from '../../../common/errors';
 import type { RunState } from '../../../common/run-state';
@@ -95,7 +95,7 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-failure-classes-'));
   const loaded = loadConnectorsFile(writeConnectors(), { FAILURE_CLASSES_ACME_KEY: KEY, FAILURE_CLASSES_INITECH_KEY: 'a-key-initech-never-shared' });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  const live = buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
+  const live = await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
   engine = await startTestEngine('failure-classes', { live });
 });
 

@@ -1,20 +1,23 @@
 /**
  * GitHub connector against test/support/fake-github.ts (no local GitHub exists), served under a
  * GHES-style /api/v3 prefix: organisation membership removal and deploy-key deletion with their
- * idempotent repeats, the documented request headers, and the rate-limit rules that make a 403
+ * idempotent repeats (which report what is in effect, also on a retry through the activity
+ * envelope), the documented request headers, and the rate-limit rules that make a 403
  * "throttled" rather than "forbidden".
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
-import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import type { ActionResult } from '../../../activities/action-request';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
+import type { ActionContext, ActionOutcome } from '../../../connectors/action-context';
 import { ACTION_CATALOGUE, type ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startFakeGitHub, type FakeGitHub } from '../../support/fake-github';
 import { plantSecret } from '../../support/planted-secrets';
+import { envelopeOver, liveStepRequest, retryAfterFirstAttemptDied, type Envelope } from '../../support/first-attempt-dies';
 import { runLogger } from '../../support/temporal';
 
 const TOKEN_ENV = 'QUELL_TEST_GITHUB_TOKEN';
@@ -25,7 +28,7 @@ let github: FakeGitHub;
 let work: string;
 let live: LiveSetup;
 
-function liveSetupFor(name: string, token: string): LiveSetup {
+async function liveSetupFor(name: string, token: string): Promise<LiveSetup> {
   const file = path.join(work, `${name}.yaml`);
   fs.writeFileSync(
     file,
@@ -33,7 +36,7 @@ function liveSetupFor(name: string, token: string): LiveSetup {
   );
   const loaded = loadConnectorsFile(file, { [TOKEN_ENV]: token });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
+  return await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
 }
 
 async function perform(setup: LiveSetup, action: ActionName, params: Record<string, unknown>): Promise<ActionOutcome> {
@@ -46,7 +49,7 @@ async function perform(setup: LiveSetup, action: ActionName, params: Record<stri
     idempotencyKey: `github-test/${action}`,
     heartbeat: () => {},
   };
-  return setup.providers[action]!.perform(action, validated, context);
+  return setup.actions[action]!.perform(action, validated, context);
 }
 
 const removeMember = (login: string) => perform(live, 'sessions.revoke', { provider: 'github', principal: login });
@@ -55,7 +58,7 @@ const requestsSince = (mark: number) => github.requests.slice(mark).map((r) => `
 beforeAll(async () => {
   github = await startFakeGitHub({ org: ORG, token: TOKEN, prefix: '/api/v3' });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-github-'));
-  live = liveSetupFor('connectors', TOKEN);
+  live = await liveSetupFor('connectors', TOKEN);
 });
 
 afterAll(async () => {
@@ -83,8 +86,9 @@ describe('sessions.revoke with provider github (organisation membership)', () =>
       });
     }
 
+    // The repeat changes nothing but says what is in effect; what the membership was is unknown.
     const second = await removeMember('mallory');
-    expect(second).toMatchObject({ alreadyDone: true, output: { previous_state: null, removed: false } });
+    expect(second).toMatchObject({ alreadyDone: true, output: { previous_state: null, previous_role: null, removed: true, unknown_fields: ['previous_state', 'previous_role'] } });
     expect(JSON.stringify([first.output, second.output])).not.toContain(TOKEN);
   });
 
@@ -115,7 +119,7 @@ describe('credentials.revoke with provider github (deploy keys)', () => {
     expect(github.hasDeployKey('acme/api', other)).toBe(true);
 
     const second = await perform(live, 'credentials.revoke', { provider: 'github', principal: 'acme/api', key_id: String(leaked) });
-    expect(second.alreadyDone).toBe(true);
+    expect(second).toMatchObject({ alreadyDone: true, output: { key_status: 'Deleted', title: null, unknown_fields: ['title', 'read_only', 'created_at'] } });
   });
 
   test('an invisible repository is NotFound, a login without key_id is invalid input', async () => {
@@ -127,6 +131,58 @@ describe('credentials.revoke with provider github (deploy keys)', () => {
       type: ErrorType.InvalidInput,
       message: expect.stringContaining('sessions.revoke'),
     });
+  });
+});
+
+describe('a retry that finds the change its first attempt made (through the activity envelope)', () => {
+  let envelope: Envelope;
+  beforeAll(() => {
+    envelope = envelopeOver(live, work);
+  });
+
+  /**
+   * Attempt 1 as the envelope runs it, cut off after GitHub made the change (its intent note and
+   * the effect, no report), then attempt 2 of the same step, with the same idempotency key.
+   */
+  const retryAfterDeath = (action: 'credentials.revoke' | 'sessions.revoke', params: Record<string, unknown>, stepId: string): Promise<ActionResult> =>
+    retryAfterFirstAttemptDied(envelope, liveStepRequest('wf-github-retry', action, params, stepId));
+  const foundOnRetry = { found_on_retry: true, found_on_attempt: 2, effect_by: 'this-run', effect_evidence: expect.stringContaining('attempt 1 started it and never reported back') as string };
+
+  test('organisation membership: the retry reports the login removed, and what the membership was as unknown', async () => {
+    github.setMember('oscar', { state: 'active', role: 'admin' });
+    const retry = await retryAfterDeath('sessions.revoke', { provider: 'github', principal: 'oscar' }, 'remove-oscar');
+    expect(retry).toEqual({
+      provider: 'live:sessions.revoke',
+      alreadyDone: true,
+      output: {
+        ...{ provider: 'github', principal: 'oscar', org: ORG, previous_state: null, previous_role: null, removed: true },
+        verified: true,
+        verification: 'no membership (HTTP 404)',
+        unknown_fields: ['previous_state', 'previous_role'],
+        unknown_because: expect.stringContaining(`oscar has no membership or invitation in ${ORG} now`) as string,
+        ...foundOnRetry,
+      },
+    });
+    expect(github.membership('oscar')).toBeUndefined();
+  });
+
+  test('deploy key: the retry reports the key deleted, with the same fields as the deletion and its details unknown', async () => {
+    github.addRepository('acme/web');
+    const key = github.addDeployKey('acme/web', 'release key');
+    const retry = await retryAfterDeath('credentials.revoke', { provider: 'github', principal: 'acme/web', key_id: String(key) }, 'delete-key');
+    expect(retry).toEqual({
+      provider: 'live:credentials.revoke',
+      alreadyDone: true,
+      output: {
+        ...{ provider: 'github', principal: 'acme/web', key_id: String(key), key_status: 'Deleted', title: null, read_only: null, created_at: null },
+        verified: true,
+        verification: 'deploy key answers 404',
+        unknown_fields: ['title', 'read_only', 'created_at'],
+        unknown_because: expect.stringContaining(`deploy key ${key} of acme/web already answered 404`) as string,
+        ...foundOnRetry,
+      },
+    });
+    expect(github.hasDeployKey('acme/web', key)).toBe(false);
   });
 });
 
@@ -172,7 +228,7 @@ describe('failure classes', () => {
     github.failNext({ method: 'DELETE', path: /members/ }, { status: 403, body: { message: 'You must be an admin to remove a member' } });
     expect(await rejectionOf()).toMatchObject({ type: ErrorType.AuthFailed, nonRetryable: true });
 
-    const refused = liveSetupFor('wrong-token', 'ghp_wrongTokenValue000');
+    const refused = await liveSetupFor('wrong-token', 'ghp_wrongTokenValue000');
     const failure = (await perform(refused, 'sessions.revoke', { provider: 'github', principal: 'trudy' }).catch((error: unknown) => error)) as Error;
     expect(failure).toMatchObject({ type: ErrorType.AuthFailed, nonRetryable: true, message: expect.stringContaining('Bad credentials') });
     expect(failure.message).not.toContain('ghp_wrongTokenValue000');
@@ -191,7 +247,7 @@ describe('github connector and access probe', () => {
       ['organisation', true],
       ['owner', true],
     ]);
-    const refused = await liveSetupFor('probe-wrong-token', 'ghp_anotherWrongToken0').connectors.get('github')!.check();
+    const refused = await (await liveSetupFor('probe-wrong-token', 'ghp_anotherWrongToken0')).connectors.get('github')!.check();
     expect(refused.every((p) => !p.ok)).toBe(true);
   });
 

@@ -1,8 +1,9 @@
 /**
- * The nftables provider and connector on real namespaces, through the live setup built from a
- * connectors file: IPv4 and IPv6 destinations, ports, routed traffic (the forward hook), repeats,
- * several blocks side by side, self-repair of flushed hook chains, refused input, and how a
- * missing nft, a missing namespace, no permission and a transient kernel refusal are classified.
+ * The nftables connector on real namespaces, through the live setup built from a
+ * connectors file: IPv4 and IPv6 destinations, ports, routed traffic (the forward hook), repeats
+ * (an unblock's retry through the activity envelope reports what is in effect), several blocks
+ * side by side, self-repair of flushed hook chains, refused input, and how a missing nft, a
+ * missing namespace, no permission and a transient kernel refusal are classified.
  *
  * Topology: `routed` ── `host` ── `server`. Quell's nft runs in `host`; `routed` reaches the server
  * only through `host`, which forwards.
@@ -11,14 +12,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApplicationFailure } from '@temporalio/common';
-import { createNftCommand } from '../../../activities/egress/nftables/nft-command';
-import { nftFailure } from '../../../activities/egress/nftables/nft-failure';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
-import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import type { ActionRequest } from '../../../activities/action-request';
+import { createNftCommand } from '../../../connectors/nftables/nft-command';
+import { nftFailure } from '../../../connectors/nftables/nft-failure';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
+import type { ActionContext, ActionOutcome } from '../../../connectors/action-context';
 import type { ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
+import { envelopeOver, retryAfterFirstAttemptDied } from '../../support/first-attempt-dies';
 import { createNetworkLab, listNftRules, packetsCounted, type Link, type NetworkLab } from '../../support/netns';
 import { runLogger } from '../../support/temporal';
 
@@ -39,19 +42,19 @@ let setup: LiveSetup;
 let setups = 0;
 
 /** A live setup from the connectors fixture, with `extra` lines appended to the nftables section. */
-function liveSetup(options: { netns: string; table?: string; extra?: string }): LiveSetup {
+async function liveSetup(options: { netns: string; table?: string; extra?: string }): Promise<LiveSetup> {
   setups += 1;
   const file = path.join(work, `connectors-${setups}.yaml`);
   const text = fs.readFileSync(CONNECTORS, 'utf8').replaceAll('TEST_TABLE', options.table ?? TABLE).replaceAll('TEST_NETNS', options.netns);
   fs.writeFileSync(file, `${text}${options.extra ?? ''}`);
   const loaded = loadConnectorsFile(file);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `data-${setups}`) });
+  return await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `data-${setups}`) });
 }
 
 function perform(action: ActionName, params: Record<string, unknown>, idempotencyKey: string, on: LiveSetup = setup): Promise<ActionOutcome> {
   const context: ActionContext = { workflowId: 'quell:nft-provider:INC-1', runId: 'run-1', stepId: idempotencyKey.split('/')[0]!, mode: 'live', idempotencyKey, heartbeat: () => undefined };
-  return on.providers[action]!.perform(action, params, context);
+  return on.actions[action]!.perform(action, params, context);
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
@@ -79,7 +82,7 @@ beforeAll(async () => {
   await lab.addRoute(server, toRouted.v6Subnet, toServer.a.v6);
   await lab.startServers(server, [OPEN, BLOCKABLE]);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-nft-provider-'));
-  setup = liveSetup({ netns: host });
+  setup = await liveSetup({ netns: host });
   // Every path works before any block. (Generous timeouts: the first packets wait for neighbour discovery.)
   for (const [from, address] of [[host, toServer.b.v4], [host, toServer.b.v6], [routed, toServer.b.v4], [routed, toServer.b.v6]] as const) {
     expect({ from, address, ...(await lab.tryConnect(from, address, OPEN, 5_000)) }).toMatchObject({ from, address, connected: true });
@@ -162,7 +165,39 @@ test('repeats are already done: the same step blocks once, and an unblock of a b
   const again = await perform('egress.unblock', { rule_id: first.output.rule_id }, 'repeat/compensate');
   expect(removed.alreadyDone).toBe(false);
   expect(removed.output.removed_handles).toEqual([jump.handle, expect.any(Number)]);
-  expect(again).toEqual({ alreadyDone: true, output: { ...removed.output, removed_handles: [] } });
+  // Which handles the block had is gone with it: unknown, not "none".
+  expect(again).toEqual({
+    alreadyDone: true,
+    output: { ...removed.output, removed_handles: null, unknown_fields: ['removed_handles'], unknown_because: expect.stringContaining(`table inet ${TABLE}`) as string },
+  });
+  expect(await jumpRules()).toEqual([]);
+  expect(await lab.tryConnect(host, toServer.b.v4, OPEN)).toMatchObject({ connected: true });
+});
+
+test('an unblock whose first attempt removed the block and died: the retry reports the block gone, its handles unknown, found on retry', async () => {
+  const blocked = await perform('egress.block', { provider: 'nftables', cidrs: [`${toServer.b.v4}/32`] }, 'retried/perform');
+  const request: ActionRequest = {
+    action: 'egress.unblock',
+    params: { rule_id: blocked.output.rule_id },
+    ...{ workflowId: 'quell:nft-provider:INC-1', runId: 'run-1', stepId: 'retried', mode: 'live', idempotencyKey: 'retried/compensate', purpose: 'compensate' },
+  };
+  // Attempt 1 removes the block and dies before reporting; attempt 2 runs through the envelope.
+  const retry = await retryAfterFirstAttemptDied(envelopeOver(setup, work), request);
+  expect(retry).toEqual({
+    provider: 'live:egress.unblock',
+    alreadyDone: true,
+    output: {
+      ...{ provider: 'nftables', rule_id: blocked.output.rule_id, table: TABLE, chain: 'egress' },
+      removed_handles: null,
+      verified: { rule_present: false },
+      unknown_fields: ['removed_handles'],
+      unknown_because: expect.stringContaining(`no rule or chain of this block is in table inet ${TABLE}`) as string,
+      found_on_retry: true,
+      found_on_attempt: 2,
+      effect_by: 'this-run',
+      effect_evidence: expect.stringContaining('attempt 1 started it and never reported back') as string,
+    },
+  });
   expect(await jumpRules()).toEqual([]);
   expect(await lab.tryConnect(host, toServer.b.v4, OPEN)).toMatchObject({ connected: true });
 });
@@ -234,7 +269,7 @@ test('bad destinations and rule ids are refused as invalid input before nft chan
 describe('the nftables connector', () => {
   test('passes its probes in a fresh namespace and leaves no table behind', async () => {
     const fresh = await lab.addNamespace('probe');
-    const probes = await liveSetup({ netns: fresh, table: 'quell_probe' }).connectors.get('nftables')!.check();
+    const probes = await (await liveSetup({ netns: fresh, table: 'quell_probe' })).connectors.get('nftables')!.check();
     expect(probes.map((probe) => [probe.name, probe.ok])).toEqual([
       ['nft runnable', true],
       ['list ruleset', true],
@@ -245,7 +280,7 @@ describe('the nftables connector', () => {
   });
 
   test('without nft: the probe says how to fix it, and a block fails as not configured, not retried', async () => {
-    const missing = liveSetup({ netns: host, extra: '  nft_path: /nonexistent/sbin/nft\n' });
+    const missing = await liveSetup({ netns: host, extra: '  nft_path: /nonexistent/sbin/nft\n' });
     const probes = await missing.connectors.get('nftables')!.check();
     expect(probes).toEqual([{ name: 'nft runnable', ok: false, detail: expect.stringContaining('install nftables or set nftables.nft_path') }]);
     const failure = await failureOf(perform('egress.block', { provider: 'nftables', cidrs: ['192.0.2.1'] }, 'missing/perform', missing));
@@ -253,7 +288,7 @@ describe('the nftables connector', () => {
   });
 
   test('in a namespace that does not exist: not configured, naming the namespace', async () => {
-    const nowhere = liveSetup({ netns: `${host}-gone` });
+    const nowhere = await liveSetup({ netns: `${host}-gone` });
     const failure = await failureOf(perform('egress.block', { provider: 'nftables', cidrs: ['192.0.2.1'] }, 'nowhere/perform', nowhere));
     expect(failure).toMatchObject({ type: ErrorType.NotConfigured, nonRetryable: true });
     expect(failure.message).toContain(`network namespace ${host}-gone does not exist`);
@@ -263,7 +298,7 @@ describe('the nftables connector', () => {
     // nft run as an unprivileged user: the kernel itself refuses.
     const wrapper = path.join(work, 'nft-as-nobody');
     fs.writeFileSync(wrapper, '#!/bin/sh\nexec setpriv --reuid 65534 --regid 65534 --clear-groups nft "$@"\n', { mode: 0o755 });
-    const unprivileged = liveSetup({ netns: host, extra: `  nft_path: ${wrapper}\n` });
+    const unprivileged = await liveSetup({ netns: host, extra: `  nft_path: ${wrapper}\n` });
     const probes = await unprivileged.connectors.get('nftables')!.check();
     expect(probes.map((probe) => [probe.name, probe.ok])).toEqual([
       ['nft runnable', true],

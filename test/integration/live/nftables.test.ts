@@ -13,9 +13,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../../activities';
 import type { ActionRequest, ActionResult } from '../../../activities/action-request';
 import { FileEffectJournal } from '../../../activities/effects/file-journal';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
 import { cancelRun, getRunState } from '../../../client/runs';
 import type { RunResult, RunState } from '../../../common/run-state';
 import { startTestEngine, type TestEngine } from '../../support/engine';
@@ -64,7 +64,7 @@ beforeAll(async () => {
   fs.writeFileSync(file, fs.readFileSync(CONNECTORS, 'utf8').replaceAll('TEST_TABLE', TABLE).replaceAll('TEST_NETNS', host));
   const loaded = loadConnectorsFile(file);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  setup = buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data') });
+  setup = await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data') });
   engine = await startTestEngine('nftables', { live: setup });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The live `notify` provider against the fake Slack Web API (test/support/fake-slack-api.ts) and a
+ * The live `notify` action against the fake Slack Web API (test/support/fake-slack-api.ts) and a
  * real SMTP server in this process: what is posted and how (bearer token, metadata carrying the
  * delivery id), one HTTP request per attempt (the WebClient's own retries are off), Slack's
  * errors mapped to failure classes, idempotent repeats, the "posted but the answer was lost" case
@@ -8,10 +8,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
-import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
+import type { ActionContext, ActionOutcome } from '../../../connectors/action-context';
 import { ACTION_CATALOGUE } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startFakeSlackApi, type FakeSlackApi } from '../../support/fake-slack-api';
@@ -29,7 +29,7 @@ let work: string;
 let live: LiveSetup;
 let counter = 0;
 
-function liveSetup(name: string, options: { token?: string; sections?: Array<'slack' | 'smtp'> } = {}): LiveSetup {
+async function liveSetup(name: string, options: { token?: string; sections?: Array<'slack' | 'smtp'> } = {}): Promise<LiveSetup> {
   const sections = options.sections ?? ['slack', 'smtp'];
   const file = path.join(work, `${name}.yaml`);
   fs.writeFileSync(
@@ -43,7 +43,7 @@ function liveSetup(name: string, options: { token?: string; sections?: Array<'sl
   );
   const loaded = loadConnectorsFile(file, { NOTIFY_SLACK_TOKEN: options.token ?? TOKEN });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
+  return await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
 }
 
 function newContext(stepId = 'tell-responders'): ActionContext {
@@ -54,7 +54,7 @@ function newContext(stepId = 'tell-responders'): ActionContext {
 
 async function notify(setup: LiveSetup, params: Record<string, unknown>, context: ActionContext): Promise<ActionOutcome> {
   const validated = ACTION_CATALOGUE.notify.with.parse(params) as Record<string, unknown>;
-  return setup.providers.notify!.perform('notify', validated, context);
+  return setup.actions.notify!.perform('notify', validated, context);
 }
 
 const failureOf = async (promise: Promise<unknown>) => (await promise.then(() => undefined, (error: unknown) => error)) as Record<string, unknown>;
@@ -63,7 +63,7 @@ const incidentOf = (context: ActionContext) => context.workflowId.split(':')[2];
 beforeAll(async () => {
   [slack, sink] = await Promise.all([startFakeSlackApi({ token: TOKEN, channels: [INCIDENT, LEADS] }), startSmtpSink()]);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-notify-'));
-  live = liveSetup('connectors');
+  live = await liveSetup('connectors');
 });
 
 afterAll(async () => {
@@ -131,7 +131,7 @@ describe('Slack', () => {
   });
 
   test('refused tokens are non-retryable auth failures, an unknown channel is NotFound, internal_error is retryable', async () => {
-    const wrong = await failureOf(notify(liveSetup('wrong-token', { token: 'xoxb-not-the-token-999' }), { message: 'x' }, newContext()));
+    const wrong = await failureOf(notify(await liveSetup('wrong-token', { token: 'xoxb-not-the-token-999' }), { message: 'x' }, newContext()));
     expect(wrong).toMatchObject({ type: ErrorType.AuthFailed, nonRetryable: true, message: expect.stringContaining('invalid_auth') });
     expect(String(wrong.message)).not.toContain('xoxb-not-the-token-999');
     for (const error of ['account_inactive', 'not_authed']) {
@@ -215,14 +215,14 @@ describe('e-mail', () => {
 });
 
 describe('what a run needs, and the probes', () => {
-  test('Slack by default (reminders have no channel), smtp for e-mail; a missing section is a problem', () => {
-    const needs = (setup: LiveSetup, params: Record<string, unknown>) => setup.providers.notify!.needs('notify', params);
+  test('Slack by default (reminders have no channel), smtp for e-mail; a missing section is a problem', async () => {
+    const needs = (setup: LiveSetup, params: Record<string, unknown>) => setup.actions.notify!.needs('notify', params);
     expect(needs(live, { message: 'reminder' })).toEqual({ connectors: ['slack'], problems: [] });
     expect(needs(live, { channel: 'email', to: ['a@example.org'], message: 'm' })).toEqual({ connectors: ['smtp'], problems: [] });
     expect(needs(live, { channel: 'email', to: ['security-leads'], message: 'm' }).problems).toEqual(['notify by email: "security-leads" is not an email address']);
-    const mailOnly = liveSetup('mail-only', { sections: ['smtp'] });
+    const mailOnly = await liveSetup('mail-only', { sections: ['smtp'] });
     expect(needs(mailOnly, { message: 'reminder' })).toEqual({ connectors: [], problems: [expect.stringContaining('needs the `slack:` section')] });
-    expect(liveSetup('nothing', { sections: [] }).providers.notify).toBeUndefined();
+    expect((await liveSetup('nothing', { sections: [] })).actions.notify).toBeUndefined();
   });
 
   test('slack runs auth.test and reports the workspace and bot; a refused token fails the probe', async () => {
@@ -231,7 +231,7 @@ describe('what a run needs, and the probes', () => {
       { name: 'auth.test', ok: true, detail: `workspace ${slack.team.name} as ${slack.bot.name} (bot ${slack.bot.botId})` },
     ]);
     expect(slack.calls.slice(mark).map((call) => call.method)).toEqual(['auth.test']);
-    const [refused] = await liveSetup('probe-wrong-token', { token: 'xoxb-wrong-probe-token' }).connectors.get('slack')!.check();
+    const [refused] = await (await liveSetup('probe-wrong-token', { token: 'xoxb-wrong-probe-token' })).connectors.get('slack')!.check();
     expect(refused).toMatchObject({ name: 'auth.test', ok: false, detail: expect.stringContaining('invalid_auth') });
   });
 });

@@ -11,9 +11,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
 import { getRunState } from '../../../client/runs';
 import type { RunState } from '../../../common/run-state';
 import { startTestEngine, type TestEngine } from '../../support/engine';
@@ -49,7 +49,7 @@ let firstRunId: string;
 const logger = pino({ level: 'info' }, teeToRunLog('raw', { write: (line: string) => void logLines.push(line) }));
 
 /** The connectors file names only where secrets live; their values come from `env`. */
-function liveSetup(name: string, env: Record<string, string>): LiveSetup {
+async function liveSetup(name: string, env: Record<string, string>): Promise<LiveSetup> {
   const file = path.join(work, `${name}.yaml`);
   fs.writeFileSync(
     file,
@@ -72,7 +72,7 @@ function liveSetup(name: string, env: Record<string, string>): LiveSetup {
   );
   const loaded = loadConnectorsFile(file, env);
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger, dataDir: path.join(work, `${name}-data`) });
+  return await buildLiveSetup(loaded.config, { logger, dataDir: path.join(work, `${name}-data`) });
 }
 
 async function runToEnd(target: TestEngine, incident: string): Promise<RunState> {
@@ -99,7 +99,7 @@ beforeAll(async () => {
   );
 
   const env = { OFFBOARD_BAO_TOKEN: bao.rootToken, OFFBOARD_GITHUB_TOKEN: GITHUB_TOKEN, OFFBOARD_SCIM_TOKEN: scim.token };
-  engine = await startTestEngine('identity-live', { live: liveSetup('connectors', env), logger });
+  engine = await startTestEngine('identity-live', { live: await liveSetup('connectors', env), logger });
   firstRun = await runToEnd(engine, `INC-offboard-${Date.now()}`);
   firstRunId = firstRun.workflowId;
 });
@@ -171,7 +171,7 @@ test('a second run of the same offboarding changes nothing and reports every act
 
 test('a refused OpenBao token stops the live run before its first step, naming the connector', async () => {
   const refused = await startTestEngine('identity-live-refused', {
-    live: liveSetup('refused', { OFFBOARD_BAO_TOKEN: 'not-the-root-token', OFFBOARD_GITHUB_TOKEN: GITHUB_TOKEN, OFFBOARD_SCIM_TOKEN: scim.token }),
+    live: await liveSetup('refused', { OFFBOARD_BAO_TOKEN: 'not-the-root-token', OFFBOARD_GITHUB_TOKEN: GITHUB_TOKEN, OFFBOARD_SCIM_TOKEN: scim.token }),
   });
   try {
     const carolToken = await bao.createToken(['app-reader'], 'carol');

@@ -1,23 +1,26 @@
 /**
  * SCIM connector against a real scim2-server: deprovisioning deactivates the user and takes them
- * out of every group (and only them), read back over SCIM; repeats are alreadyDone; the email
- * fallback, deletion (per step and per connector default), session revocation, the access
- * report's answers, probes and failure classes.
+ * out of every group (and only them), read back over SCIM; repeats are alreadyDone and report
+ * what is in effect (also on a retry through the activity envelope); the email fallback,
+ * deletion (per step and per connector default), session revocation, the access report's
+ * answers, probes and failure classes.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
-import { Secret } from '../../../activities/live/secret';
-import { ScimClient, type ScimChange } from '../../../activities/identity/scim/client';
-import { removeMember } from '../../../activities/identity/scim/users';
-import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import type { ActionResult } from '../../../activities/action-request';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
+import { Secret } from '../../../config/secret';
+import { ScimClient, type ScimChange } from '../../../connectors/scim/client';
+import { removeMember } from '../../../connectors/scim/users';
+import type { ActionContext, ActionOutcome } from '../../../connectors/action-context';
 import { ACTION_CATALOGUE, type ActionName } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { startScimServer, type ScimTestServer } from '../../support/scim-server';
+import { envelopeOver, liveStepRequest, retryAfterFirstAttemptDied, type Envelope } from '../../support/first-attempt-dies';
 import { runLogger } from '../../support/temporal';
 
 const TOKEN_ENV = 'QUELL_TEST_SCIM_TOKEN';
@@ -26,7 +29,7 @@ let scim: ScimTestServer;
 let work: string;
 let live: LiveSetup;
 
-function liveSetupFor(name: string, token: string, deleteUsers = false): LiveSetup {
+async function liveSetupFor(name: string, token: string, deleteUsers = false): Promise<LiveSetup> {
   const file = path.join(work, `${name}.yaml`);
   fs.writeFileSync(
     file,
@@ -43,7 +46,7 @@ function liveSetupFor(name: string, token: string, deleteUsers = false): LiveSet
   );
   const loaded = loadConnectorsFile(file, { [TOKEN_ENV]: token });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
+  return await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'data') });
 }
 
 async function perform(setup: LiveSetup, action: ActionName, params: Record<string, unknown>): Promise<ActionOutcome> {
@@ -56,7 +59,7 @@ async function perform(setup: LiveSetup, action: ActionName, params: Record<stri
     idempotencyKey: `scim-test/${action}`,
     heartbeat: () => {},
   };
-  return setup.providers[action]!.perform(action, validated, context);
+  return setup.actions[action]!.perform(action, validated, context);
 }
 
 const memberIds = (group: { members?: Array<{ value: string }> }) => (group.members ?? []).map((member) => member.value).sort();
@@ -64,7 +67,7 @@ const memberIds = (group: { members?: Array<{ value: string }> }) => (group.memb
 beforeAll(async () => {
   scim = await startScimServer();
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-scim-'));
-  live = liveSetupFor('connectors', scim.token);
+  live = await liveSetupFor('connectors', scim.token);
 });
 
 afterAll(async () => {
@@ -82,7 +85,7 @@ describe('identity.deprovision with provider scim', () => {
 
     const first = await perform(live, 'identity.deprovision', { provider: 'scim', user: 'alice@example.com', remove_groups: true });
     expect(first.alreadyDone).toBe(false);
-    expect(first.output).toMatchObject({ provider: 'scim', found: true, user_id: alice.id, active: false, deactivated: true, deleted: false, verified: true });
+    expect(first.output).toMatchObject({ provider: 'scim', found: true, user_id: alice.id, state: 'inactive', active: false, deactivated: true, deleted: false, verified: true });
     expect((first.output.groups_removed as Array<{ id: string }>).map((g) => g.id).sort()).toEqual([engineering.id, oncall.id].sort());
 
     // Read back over SCIM: inactive, in no group; bob untouched.
@@ -92,8 +95,12 @@ describe('identity.deprovision with provider scim', () => {
     expect(memberIds(await scim.getGroup(finance.id))).toEqual([bob.id]);
     expect(await scim.getUser(bob.id)).toMatchObject({ active: true });
 
+    // The repeat changes nothing but says what is in effect; which groups she left is unknown now.
     const second = await perform(live, 'identity.deprovision', { provider: 'scim', user: 'alice@example.com' });
-    expect(second).toMatchObject({ alreadyDone: true, output: { found: true, deactivated: false, groups_removed: [], verified: true } });
+    expect(second).toMatchObject({
+      alreadyDone: true,
+      output: { found: true, state: 'inactive', deactivated: true, groups_removed: null, unknown_fields: ['groups_removed'], verified: true },
+    });
   });
 
   test('finds the user by email when the userName differs', async () => {
@@ -112,11 +119,11 @@ describe('identity.deprovision with provider scim', () => {
     expect(memberIds(await scim.getGroup(group.id))).toEqual([]);
 
     const repeat = await perform(live, 'identity.deprovision', { provider: 'scim', user: 'erin@example.com', delete_user: true });
-    expect(repeat).toMatchObject({ alreadyDone: true, output: { found: false } });
+    expect(repeat).toMatchObject({ alreadyDone: true, output: { found: false, state: 'absent', deleted: true, user_id: null, unknown_fields: ['user_id', 'deactivated', 'groups_removed'] } });
   });
 
   test('the connector default delete_users applies when the step does not say', async () => {
-    const deleting = liveSetupFor('deleting', scim.token, true);
+    const deleting = await liveSetupFor('deleting', scim.token, true);
     const frank = await scim.createUser('frank@example.com');
     await perform(deleting, 'identity.deprovision', { provider: 'scim', user: 'frank@example.com' });
     expect(await scim.getUser(frank.id)).toBeUndefined();
@@ -124,7 +131,7 @@ describe('identity.deprovision with provider scim', () => {
 
   test('a refused token is a non-retryable QuellAuthFailed and changes nothing', async () => {
     const grace = await scim.createUser('grace@example.com');
-    const refused = liveSetupFor('wrong-token', 'not-the-scim-token');
+    const refused = await liveSetupFor('wrong-token', 'not-the-scim-token');
     await expect(perform(refused, 'identity.deprovision', { provider: 'scim', user: 'grace@example.com' })).rejects.toMatchObject({
       type: ErrorType.AuthFailed,
       nonRetryable: true,
@@ -176,6 +183,59 @@ describe('sessions.revoke with provider scim', () => {
   });
 });
 
+describe('a retry that finds the change its first attempt made (through the activity envelope)', () => {
+  let envelope: Envelope;
+  beforeAll(() => {
+    envelope = envelopeOver(live, work);
+  });
+
+  /**
+   * Attempt 1 as the envelope runs it, cut off after SCIM made the change (its intent note and the
+   * effect, no report), then attempt 2 of the same step, with the same idempotency key.
+   */
+  const retryAfterDeath = (action: 'identity.deprovision' | 'sessions.revoke', params: Record<string, unknown>, stepId: string): Promise<ActionResult> =>
+    retryAfterFirstAttemptDied(envelope, liveStepRequest('wf-scim-retry', action, params, stepId));
+  const foundOnRetry = { found_on_retry: true, found_on_attempt: 2, effect_by: 'this-run', effect_evidence: expect.stringContaining('attempt 1 started it and never reported back') as string };
+
+  test('deprovision: the retry reports the user deactivated (read back inactive), and the groups they left as unknown', async () => {
+    const kate = await scim.createUser('kate@example.com');
+    const group = await scim.createGroup('design', [kate.id]);
+    const retry = await retryAfterDeath('identity.deprovision', { provider: 'scim', user: 'kate@example.com' }, 'deprovision-kate');
+    expect(retry).toEqual({
+      provider: 'live:identity.deprovision',
+      alreadyDone: true,
+      output: {
+        ...{ provider: 'scim', user: 'kate@example.com', found: true, user_id: kate.id, state: 'inactive', active: false },
+        ...{ deactivated: true, groups_removed: null, deleted: false },
+        verified: true,
+        verification: 'user reads back inactive; no group lists them',
+        unknown_fields: ['groups_removed'],
+        unknown_because: expect.stringContaining('no group lists kate@example.com now') as string,
+        ...foundOnRetry,
+      },
+    });
+    expect(await scim.getUser(kate.id)).toMatchObject({ active: false });
+    expect(memberIds(await scim.getGroup(group.id))).toEqual([]);
+  });
+
+  test('deprovision with delete_user: the retry reports the user deleted, and who they were as unknown', async () => {
+    const liam = await scim.createUser('liam@example.com');
+    const retry = await retryAfterDeath('identity.deprovision', { provider: 'scim', user: 'liam@example.com', delete_user: true }, 'delete-liam');
+    expect(retry).toMatchObject({
+      alreadyDone: true,
+      output: { found: false, user_id: null, state: 'absent', deleted: true, deactivated: null, groups_removed: null, unknown_fields: ['user_id', 'deactivated', 'groups_removed'], ...foundOnRetry },
+    });
+    expect(await scim.getUser(liam.id)).toBeUndefined();
+  });
+
+  test('sessions.revoke: the retry reports the user deactivated, groups untouched and not unknown', async () => {
+    const mona = await scim.createUser('mona@example.com');
+    const retry = await retryAfterDeath('sessions.revoke', { provider: 'scim', principal: 'mona@example.com' }, 'revoke-mona');
+    expect(retry).toMatchObject({ alreadyDone: true, output: { method: 'deactivate', user_id: mona.id, state: 'inactive', deactivated: true, groups_removed: [], ...foundOnRetry } });
+    expect(retry.output).not.toHaveProperty('unknown_fields');
+  });
+});
+
 describe('scim access probe and connector', () => {
   test('present while active, present while inactive but grouped, removed once out of every group', async () => {
     const ivan = await scim.createUser('ivan@example.com');
@@ -198,7 +258,7 @@ describe('scim access probe and connector', () => {
       { name: 'service provider config', ok: true, detail: 'changes by PATCH; ETags supported' },
       { name: 'token', ok: true, detail: 'token accepted for /Users' },
     ]);
-    const refused = await liveSetupFor('probe-wrong-token', 'another-wrong-token').connectors.get('scim')!.check();
+    const refused = await (await liveSetupFor('probe-wrong-token', 'another-wrong-token')).connectors.get('scim')!.check();
     expect(refused[1]).toMatchObject({ name: 'token', ok: false, detail: expect.stringContaining('HTTP 401') });
   });
 });

@@ -31,7 +31,7 @@ import {
 } from '@aws-sdk/client-iam';
 import pino from 'pino';
 import { loadLiveSetup } from '../../../activities/build-deps';
-import { loadedSecretValues } from '../../../activities/live/secret';
+import { loadedSecretValues } from '../../../config/secret';
 import { getRunState } from '../../../client/runs';
 import type { RunState } from '../../../common/run-state';
 import { installTemporalRuntime } from '../../../worker/logger';
@@ -123,7 +123,7 @@ async function seedIam(): Promise<void> {
  * Writes the connectors file with every secret as a reference (two files beside it, three
  * environment variables) and loads it as the worker does.
  */
-function loadConnectors(): ReturnType<typeof loadLiveSetup> {
+async function loadConnectors(): Promise<Awaited<ReturnType<typeof loadLiveSetup>>> {
   const secrets = path.join(work, 'secrets');
   fs.mkdirSync(secrets, { mode: 0o700 });
   fs.writeFileSync(path.join(secrets, 'aws-secret-access-key'), `${workerKey.secret}\n`, { mode: 0o600 });
@@ -158,7 +158,7 @@ function loadConnectors(): ReturnType<typeof loadLiveSetup> {
   for (const secret of [workerKey.secret, SMTP_PASSWORD, SLACK_TOKEN, HMAC_SECRET]) {
     if (text.includes(secret)) throw new Error('the connectors file must hold references, not secrets');
   }
-  return loadLiveSetup({ connectorsFile: file, dataDir }, logger, {
+  return await loadLiveSetup({ connectorsFile: file, dataDir }, logger, {
     env: { HYGIENE_AWS_ACCESS_KEY_ID: workerKey.id, HYGIENE_SLACK_BOT_TOKEN: SLACK_TOKEN, HYGIENE_GLOBEX_HMAC: HMAC_SECRET },
   });
 }
@@ -205,7 +205,7 @@ beforeAll(async () => {
   const stopCapture = capturePrinted(printed);
   console.info('printed-output capture is on');
   try {
-    const live = loadConnectors();
+    const live = await loadConnectors();
     // First answers that echo a secret: the step fails once (retryable) and the next attempt sends.
     vendor.failNext({ status: 503, body: { error: `upstream refused the request signed with ${HMAC_SECRET}` } });
     sink.failNextData({ code: 451, message: `4.3.0 relay busy (authenticated with ${SMTP_PASSWORD})` });

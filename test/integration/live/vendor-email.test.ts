@@ -7,10 +7,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
-import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
+import type { ActionContext, ActionOutcome } from '../../../connectors/action-context';
 import { ACTION_CATALOGUE } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
 import { freePort } from '../../support/server-process';
@@ -30,7 +30,7 @@ let work: string;
 let live: LiveSetup;
 let counter = 0;
 
-function liveSetup(name: string, options: { port?: number; password?: string } = {}): LiveSetup {
+async function liveSetup(name: string, options: { port?: number; password?: string } = {}): Promise<LiveSetup> {
   const file = path.join(work, `${name}.yaml`);
   fs.writeFileSync(
     file,
@@ -51,7 +51,7 @@ function liveSetup(name: string, options: { port?: number; password?: string } =
   );
   const loaded = loadConnectorsFile(file, { VENDOR_EMAIL_SMTP_PASSWORD: options.password ?? SMTP_PASSWORD, VENDOR_EMAIL_GLOBEX_KEY: 'globex-signing-key' });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
+  return await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
 }
 
 function contextFor(incident: string): ActionContext {
@@ -61,7 +61,7 @@ function contextFor(incident: string): ActionContext {
 
 async function requestDeletion(setup: LiveSetup, params: Record<string, unknown>, context: ActionContext): Promise<ActionOutcome> {
   const validated = ACTION_CATALOGUE['vendor.request_deletion'].with.parse(params) as Record<string, unknown>;
-  return setup.providers['vendor.request_deletion']!.perform('vendor.request_deletion', validated, context);
+  return setup.actions['vendor.request_deletion']!.perform('vendor.request_deletion', validated, context);
 }
 
 const newIncident = () => `INC-MAIL-${(counter += 1)}`;
@@ -72,7 +72,7 @@ const messagesWith = (reference: string): ReceivedMail[] => sink.messages.filter
 beforeAll(async () => {
   sink = await startSmtpSink({ login: { username: SMTP_USER, password: SMTP_PASSWORD } });
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-vendor-email-'));
-  live = liveSetup('connectors');
+  live = await liveSetup('connectors');
 });
 
 afterAll(async () => {
@@ -163,7 +163,7 @@ describe('the deletion request e-mail', () => {
 
   test('a worker without the delivery record sends the identical message again (the documented window)', async () => {
     const mark = sink.messages.length;
-    const elsewhere = await requestDeletion(liveSetup('second-worker'), params, contextFor(incident));
+    const elsewhere = await requestDeletion(await liveSetup('second-worker'), params, contextFor(incident));
     expect(elsewhere.output.reference_id).toBe(outcome.output.reference_id);
     expect(sink.messages.length).toBe(mark + 1);
     expect(sink.messages[mark].header('message-id')).toBe(mail.header('message-id'));
@@ -200,7 +200,7 @@ describe('failures', () => {
 
   test('a refused login is a non-retryable auth failure and nothing is sent', async () => {
     const mark = sink.messages.length;
-    const wrong = liveSetup('wrong-password', { password: 'not-the-password' });
+    const wrong = await liveSetup('wrong-password', { password: 'not-the-password' });
     const failure = await failureOf(requestDeletion(wrong, { vendor: 'acme' }, contextFor(newIncident())));
     expect(failure).toMatchObject({ type: ErrorType.AuthFailed, nonRetryable: true });
     expect(String(failure.message)).toContain('535');
@@ -217,7 +217,7 @@ describe('failures', () => {
   });
 
   test('an SMTP server that refuses connections is Unavailable (retryable)', async () => {
-    const closed = liveSetup('closed-port', { port: await freePort() });
+    const closed = await liveSetup('closed-port', { port: await freePort() });
     const failure = await failureOf(requestDeletion(closed, { vendor: 'acme' }, contextFor(newIncident())));
     expect(failure).toMatchObject({ type: ErrorType.Unavailable, nonRetryable: false });
     expect(String(failure.message)).toContain('ECONNREFUSED');
@@ -236,7 +236,7 @@ describe('failures', () => {
 });
 
 describe('what a run needs, and the probes', () => {
-  const needs = (params: Record<string, unknown>) => live.providers['vendor.request_deletion']!.needs('vendor.request_deletion', params);
+  const needs = (params: Record<string, unknown>) => live.actions['vendor.request_deletion']!.needs('vendor.request_deletion', params);
 
   test('an e-mail vendor needs its connector and smtp; an unknown vendor, a wrong channel or a bad due_in are problems', () => {
     expect(needs({ vendor: 'acme', channel: 'email' })).toEqual({ connectors: ['vendor:acme', 'smtp'], problems: [] });
@@ -252,9 +252,9 @@ describe('what a run needs, and the probes', () => {
 
   test('smtp passes connect + EHLO + login, fails on a refused login and on a closed port; vendor:acme names its route', async () => {
     expect(await live.connectors.get('smtp')!.check()).toEqual([{ name: 'connect and EHLO', ok: true, detail: `127.0.0.1:${sink.port} answered and accepted the login` }]);
-    const [refused] = await liveSetup('probe-wrong-password', { password: 'still-wrong' }).connectors.get('smtp')!.check();
+    const [refused] = await (await liveSetup('probe-wrong-password', { password: 'still-wrong' })).connectors.get('smtp')!.check();
     expect(refused).toMatchObject({ ok: false, detail: expect.stringContaining('refused the login') });
-    const [closed] = await liveSetup('probe-closed', { port: await freePort() }).connectors.get('smtp')!.check();
+    const [closed] = await (await liveSetup('probe-closed', { port: await freePort() })).connectors.get('smtp')!.check();
     expect(closed).toMatchObject({ ok: false, detail: expect.stringContaining('ECONNREFUSED') });
     expect(await live.connectors.get('vendor:acme')!.check()).toEqual([{ name: 'mail route', ok: true, detail: `sent through connector smtp to ${PRIVACY}` }]);
     expect(live.connectors.get('vendor:acme')!.description).toBe(`Acme Analytics: deletion requests by e-mail to ${PRIVACY} (cc ${DPO})`);

@@ -10,10 +10,10 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildLiveSetup } from '../../../activities/live/build-live-setup';
-import { loadConnectorsFile } from '../../../activities/live/config-file';
-import type { LiveSetup } from '../../../activities/live/connector';
-import type { ActionContext, ActionOutcome } from '../../../activities/ports';
+import { buildLiveSetup } from '../../../activities/live-setup';
+import { loadConnectorsFile } from '../../../connectors/connectors-file';
+import type { LiveSetup } from '../../../activities/action-performer';
+import type { ActionContext, ActionOutcome } from '../../../connectors/action-context';
 import { deliverEvent, getRunState } from '../../../client/runs';
 import { ACTION_CATALOGUE } from '../../../common/actions';
 import { ErrorType } from '../../../common/errors';
@@ -38,7 +38,7 @@ let work: string;
 let live: LiveSetup;
 let counter = 0;
 
-function liveSetup(name: string, options: { key?: string; url?: string } = {}): LiveSetup {
+async function liveSetup(name: string, options: { key?: string; url?: string } = {}): Promise<LiveSetup> {
   const file = path.join(work, `${name}.yaml`);
   fs.writeFileSync(
     file,
@@ -55,7 +55,7 @@ function liveSetup(name: string, options: { key?: string; url?: string } = {}): 
   );
   const loaded = loadConnectorsFile(file, { VENDOR_HTTP_GLOBEX_KEY: options.key ?? KEY, VENDOR_HTTP_SLACK_TOKEN: SLACK_TOKEN });
   if (!loaded.ok) throw new Error(JSON.stringify(loaded.errors));
-  return buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
+  return await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, `${name}-data`) });
 }
 
 function contextFor(incident: string): ActionContext {
@@ -65,7 +65,7 @@ function contextFor(incident: string): ActionContext {
 
 async function requestDeletion(setup: LiveSetup, params: Record<string, unknown>, context: ActionContext): Promise<ActionOutcome> {
   const validated = ACTION_CATALOGUE['vendor.request_deletion'].with.parse(params) as Record<string, unknown>;
-  return setup.providers['vendor.request_deletion']!.perform('vendor.request_deletion', validated, context);
+  return setup.actions['vendor.request_deletion']!.perform('vendor.request_deletion', validated, context);
 }
 
 const newIncident = () => `INC-HTTP-${Date.now()}-${(counter += 1)}`;
@@ -92,7 +92,7 @@ beforeAll(async () => {
     startFakeSlackApi({ token: SLACK_TOKEN, channels: [{ id: INCIDENT_CHANNEL, name: 'incident-response' }, LEADS_CHANNEL] }),
   ]);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-vendor-http-'));
-  live = liveSetup('connectors');
+  live = await liveSetup('connectors');
 });
 
 afterAll(async () => {
@@ -199,7 +199,7 @@ describe('the signed deletion request', () => {
     expect(again).toEqual({ ...outcome, alreadyDone: true });
     expect(vendor.requests.length).toBe(requestsBefore);
 
-    const elsewhere = await requestDeletion(liveSetup('second-worker'), params, contextFor(incident));
+    const elsewhere = await requestDeletion(await liveSetup('second-worker'), params, contextFor(incident));
     expect(elsewhere.alreadyDone).toBe(true);
     expect(elsewhere.output).toMatchObject({ reference_id: outcome.output.reference_id, response_status: 409, vendor_receipt: outcome.output.vendor_receipt });
     expect(vendor.requests.slice(requestsBefore).map((r) => [r.headers['idempotency-key'], r.status])).toEqual([[outcome.output.reference_id, 409]]);
@@ -210,7 +210,7 @@ describe('the signed deletion request', () => {
 describe('failure classes of a single attempt', () => {
   test('a wrong key is a non-retryable auth failure naming the vendor; nothing is stored', async () => {
     const incident = newIncident();
-    const failure = await failureOf(requestDeletion(liveSetup('wrong-key', { key: 'not-the-shared-key' }), { vendor: 'globex' }, contextFor(incident)));
+    const failure = await failureOf(requestDeletion(await liveSetup('wrong-key', { key: 'not-the-shared-key' }), { vendor: 'globex' }, contextFor(incident)));
     expect(failure).toMatchObject({ type: ErrorType.AuthFailed, nonRetryable: true, message: expect.stringContaining('vendor:globex') });
     expect(String(failure.message)).toContain('invalid_signature');
     expect(String(failure.message)).not.toContain('not-the-shared-key');
@@ -222,14 +222,14 @@ describe('failure classes of a single attempt', () => {
     expect(await failureOf(requestDeletion(live, { vendor: 'globex' }, contextFor(newIncident())))).toMatchObject({ type: ErrorType.Unavailable, nonRetryable: false });
     vendor.failNext({ status: 429, headers: { 'retry-after': '42' } });
     expect(await failureOf(requestDeletion(live, { vendor: 'globex' }, contextFor(newIncident())))).toMatchObject({ type: ErrorType.Throttled, nextRetryDelay: 42_000 });
-    const wrongPath = liveSetup('wrong-path', { url: `${vendor.origin}/v2/no-such-endpoint` });
+    const wrongPath = await liveSetup('wrong-path', { url: `${vendor.origin}/v2/no-such-endpoint` });
     expect(await failureOf(requestDeletion(wrongPath, { vendor: 'globex' }, contextFor(newIncident())))).toMatchObject({ type: ErrorType.NotFound, nonRetryable: true });
   });
 });
 
 describe('what a run needs, and the probe', () => {
   test('an HTTP vendor needs only its own connector', () => {
-    expect(live.providers['vendor.request_deletion']!.needs('vendor.request_deletion', { vendor: 'globex', channel: 'http' })).toEqual({ connectors: ['vendor:globex'], problems: [] });
+    expect(live.actions['vendor.request_deletion']!.needs('vendor.request_deletion', { vendor: 'globex', channel: 'http' })).toEqual({ connectors: ['vendor:globex'], problems: [] });
   });
 
   test('the probe reaches the origin without creating a request, and fails while the vendor refuses connections', async () => {

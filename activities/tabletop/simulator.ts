@@ -1,0 +1,87 @@
+/**
+ * The tabletop simulator: performs every action of a tabletop run by recording exactly what it
+ * would do and returning realistic, repeatable output, without touching the outside world. Drills
+ * use it; so do tests of the engine.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { ActionName } from '../../common/actions';
+import type { ActionContext, ActionOutcome } from '../../connectors/action-context';
+import type { ActionPerformer } from '../action-performer';
+import type { EffectJournal } from '../effects/effect-journal';
+import { simulateCredentialsRevoke, simulateSessionsRevoke } from '../../connectors/simulations/credentials';
+import { simulateEgressBlock, simulateEgressUnblock } from '../../connectors/simulations/egress';
+import { planEvidenceCollect } from '../evidence/tabletop';
+import { simulateIdentityDeprovision } from '../../connectors/simulations/identity';
+import { planIdentityAccessReport } from '../access-report/tabletop';
+import { planNotify } from '../notify/tabletop';
+import { planVendorRequestDeletion } from '../data-deletion/tabletop';
+import type { TabletopPlanner } from '../../connectors/simulation';
+import { connectorsById, isRoutedAction } from '../../connectors/catalogue';
+import { selectedSystem } from '../route-action';
+
+const PLANNERS: Record<ActionName, TabletopPlanner> = {
+  'credentials.revoke': simulateCredentialsRevoke,
+  'sessions.revoke': simulateSessionsRevoke,
+  'egress.block': simulateEgressBlock,
+  'egress.unblock': simulateEgressUnblock,
+  'evidence.collect': planEvidenceCollect,
+  'vendor.request_deletion': planVendorRequestDeletion,
+  'identity.deprovision': simulateIdentityDeprovision,
+  'identity.access_report': planIdentityAccessReport,
+  notify: planNotify,
+};
+
+const HEARTBEAT_EVERY_MS = 1_000;
+
+/**
+ * A routed action is simulated the way the system its step names would do it (each connector
+ * gives its simulation); a system not given (a tabletop rule id carries none) gets the action's
+ * generic simulation.
+ */
+function simulationFor(action: ActionName, params: Record<string, unknown>): TabletopPlanner {
+  if (!isRoutedAction(action)) return PLANNERS[action];
+  const system = selectedSystem(params);
+  return (system === undefined ? undefined : connectorsById().get(system)?.routed?.[action]?.simulate) ?? PLANNERS[action];
+}
+
+export class TabletopSimulator implements ActionPerformer {
+  /** Recorded in histories (ActionResult.provider): keep it. */
+  readonly name = 'tabletop';
+
+  constructor(
+    private readonly journal: EffectJournal,
+    private readonly latencyMs = 0,
+  ) {}
+
+  async perform(action: ActionName, params: Record<string, unknown>, context: ActionContext): Promise<ActionOutcome> {
+    const earlier = await this.journal.find(context.idempotencyKey);
+    if (earlier) return { output: earlier.output, alreadyDone: true };
+
+    await this.simulateLatency(context);
+    const at = new Date().toISOString();
+    const plan = simulationFor(action, params)(params, { idempotencyKey: context.idempotencyKey, at });
+    const output = { ...plan.output, simulated: true, would_do: plan.wouldDo };
+    const { record, alreadyRecorded } = await this.journal.recordOnce({
+      idempotencyKey: context.idempotencyKey,
+      action,
+      mode: context.mode,
+      workflowId: context.workflowId,
+      stepId: context.stepId,
+      params,
+      output,
+      recordedAt: at,
+    });
+    return { output: record.output, alreadyDone: alreadyRecorded };
+  }
+
+  /** Drills pace like real systems; heartbeating meanwhile lets Temporal notice a dead worker. */
+  private async simulateLatency(context: ActionContext): Promise<void> {
+    let remaining = this.latencyMs;
+    while (remaining > 0) {
+      const step = Math.min(remaining, HEARTBEAT_EVERY_MS);
+      await delay(step);
+      remaining -= step;
+      context.heartbeat({ simulatedLatencyLeftMs: remaining });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * The live half of the aws-iam connector: credential and session revocation, and its answer to
+ * the access report. Building does no I/O: the probe calls IAM only when checked, the handlers
+ * only when a step runs. The SDK clients are shared with the other AWS connectors.
+ */
+import type { Resolved } from '../../config/secret';
+import { awsClientsFor } from '../aws/shared-clients';
+import type { AwsConfig } from '../aws/settings';
+import type { LiveModule } from '../definition';
+import { createAwsIamAccessProbe } from './access-probe';
+import { AWS_IAM_CONNECTOR } from './connector-id';
+import { createAwsIamCredentialsRevoke } from './credentials-revoke';
+import { createAwsIamConnector } from './probes';
+import { createAwsIamSessionsRevoke } from './sessions-revoke';
+
+export const build: LiveModule<Resolved<AwsConfig>>['build'] = (settings, shared) => {
+  const { iam } = awsClientsFor(shared);
+  const logger = shared.logger.child({ connector: AWS_IAM_CONNECTOR });
+  return {
+    connector: createAwsIamConnector(settings, iam),
+    handlers: {
+      'credentials.revoke': createAwsIamCredentialsRevoke({ iam, logger }),
+      'sessions.revoke': createAwsIamSessionsRevoke({ iam, logger }),
+    },
+    accessProbe: createAwsIamAccessProbe(iam),
+  };
+};

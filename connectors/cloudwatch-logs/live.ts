@@ -1,0 +1,16 @@
+/** The live half of the CloudWatch Logs evidence source. Building does no I/O. */
+import { awsClientsFor } from '../aws/shared-clients';
+import type { LiveModule, LiveSystem } from '../definition';
+import { probingConnector } from '../evidence-io/probing';
+import type { EvidenceSource } from '../evidence-roles';
+import { CLOUDWATCH_LOGS_CONNECTOR } from './connector-id';
+import type { CloudWatchLogsConfig } from './settings';
+import { CloudWatchLogsSource } from './source';
+
+export const build: LiveModule<CloudWatchLogsConfig>['build'] = (settings, shared): LiveSystem<EvidenceSource> => {
+  const source = new CloudWatchLogsSource(awsClientsFor(shared).logs, settings.log_groups);
+  return {
+    connector: probingConnector(CLOUDWATCH_LOGS_CONNECTOR, `evidence source: ${source.description}`, () => source.check()),
+    roles: source,
+  };
+};

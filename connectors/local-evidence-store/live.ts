@@ -1,0 +1,17 @@
+/** The live half of the local evidence store. Building does no I/O: the folder is made on first use. */
+import path from 'node:path';
+import type { LiveModule, LiveSystem } from '../definition';
+import { probingConnector } from '../evidence-io/probing';
+import type { EvidenceStore } from '../evidence-roles';
+import { LOCAL_STORE_CONNECTOR } from './connector-id';
+import type { LocalEvidenceStoreConfig } from './settings';
+import { LocalEvidenceStore } from './store';
+
+export const build: LiveModule<LocalEvidenceStoreConfig>['build'] = (settings, shared): LiveSystem<EvidenceStore> => {
+  // A relative folder is relative to the connectors file, as secret file paths are.
+  const store = new LocalEvidenceStore(path.resolve(shared.baseDir, settings.dir));
+  return {
+    connector: probingConnector(LOCAL_STORE_CONNECTOR, `evidence store ${store.location}`, () => store.check()),
+    roles: store,
+  };
+};

@@ -1,0 +1,19 @@
+/**
+ * Which kind a runbook step is. Workflow-safe and zod-free: the workflow sandbox imports it, so it
+ * must not pull in the schema (./schema.ts, zod and the action catalogue), which would then be
+ * evaluated again for every run the worker keeps in its cache. Only types come from ./schema.ts.
+ */
+import type { RunbookBranchStep, RunbookStep } from './schema';
+
+/** The keys that decide a step's kind, in the order the schema's union lists them. */
+export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+/** The kind of a validated step (exactly one kind key is present). */
+export function stepKind(step: RunbookStep | RunbookBranchStep): StepKind {
+  if ('action' in step) return 'action';
+  if ('approval' in step) return 'approval';
+  if ('parallel' in step) return 'parallel';
+  if ('wait' in step) return 'wait';
+  return 'manual';
+}
