@@ -49,3 +49,10 @@ export interface LiveReadinessRequest {
   /** Approval gates the run may open, with the groups they name (approvers and escalate_to). */
   approvals?: Array<{ stepId: string; groups: string[] }>;
 }
+
+/** One reason a live run cannot go ahead. */
+export interface ReadinessProblem {
+  stepId: string;
+  action: string;
+  problem: string;
+}

@@ -6,19 +6,15 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../common/errors';
-import type { LiveReadinessRequest } from './action-request';
-import type { ApproversConfig } from './approvers/approvers-file';
+import type { LiveReadinessRequest, ReadinessProblem } from './action-request';
+
+export type { ReadinessProblem } from './action-request';
+import type { ApproversConfig } from '../config/approvers-file';
 import { APPROVAL_REQUIREMENT, approvalProblems } from './approvers/readiness';
 import type { ConnectorProbe } from '../connectors/connector';
 import type { LiveSetup } from './action-performer';
 import { configuredNeeds, type ConfiguredFile } from './configured-needs';
 
-/** One reason a live run cannot go ahead. */
-export interface ReadinessProblem {
-  stepId: string;
-  action: string;
-  problem: string;
-}
 
 /**
  * Problems visible from configuration alone (no clients, no network): the pre-flight before a run

@@ -8,7 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { QuellClientError } from '../client/runs';
-import { ApproversConfigError } from '../activities/approvers/approvers-file';
+import { ApproversConfigError } from '../config/approvers-file';
 import { ConnectorsConfigError } from '../connectors/connectors-file';
 import { ConfigError } from '../config/environment';
 import { registerCancel } from './commands/cancel';

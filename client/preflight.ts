@@ -6,7 +6,7 @@
  * run starts, with health probes.
  */
 import { approvalProblems } from '../activities/approvers/readiness';
-import { loadApproversConfigOrThrow } from '../activities/approvers/approvers-file';
+import { loadApproversConfigOrThrow } from '../config/approvers-file';
 import { configurationProblems, describeReadinessProblems } from '../activities/live-readiness';
 import { loadConnectorsConfigOrThrow } from '../connectors/connectors-file';
 import { validateRunInputs } from '../runbooks/inputs';

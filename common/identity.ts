@@ -26,3 +26,7 @@ export function identityProblem(identity: string): string | undefined {
   if (isBlank(identity)) return 'is empty: say who is acting';
   return shownTextProblem(identity, 'identityLength');
 }
+
+/** The surfaces a person can act from; an identity is `<via>:<id>`, e.g. `slack:U0ALICE`. */
+export const IDENTITY_SURFACES = ['slack', 'cli', 'api'] as const;
+export type IdentitySurface = (typeof IDENTITY_SURFACES)[number];

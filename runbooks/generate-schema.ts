@@ -6,12 +6,16 @@
  * fails when it drifts from schema.ts. Regenerate with `npm run schema`; `-- --check` only
  * verifies (for CI).
  *
- * The JSON Schema covers structure only; semantic checks (templates, step order, action `with`
- * keys) need `quell lint`.
+ * Each action step's `with` (and its compensation's) is checked against the action's schema, with
+ * the systems a step may name taken from the connector registry; a `${{ … }}` template is
+ * accepted wherever a value goes. Semantic checks (template references, step order) need
+ * `quell lint`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import type { ActionName } from '../common/actions';
+import { withSchemas } from '../connectors/with-schemas';
 import { RunbookSchema } from './schema';
 
 /** Where the generated schema lives. */
@@ -23,6 +27,10 @@ export const RUNBOOK_JSON_SCHEMA_PATH = join(__dirname, 'runbook.schema.json');
  */
 export function renderRunbookJsonSchema(): string {
   const generated = z.toJSONSchema(RunbookSchema, { io: 'input' }) as Record<string, unknown>;
+  const withBlocks = withBlockSchemas();
+  addWithSchemas(generated, withBlocks);
+  // Defined once and referenced from steps, branch steps and compensations.
+  generated.$defs = Object.fromEntries([...withBlocks].map(([action, schema]) => [withDefinition(action), schema]));
   // Put identifying keys first so the file reads well; the rest keeps zod's (stable) order.
   const { $schema, ...rest } = generated;
   const document = {
@@ -32,6 +40,56 @@ export function renderRunbookJsonSchema(): string {
     ...rest,
   };
   return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** A template where a value goes: the value is known only when the step runs. */
+const TEMPLATE: JsonSchema = { type: 'string', pattern: '\\$\\{\\{' };
+
+/** `schema` with a template accepted in place of any value inside it. */
+function allowTemplates(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(allowTemplates);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const node = Object.fromEntries(Object.entries(schema as JsonSchema).map(([key, value]) => [key, key === 'enum' || key === 'const' || key === 'required' ? value : allowTemplates(value)]));
+  // Nodes that describe a value (they have a type or an enum) may also be a template.
+  return 'type' in node || 'enum' in node ? { anyOf: [node, TEMPLATE] } : node;
+}
+
+/** Each action's `with` schema as JSON Schema (input shape, templates allowed). */
+function withBlockSchemas(): Map<ActionName, JsonSchema> {
+  const schemas = new Map<ActionName, JsonSchema>();
+  for (const [action, schema] of Object.entries(withSchemas()) as [ActionName, z.ZodObject][]) {
+    const { $schema: _ignored, ...json } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    const properties = json.properties as Record<string, unknown>;
+    schemas.set(action, { ...json, properties: Object.fromEntries(Object.entries(properties).map(([key, value]) => [key, allowTemplates(value)])) });
+  }
+  return schemas;
+}
+
+function withDefinition(action: string): string {
+  return `with:${action}`;
+}
+
+/**
+ * Adds, to every object that has an `action` and a `with` (steps, branch steps, compensations),
+ * one if/then per action checking `with` against that action's schema.
+ */
+function addWithSchemas(node: unknown, schemas: ReadonlyMap<ActionName, JsonSchema>): void {
+  if (Array.isArray(node)) {
+    for (const item of node) addWithSchemas(item, schemas);
+    return;
+  }
+  if (node === null || typeof node !== 'object') return;
+  const object = node as JsonSchema;
+  for (const value of Object.values(object)) addWithSchemas(value, schemas);
+  const properties = object.properties as JsonSchema | undefined;
+  const action = properties?.action as { enum?: string[] } | undefined;
+  if (!properties?.with || !Array.isArray(action?.enum)) return;
+  object.allOf = action.enum.map((name) => ({
+    if: { properties: { action: { const: name } }, required: ['action'] },
+    then: { properties: { with: { $ref: `#/$defs/${withDefinition(name)}` } } },
+  }));
 }
 
 function main(argv: string[]): number {

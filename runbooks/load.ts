@@ -22,11 +22,10 @@ import {
   ManualStep,
   ParallelStep,
   RunbookSchema,
-  STEP_KINDS,
   WaitStep,
   type Runbook,
-  type StepKind,
 } from './schema';
+import { STEP_KINDS, type StepKind } from './step-kind';
 import { checkRunbookSemantics } from './semantics';
 
 /** One problem in one file; line and col are 1-based. */

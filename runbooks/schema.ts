@@ -118,9 +118,6 @@ export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(Bran
 
 export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep]);
 
-// The step kinds live apart (zod-free) for the workflow sandbox; re-exported for other callers.
-export { STEP_KINDS, stepKind, type StepKind } from './step-kind';
-
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
   version: z.int().min(1),

@@ -14,7 +14,7 @@ import { NativeConnection } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { buildActivityDeps, loadConnectorsFile } from '../activities/build-deps';
 import type { ActivityDeps } from '../activities/deps';
-import { ApproversConfigError } from '../activities/approvers/approvers-file';
+import { ApproversConfigError } from '../config/approvers-file';
 import { ConnectorsConfigError } from '../connectors/connectors-file';
 import { scrubSecrets } from '../config/secret';
 import { SlackAppStartError, createSlackApp, type QuellSlackApp } from '../slack/app';

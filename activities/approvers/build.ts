@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { createSlackClient, type SlackSettings } from '../../connectors/slack/client';
-import { loadApproversConfigOrThrow } from './approvers-file';
+import { loadApproversConfigOrThrow } from '../../config/approvers-file';
 import type { ApproversSetup } from './resolve';
 import { slackUsergroupReader } from '../../connectors/slack/usergroups';
 

@@ -4,9 +4,8 @@
  * enforced (an undefined group has no members, so its gate could only time out).
  */
 import { hasOwnKey } from '../../common/own';
-import type { LiveReadinessRequest } from '../action-request';
-import type { ReadinessProblem } from '../live-readiness';
-import type { ApproversConfig } from './approvers-file';
+import type { LiveReadinessRequest, ReadinessProblem } from '../action-request';
+import type { ApproversConfig } from '../../config/approvers-file';
 
 /** The `action` of readiness problems about approval gates (they are steps, not actions). */
 export const APPROVAL_REQUIREMENT = 'approval';

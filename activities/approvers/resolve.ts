@@ -11,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import { ErrorType } from '../../common/errors';
 import { ownValue } from '../../common/own';
-import type { ApproversConfig } from './approvers-file';
+import type { ApproversConfig } from '../../config/approvers-file';
 import type { UsergroupReader } from '../../connectors/slack/usergroups';
 import { IDENTITY_SURFACES, type ApproverResolution, type ApproverResolutionRequest, type ResolvedGroup, type ResolvedPerson } from './types';
 

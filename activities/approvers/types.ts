@@ -3,9 +3,7 @@
  * only; the answer is recorded in the run's history, so replay sees the same people and groups.
  */
 
-/** The surfaces a person can act from; an identity is `<via>:<id>`, e.g. `slack:U0ALICE`. */
-export const IDENTITY_SURFACES = ['slack', 'cli', 'api'] as const;
-export type IdentitySurface = (typeof IDENTITY_SURFACES)[number];
+export { IDENTITY_SURFACES, type IdentitySurface } from '../../common/identity';
 
 export interface ApproverResolutionRequest {
   /** Approver groups to resolve: every group the runbook's gates name (approvers and escalate_to). */

@@ -5,7 +5,7 @@
  * `usergroups.users.list` through the reader the worker resolves membership with.
  */
 import type { Logger } from 'pino';
-import { formatApproversError, loadApproversFile, type ApproversConfig } from '../../activities/approvers/approvers-file';
+import { formatApproversError, loadApproversFile, type ApproversConfig } from '../../config/approvers-file';
 import { approvalProblems } from '../../activities/approvers/readiness';
 import { slackUsergroupReader } from '../../connectors/slack/usergroups';
 import type { LiveReadinessRequest } from '../../activities/action-request';

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { loadApproversText } from '../../activities/approvers/approvers-file';
+import { loadApproversText } from '../../config/approvers-file';
 import { loadConnectorsText, type ConnectorsConfig } from '../../connectors/connectors-file';
 import type { ConfigFileError } from '../../config/yaml-config-file';
 import { hasUrlCredentials } from '../../common/url-credentials';

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatApproversError, loadApproversFile } from '../../activities/approvers/approvers-file';
+import { formatApproversError, loadApproversFile } from '../../config/approvers-file';
 import { formatConnectorsError, loadConnectorsFile } from '../../connectors/connectors-file';
 import type { ConfigFileError } from '../../config/yaml-config-file';
 import { plantSecret } from './planted-secrets';

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { formatApproversError, loadApproversFile, loadApproversText, type ApproversLoadOptions } from '../../activities/approvers/approvers-file';
+import { formatApproversError, loadApproversFile, loadApproversText, type ApproversLoadOptions } from '../../config/approvers-file';
 import { approvalProblems } from '../../activities/approvers/readiness';
 import { describeReadinessProblems } from '../../activities/live-readiness';
 import { loadRunbookText } from '../../runbooks/load';

@@ -5,7 +5,7 @@
  * credential; then names that are Object.prototype members stay plain names.
  * The connectors file is config-hostile-connectors.test.ts.
  */
-import { formatApproversError, loadApproversText } from '../../activities/approvers/approvers-file';
+import { formatApproversError, loadApproversText } from '../../config/approvers-file';
 import { approvalProblems } from '../../activities/approvers/readiness';
 import { createResolveApproversActivity } from '../../activities/approvers/resolve';
 import { FAST_MS, PARSE_100K_MS, PASSWORD, expectRefusal, loadFile, positionOf, useConfigWorkDir, writeFile } from '../support/config-refusals';

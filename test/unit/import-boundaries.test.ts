@@ -20,6 +20,7 @@ process.stdout.write(JSON.stringify(result.messages));
 interface LintMessage {
   ruleId: string | null;
   message: string;
+  fatal?: boolean;
 }
 
 /** Lints `file` as if `extraImport` were added at its top; returns the boundary/cycle messages. */
@@ -28,10 +29,15 @@ function lintWith(file: string, extraImport: string): LintMessage[] {
   const run = spawnSync(process.execPath, ['--input-type=module', '-e', LINT_TEXT], {
     cwd: REPO,
     encoding: 'utf8',
-    env: { ...process.env, LINT_CWD: REPO, LINT_FILE: path.join(REPO, file), LINT_TEXT: text },
+    // Under CI=true typescript-eslint switches to "single run" mode, which parses files from disk
+    // and would lint the file without the added import; the lint of the whole tree is unaffected.
+    env: { ...process.env, TSESTREE_SINGLE_RUN: 'false', LINT_CWD: REPO, LINT_FILE: path.join(REPO, file), LINT_TEXT: text },
   });
   if (run.status !== 0) throw new Error(`eslint failed (${run.status}): ${run.stderr}`);
   const messages = JSON.parse(run.stdout) as LintMessage[];
+  // A file ESLint could not parse yields no rule messages at all: that must fail, not pass quietly.
+  const fatal = messages.find((m) => m.fatal === true || m.ruleId === null);
+  if (fatal) throw new Error(`eslint could not lint ${file}: ${fatal.message}`);
   return messages.filter((m) => m.ruleId === 'import-x/no-restricted-paths' || m.ruleId === 'import-x/no-cycle');
 }
 

@@ -29,7 +29,7 @@ import type { ActionRequest, ActionResult } from '../../../activities/action-req
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../connectors/aws/clients';
 import { FileEffectJournal } from '../../../activities/effects/file-journal';
 import { createActivities } from '../../../activities';
-import { loadApproversText } from '../../../activities/approvers/approvers-file';
+import { loadApproversText } from '../../../config/approvers-file';
 import { buildLiveSetup } from '../../../activities/live-setup';
 import { loadConnectorsFile } from '../../../connectors/connectors-file';
 import type { LiveSetup } from '../../../activities/action-performer';

@@ -4,10 +4,10 @@
  * Strict: an unknown key is an error, not silently ignored.
  */
 import { z } from 'zod';
-import { parseDuration } from '../../common/duration';
-import { LIMITS } from '../../common/limits';
-import { identityProblem } from '../../common/identity';
-import { NAMES_FIELD, type EntryLimit } from '../../config/yaml-config-file';
+import { parseDuration } from '../common/duration';
+import { LIMITS } from '../common/limits';
+import { identityProblem } from '../common/identity';
+import { NAMES_FIELD, type EntryLimit } from './yaml-config-file';
 
 /** Longest person or group name: they are identities in messages and history. */
 const NAME_MAX = LIMITS.identityLength.value;

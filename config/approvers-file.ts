@@ -4,14 +4,14 @@
  * Problems are reported all at once as file:line:col, like the connectors file, and nothing is
  * half loaded.
  */
-import { durationMs } from '../../common/duration';
-import { identityKey } from '../../common/identity';
-import { hasOwnKey } from '../../common/own';
-import { didYouMean } from '../../common/suggest';
-import type { DocumentPath } from '../../config/yaml/explain-issues';
-import { ConfigProblems, formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from '../../config/yaml-config-file';
+import { durationMs } from '../common/duration';
+import { identityKey } from '../common/identity';
+import { hasOwnKey } from '../common/own';
+import { didYouMean } from '../common/suggest';
+import type { DocumentPath } from './yaml/explain-issues';
+import { ConfigProblems, formatConfigFileError, parseConfigText, readConfigFile, type ConfigFileError } from './yaml-config-file';
 import { APPROVERS_ENTRY_LIMITS, ApproversFileSchema, type ApproversFile } from './approvers-schema';
-import { IDENTITY_SURFACES } from './types';
+import { IDENTITY_SURFACES } from '../common/identity';
 
 export interface ApproversConfig {
   /** Absolute path of the file, for messages. */
