@@ -2,7 +2,7 @@
  * Credentials written into URLs (`https://user:password@host/`, `https://token@host/`). A URL is
  * the kind of value that travels: client libraries put it in their error messages, failures copy
  * those messages into a run's history, loggers print them. So the connectors file refuses such
- * URLs (./../activities/live/http-url.ts), and every text that leaves a client on a failure path
+ * URLs (config/http-url.ts), and every text that leaves a client on a failure path
  * goes through {@link redactUrlCredentials}, which takes the userinfo out of any URL in it.
  *
  * Three spellings are recognised, because a URL reaches text in each of them: as written

@@ -106,7 +106,7 @@ export function plantControl(value: string, label: string): string {
 
 /**
  * Registers what the setup file found loaded as secrets in a test file's module registry
- * (activities/live/secret.ts): values too short to scan for are skipped, not refused.
+ * (config/secret.ts): values too short to scan for are skipped, not refused.
  */
 export function plantLoadedSecrets(values: readonly string[], plantedBy: string | undefined): void {
   for (const [index, value] of values.entries()) {

@@ -3,7 +3,7 @@
  * (test/zz-secret-scan/run-wide-secret-scan.test.ts):
  * - whatever the test file prints past its loggers (console calls, writes to stdout and stderr)
  *   also goes to the run's captured logs (`printed-<pid>.log`, see run-logs.ts);
- * - after the file, every value its code loaded as a secret (activities/live/secret.ts, the
+ * - after the file, every value its code loaded as a secret (config/secret.ts, the
  *   `{ env }` and `{ file }` references of connectors files) is registered as planted
  *   (planted-secrets.ts), so secrets a test never named are scanned for too.
  * Nothing is written outside a Jest run's scan directory.

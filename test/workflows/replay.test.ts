@@ -4,23 +4,11 @@
  * error. A change that would break runs in flight fails here, in CI, before it ships.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import type { RunRunbookInput } from '../../workflows/input';
-import { REPO } from '../support/runbooks';
+import { loadRecordedHistories } from '../support/recorded-histories';
 import { ensureTestRuntime, testServer } from '../support/temporal';
-
-const HISTORIES_DIR = path.join(REPO, 'test', 'fixtures', 'histories');
-
-function loadHistories() {
-  return fs
-    .readdirSync(HISTORIES_DIR)
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => ({ workflowId: name.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, name), 'utf8'))) }));
-}
 
 function bundle() {
   return { workflowBundle: { code: fs.readFileSync(testServer().bundlePath, 'utf8') } };
@@ -30,12 +18,12 @@ describe('replay of recorded histories', () => {
   beforeAll(() => ensureTestRuntime());
 
   test('the fixtures cover the three shipped runbooks and a cancelled run', () => {
-    expect(loadHistories().map((h) => h.workflowId)).toEqual(['cancelled-with-compensation', 'credential-compromise', 'offboarding', 'vendor-breach']);
+    expect(loadRecordedHistories().map((h) => h.workflowId)).toEqual(['cancelled-with-compensation', 'credential-compromise', 'offboarding', 'vendor-breach']);
   });
 
   test('every recorded history replays deterministically with today\'s workflow code', async () => {
     const outcomes: Array<{ workflowId: string; error?: string }> = [];
-    for await (const result of Worker.runReplayHistories(bundle(), loadHistories())) {
+    for await (const result of Worker.runReplayHistories(bundle(), loadRecordedHistories())) {
       outcomes.push({ workflowId: result.workflowId, ...(result.error ? { error: String(result.error) } : {}) });
     }
     expect(outcomes).toEqual([
@@ -47,7 +35,7 @@ describe('replay of recorded histories', () => {
   });
 
   test('the check can fail: a history whose runbook no longer matches its commands is a determinism error', async () => {
-    const [{ history }] = loadHistories().filter((h) => h.workflowId === 'credential-compromise');
+    const [{ history }] = loadRecordedHistories().filter((h) => h.workflowId === 'credential-compromise');
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     const payload = started?.input?.payloads?.[0];
     if (!payload) throw new Error('fixture has no start input');
