@@ -56,6 +56,8 @@ export const LIMITS = {
   groupMembers: limit(2_000, 'entries', 'people or Slack user groups listed in one approver group'),
   connectorEntries: limit(1_000, 'entries', 'entries in one section of the connectors file (vendors, channels, ...)'),
   duration: limit(366 * DAY_MS, 'ms', 'any duration in a runbook or config file (timeouts, waits, reminders)'),
+  drillLength: limit(1 * DAY_MS, 'ms', 'length of a drill scenario (its duration, inject offsets and objective aims)'),
+  drillInjects: limit(200, 'entries', 'injects in one drill scenario'),
 } as const satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof LIMITS;
@@ -69,7 +71,7 @@ export function describeLimit(name: LimitName): string {
       if (value >= KIB && value % KIB === 0) return `${value / KIB} KiB`;
       return `${value} bytes`;
     case 'ms':
-      if (value >= DAY_MS && value % DAY_MS === 0) return `${value / DAY_MS} days`;
+      if (value >= DAY_MS && value % DAY_MS === 0) return `${value / DAY_MS} day${value === DAY_MS ? '' : 's'}`;
       if (value >= 1000 && value % 1000 === 0) return `${value / 1000} s`;
       return `${value} ms`;
     default:

@@ -23,7 +23,8 @@ export const Duration = z.string().superRefine((value, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
 });
 
-const KebabId = (what: string) =>
+/** A kebab-case identifier; `what` names it in the message (also used by drill scenarios). */
+export const KebabId = (what: string) =>
   z.string().regex(KEBAB, { message: `${what} must be kebab-case (lowercase letters, digits and single hyphens)` });
 
 export const InputType = z.enum(['string', 'number', 'boolean', 'list']);
