@@ -1,12 +1,12 @@
 /**
- * Follows a run until it ends: step changes go to stderr as they happen, the final state to
- * stdout. Exit code 0 only when the run completed.
+ * Follows a run until it ends: step changes go to stderr as they happen (marked as an exercise
+ * for a tabletop run), the final state to stdout. Exit code 0 only when the run completed.
  */
 import type { RunState } from '../common/run-state';
 import { getRunState } from '../client/runs';
 import { CliFailure, type CliContext } from './context';
 import { jsonForTerminal } from './display';
-import { renderRunState, renderStep } from './render';
+import { renderProgress, renderRunState } from './render';
 
 const POLL_EVERY_MS = 1_000;
 const FINAL = new Set(['completed', 'failed', 'rejected', 'cancelled']);
@@ -21,7 +21,7 @@ export async function followRun(ctx: CliContext, workflowId: string, options: { 
       const fingerprint = `${step.status}|${step.approval?.decisions.length ?? 0}`;
       if (seen.get(step.id) !== fingerprint) {
         seen.set(step.id, fingerprint);
-        if (step.status !== 'pending') ctx.io.stderr(renderStep(step));
+        if (step.status !== 'pending') ctx.io.stderr(renderProgress(state.mode, step));
       }
     }
     if (FINAL.has(state.status)) break;

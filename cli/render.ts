@@ -5,9 +5,13 @@
  * Each rendered line is made safe as a whole (cli/display.ts): values people gave (actors,
  * reasons, inputs inside summaries) cannot break a line or carry escape sequences, so every line
  * on screen is one Quell wrote.
+ *
+ * A tabletop run is an exercise and says so (common/exercise.ts): its state opens with the
+ * banner, its progress lines and the start line carry the mark. A live run's carry neither.
  */
+import { EXERCISE_BANNER, isExercise, withExerciseBanner, withExerciseMark } from '../common/exercise';
 import { ownValue } from '../common/own';
-import type { RunState, StepState } from '../common/run-state';
+import type { RunMode, RunState, StepState } from '../common/run-state';
 import { shownLine } from './display';
 
 const STATUS_MARK: Record<StepState['status'], string> = {
@@ -22,6 +26,7 @@ const STATUS_MARK: Record<StepState['status'], string> = {
 
 export function renderRunState(state: RunState): string {
   const lines = [
+    ...(isExercise(state.mode) ? [`*** ${EXERCISE_BANNER} ***`] : []),
     `${state.workflowId}`,
     `  runbook   ${state.runbook.id} v${state.runbook.version} — ${state.runbook.title}`,
     `  incident  ${state.incidentId}   mode ${state.mode}   requested by ${state.requestedBy}`,
@@ -30,6 +35,16 @@ export function renderRunState(state: RunState): string {
     '',
   ].map(shownLine);
   return [...lines, ...state.steps.flatMap((step) => [renderStep(step), ...renderGate(step)])].join('\n');
+}
+
+/** The line `quell start` prints for a run it started. */
+export function renderStarted(workflowId: string, mode: RunMode): string {
+  return shownLine(withExerciseBanner(mode, `started ${workflowId}`));
+}
+
+/** One `--wait` progress line: the step as {@link renderStep} shows it, marked for an exercise. */
+export function renderProgress(mode: RunMode, step: StepState): string {
+  return withExerciseMark(mode, renderStep(step));
 }
 
 export function renderStep(step: StepState): string {

@@ -6,7 +6,9 @@
  */
 import type { Button, HomeView, KnownBlock } from '@slack/web-api';
 import type { RunSummary } from '../client/list-runs';
+import { isExercise } from '../common/exercise';
 import type { ApprovalGateState, RunState, StepState } from '../common/run-state';
+import { EXERCISE_MRKDWN } from './blocks/format';
 import { ActionId, type ApprovalButtonValue, type EventButtonValue, type ManualButtonValue } from './blocks/interaction-ids';
 import { renderRunList } from './run-text';
 import { LIMIT, code, escape, plain, truncate, when, who } from './text';
@@ -66,9 +68,10 @@ export function buildHomeView(data: HomeData): HomeView {
   return { type: 'home', blocks: blocks.slice(0, LIMIT.blocks) };
 }
 
+/** Which run an entry belongs to; a tabletop run's entry opens with the exercise banner. */
 function runLine(state: RunState): string {
-  const mode = state.mode === 'tabletop' ? '  ·  :performing_arts: tabletop' : '';
-  return `*${escape(state.runbook.title)}*  ·  incident ${code(state.incidentId)}${mode}  ·  requested by ${who(state.requestedBy)}`;
+  const line = `*${escape(state.runbook.title)}*  ·  incident ${code(state.incidentId)}  ·  requested by ${who(state.requestedBy)}`;
+  return isExercise(state.mode) ? `${EXERCISE_MRKDWN}\n${line}` : line;
 }
 
 function gateBlocks(state: RunState, step: StepState): KnownBlock[] {

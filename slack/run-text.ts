@@ -2,13 +2,16 @@
  * Runs as short mrkdwn text for `/quell status` and `/quell list`. Pure.
  */
 import type { RunSummary } from '../client/list-runs';
+import { isExercise } from '../common/exercise';
 import type { RunState, StepState } from '../common/run-state';
-import { stepStatusEmoji } from './blocks/format';
+import { EXERCISE_MARK_MRKDWN, EXERCISE_MRKDWN, stepStatusEmoji } from './blocks/format';
 import { code, escape, truncate, when, who } from './text';
 
 export function renderRunStatus(state: RunState): string {
-  const mode = state.mode === 'tabletop' ? '  ·  :performing_arts: TABLETOP' : '';
+  const mode = isExercise(state.mode) ? '  ·  tabletop' : '';
   const lines = [
+    // A tabletop run's status opens with the exercise banner; a live run's has none.
+    ...(isExercise(state.mode) ? [EXERCISE_MRKDWN] : []),
     `*${escape(state.runbook.title)}*  ·  incident ${code(state.incidentId)}${mode}`,
     `${code(state.workflowId)}  ·  *${state.status}*  ·  requested by ${who(state.requestedBy)}, ${when(state.startedAt)}${state.endedAt ? `  ·  ended ${when(state.endedAt)}` : ''}`,
   ];
@@ -32,7 +35,7 @@ function stepDetail(step: StepState): string {
 export function renderRunList(runs: RunSummary[], heading: string): string {
   if (runs.length === 0) return `${heading}: none.`;
   const lines = runs.map((run) => {
-    const mode = run.mode === 'tabletop' ? ' · tabletop' : '';
+    const mode = isExercise(run.mode) ? ` · ${EXERCISE_MARK_MRKDWN} (tabletop)` : '';
     const requester = run.requestedBy ? ` · by ${who(run.requestedBy)}` : '';
     return `• ${code(run.workflowId)} · *${run.status ?? run.execution.toLowerCase()}*${mode}${requester} · ${when(run.startedAt)}`;
   });

@@ -161,7 +161,7 @@ class Publisher implements SlackPublisher {
       const shown = content ? JSON.stringify(content) : card.shown;
       if (!content || shown === card.shown) continue;
       const done = await this.attempt(`update the ${content.kind} card of ${stepId}`, () =>
-        slack.updateSlackThreadMessage({ channel: root.channel, ts: card.ts, content }),
+        slack.updateSlackThreadMessage({ channel: root.channel, ts: card.ts, mode: state.mode, content }),
       );
       // A card that cannot be updated (deleted in Slack) is left alone from now on.
       if (done.ok) card.shown = shown;
@@ -238,6 +238,7 @@ class Publisher implements SlackPublisher {
         channel: root.channel,
         threadTs: root.ts,
         workflowId: this.ctx.state.workflowId,
+        mode: this.ctx.state.mode,
         content,
       }),
     );

@@ -16,7 +16,7 @@ import { invalidFailure, notConfiguredFailure } from '../../connectors/failures'
 import { SLACK_CONNECTOR } from '../../connectors/slack/client';
 import { slackFailure } from '../../connectors/slack/failures';
 import { postRunMessageOnce } from './post-once';
-import { CardContent, RootView, ThreadContent } from './view-schema';
+import { CardContent, RootView, RunModeView, ThreadContent } from './view-schema';
 import type { SlackSurface } from './surface';
 
 const Channel = z.string().min(1).max(200);
@@ -28,9 +28,10 @@ export const PostRootRequest = z.strictObject({ key: Key, view: RootView });
 export type PostRootRequest = z.infer<typeof PostRootRequest>;
 export const UpdateRootRequest = z.strictObject({ channel: Channel, ts: Ts, view: RootView });
 export type UpdateRootRequest = z.infer<typeof UpdateRootRequest>;
-export const PostThreadRequest = z.strictObject({ key: Key, channel: Channel, threadTs: Ts, workflowId: WorkflowId, content: ThreadContent });
+// `mode` is optional: requests scheduled before it existed show no exercise banner, as before.
+export const PostThreadRequest = z.strictObject({ key: Key, channel: Channel, threadTs: Ts, workflowId: WorkflowId, mode: RunModeView.optional(), content: ThreadContent });
 export type PostThreadRequest = z.infer<typeof PostThreadRequest>;
-export const UpdateThreadRequest = z.strictObject({ channel: Channel, ts: Ts, content: CardContent });
+export const UpdateThreadRequest = z.strictObject({ channel: Channel, ts: Ts, mode: RunModeView.optional(), content: CardContent });
 export type UpdateThreadRequest = z.infer<typeof UpdateThreadRequest>;
 
 /** Where a run's messages are: the root message; thread messages reply to it. */
@@ -78,7 +79,7 @@ export function createSlackSurfaceActivities(surface: SlackSurface | undefined) 
       threadTs: request.threadTs,
       workflowId: request.workflowId,
       part: request.content.kind,
-      ...buildThreadMessage(request.content),
+      ...buildThreadMessage(request.content, request.mode),
     });
     log(slack, { workflowId: request.workflowId, part: request.content.kind, ts: posted.ts, alreadyDone: posted.alreadyDone }, 'thread message posted');
     return { channel: posted.channel, ts: posted.ts };
@@ -88,7 +89,7 @@ export function createSlackSurfaceActivities(surface: SlackSurface | undefined) 
   async function updateSlackThreadMessage(raw: UpdateThreadRequest): Promise<void> {
     const slack = required('update a thread card');
     const request = parse(UpdateThreadRequest, raw, 'update a thread card');
-    await update(slack, request.channel, request.ts, buildThreadMessage(request.content), request.content.kind);
+    await update(slack, request.channel, request.ts, buildThreadMessage(request.content, request.mode), request.content.kind);
   }
 
   function required(operation: string): SlackSurface {

@@ -30,13 +30,16 @@ export const StepLineView = z.object({
   assignee: z.string().optional(),
 });
 
+/** A run's mode; thread requests carry it so that a tabletop run's every message says it is an exercise. */
+export const RunModeView = z.enum(['live', 'tabletop']);
+
 export const RootView = z.object({
   workflowId: z.string().min(1),
   title: z.string(),
   runbookId: z.string(),
   runbookVersion: z.number(),
   incidentId: z.string(),
-  mode: z.enum(['live', 'tabletop']),
+  mode: RunModeView,
   requestedBy: z.string(),
   status: RunStatusView,
   startedAt: z.string(),

@@ -10,6 +10,7 @@ import { usageFailure } from '../failure';
 import { parseInputPairs } from '../input-pairs';
 import { findRunbook } from '../runbook-catalogue';
 import { followRun } from '../follow';
+import { renderStarted } from '../render';
 
 interface StartOptions {
   input: string[];
@@ -56,10 +57,10 @@ export function registerStart(program: Command, ctx: CliContext): void {
       });
       const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, runbook: found.runbook.id, mode };
       if (!options.wait) {
-        ctx.io.stdout(options.json ? JSON.stringify(started) : `started ${handle.workflowId}`);
+        ctx.io.stdout(options.json ? JSON.stringify(started) : renderStarted(handle.workflowId, mode));
         return;
       }
-      if (!options.json) ctx.io.stderr(`started ${handle.workflowId}`);
+      if (!options.json) ctx.io.stderr(renderStarted(handle.workflowId, mode));
       await followRun(ctx, handle.workflowId, { json: options.json ?? false });
     });
 }

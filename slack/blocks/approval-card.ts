@@ -7,17 +7,19 @@
  */
 import type { Button, KnownBlock } from '@slack/web-api';
 import type { ApprovalCardView, DecisionView } from '../../common/publisher-view';
+import type { RunMode } from '../../common/run-state';
 import { ActionId, type ApprovalButtonValue } from './interaction-ids';
-import { actorText, escapeText, LIMITS, plain, quote, slackDate, slackUserOf, truncate, viaText } from './format';
+import { actorText, escapeText, exerciseBlocks, fallbackText, LIMITS, plain, quote, slackDate, slackUserOf, truncate, viaText } from './format';
 import type { SlackMessage } from './root-message';
 
 /** At most this many eligible approvers are listed by name. */
 const ELIGIBLE_SHOWN = 15;
 
-export function buildApprovalCard(card: ApprovalCardView): SlackMessage {
+export function buildApprovalCard(card: ApprovalCardView, mode?: RunMode): SlackMessage {
   const name = escapeText(card.title ?? card.stepId);
   const approvals = card.decisions.filter((decision) => decision.decision === 'approve').length;
   const blocks: KnownBlock[] = [
+    ...exerciseBlocks(mode),
     { type: 'section', text: { type: 'mrkdwn', text: truncate(`${headline(card)} *${name}*`, LIMITS.sectionText) } },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(quote(card.summary), LIMITS.sectionText) } },
     {
@@ -56,7 +58,7 @@ export function buildApprovalCard(card: ApprovalCardView): SlackMessage {
   const text = card.open
     ? `Approval needed (${approvals} of ${card.quorum}): ${plainName}: ${card.summary}`
     : `Approval ${card.outcome ?? 'closed'}: ${plainName}`;
-  return { text: truncate(escapeText(text), LIMITS.fallbackText), blocks };
+  return { text: fallbackText(mode, text), blocks };
 }
 
 function headline(card: ApprovalCardView): string {

@@ -4,13 +4,14 @@
  */
 import type { KnownBlock } from '@slack/web-api';
 import type { EscalationPingView } from '../../common/publisher-view';
-import { escapeText, LIMITS, quote, truncate } from './format';
+import type { RunMode } from '../../common/run-state';
+import { escapeText, exerciseBlocks, fallbackText, LIMITS, quote, truncate } from './format';
 import type { SlackMessage } from './root-message';
 
 const SLACK_USER = /^[UW][A-Z0-9]{2,}$/;
 const SLACK_USERGROUP = /^S[A-Z0-9]{2,}$/;
 
-export function buildEscalationPing(ping: EscalationPingView): SlackMessage {
+export function buildEscalationPing(ping: EscalationPingView, mode?: RunMode): SlackMessage {
   // Only well-formed ids become mentions: anything else would be sent as literal markup.
   const mentions = [
     ...ping.slackUsers.filter((id) => SLACK_USER.test(id)).map((id) => `<@${id}>`),
@@ -20,8 +21,9 @@ export function buildEscalationPing(ping: EscalationPingView): SlackMessage {
   const name = escapeText(ping.title ?? ping.stepId);
   const to = mentions.length > 0 ? mentions.join(' ') : `*${groups}*`;
   const lead = `:rotating_light: ${to}: the approval *${name}* is overdue and was escalated to ${mentions.length > 0 ? `*${groups}*` : 'you'}. Please review the approval card in this thread.`;
-  const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: truncate(`${lead}\n${quote(ping.summary)}`, LIMITS.sectionText) } }];
-  // The notification text carries the mentions too: that is what makes Slack notify them.
+  const blocks: KnownBlock[] = [...exerciseBlocks(mode), { type: 'section', text: { type: 'mrkdwn', text: truncate(`${lead}\n${quote(ping.summary)}`, LIMITS.sectionText) } }];
+  // The notification text carries the mentions too: that is what makes Slack notify them. It is
+  // escaped piece by piece above (the mentions are markup on purpose).
   const text = `${mentions.join(' ')}${mentions.length ? ' ' : ''}Approval overdue, escalated to ${groups}: ${escapeText(ping.title ?? ping.stepId)}`;
-  return { text: truncate(text, LIMITS.fallbackText), blocks };
+  return { text: fallbackText(mode, text, (done) => done), blocks };
 }

@@ -4,8 +4,10 @@
  * mention or a link, nor hide what it says), Block Kit length limits, how actors, times and states
  * read. Pure functions, no I/O; workflow-safe (the run's publisher builds its cards with them).
  */
-import type { PlainTextElement } from '@slack/web-api';
+import type { KnownBlock, PlainTextElement } from '@slack/web-api';
+import { EXERCISE_BANNER, EXERCISE_MARK, isExercise, withExerciseBanner } from '../../common/exercise';
 import { ownValue } from '../../common/own';
+import type { RunMode } from '../../common/run-state';
 import { neutraliseForDisplay } from '../../common/text-safety';
 
 /** Block Kit limits the builders must respect (Slack refuses the whole message otherwise). */
@@ -174,4 +176,19 @@ export function chunkLines(lines: string[], max: number): string[] {
   }
   if (current) chunks.push(current);
   return chunks;
+}
+
+/** The exercise banner as mrkdwn (also the first line of the app's replies about a tabletop run). */
+export const EXERCISE_MRKDWN = `:performing_arts: *${EXERCISE_BANNER}*`;
+/** The short exercise mark as mrkdwn, for one line among others (run lists, App Home entries). */
+export const EXERCISE_MARK_MRKDWN = `:performing_arts: *${EXERCISE_MARK}*`;
+
+/** The banner block that leads every message of a tabletop run; nothing for a live run. */
+export function exerciseBlocks(mode: RunMode | undefined): KnownBlock[] {
+  return isExercise(mode) ? [{ type: 'section', text: { type: 'mrkdwn', text: EXERCISE_MRKDWN } }] : [];
+}
+
+/** A message's notification text (what a lock screen shows): escaped, led by the banner for an exercise, cut to fit. */
+export function fallbackText(mode: RunMode | undefined, text: string, escape: (text: string) => string = escapeText): string {
+  return truncate(escape(withExerciseBanner(mode, text)), LIMITS.fallbackText);
 }

@@ -3,6 +3,7 @@
  * in its thread. The Slack surface activities call these with the views the workflow projects.
  */
 import type { ThreadContent } from '../../common/publisher-view';
+import type { RunMode } from '../../common/run-state';
 import { buildApprovalCard } from './approval-card';
 import { buildEscalationPing } from './escalation-ping';
 import { buildManualCard } from './manual-card';
@@ -17,18 +18,18 @@ export { buildRootMessage, type SlackMessage } from './root-message';
 export { buildEventLines } from './thread-events';
 export { buildWaitCard } from './wait-card';
 
-/** The message for one piece of thread content. */
-export function buildThreadMessage(content: ThreadContent): SlackMessage {
+/** The message for one piece of thread content; a tabletop run's carries the exercise banner. */
+export function buildThreadMessage(content: ThreadContent, mode?: RunMode): SlackMessage {
   switch (content.kind) {
     case 'events':
-      return buildEventLines(content.lines);
+      return buildEventLines(content.lines, mode);
     case 'approval':
-      return buildApprovalCard(content.card);
+      return buildApprovalCard(content.card, mode);
     case 'wait':
-      return buildWaitCard(content.card);
+      return buildWaitCard(content.card, mode);
     case 'manual':
-      return buildManualCard(content.card);
+      return buildManualCard(content.card, mode);
     case 'ping':
-      return buildEscalationPing(content.ping);
+      return buildEscalationPing(content.ping, mode);
   }
 }

@@ -5,11 +5,12 @@
  */
 import type { KnownBlock } from '@slack/web-api';
 import type { ManualCardView } from '../../common/publisher-view';
+import type { RunMode } from '../../common/run-state';
 import { ActionId, type ManualButtonValue } from './interaction-ids';
-import { actorText, escapeText, LIMITS, plain, quote, slackDate, truncate } from './format';
+import { actorText, escapeText, exerciseBlocks, fallbackText, LIMITS, plain, quote, slackDate, truncate } from './format';
 import type { SlackMessage } from './root-message';
 
-export function buildManualCard(card: ManualCardView): SlackMessage {
+export function buildManualCard(card: ManualCardView, mode?: RunMode): SlackMessage {
   const name = escapeText(card.title ?? card.stepId);
   const head = card.open
     ? `:clipboard: *Task: ${name}*`
@@ -17,6 +18,7 @@ export function buildManualCard(card: ManualCardView): SlackMessage {
       ? `:ballot_box_with_check: *Done: ${name}*`
       : `:x: *Not done: ${name}*`;
   const blocks: KnownBlock[] = [
+    ...exerciseBlocks(mode),
     { type: 'section', text: { type: 'mrkdwn', text: truncate(`${head}\n${quote(card.task)}`, LIMITS.sectionText) } },
   ];
   if (card.assignee) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`Assigned to ${escapeText(card.assignee)}`, LIMITS.contextText) }] });
@@ -53,5 +55,5 @@ export function buildManualCard(card: ManualCardView): SlackMessage {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(escapeText(card.error), LIMITS.sectionText) } });
   }
   const text = card.open ? `Task: ${card.title ?? card.stepId}: ${card.task}` : `Task ${card.doneBy ? 'done' : card.status}: ${card.title ?? card.stepId}`;
-  return { text: truncate(escapeText(text), LIMITS.fallbackText), blocks };
+  return { text: fallbackText(mode, text), blocks };
 }

@@ -1,15 +1,19 @@
 /**
  * The run's root message in the incident channel: what runs, for which incident, in which mode,
  * who asked, how it stands, and one line per step. Kept current with chat.update; the thread
- * under it carries the events and the cards.
+ * under it carries the events and the cards. A tabletop run's message opens with the exercise
+ * banner (common/exercise.ts), as does every message in its thread.
  */
 import type { KnownBlock } from '@slack/web-api';
+import { isExercise } from '../../common/exercise';
 import type { RootView, StepLineView } from '../../common/publisher-view';
 import {
   actorText,
   capitalise,
   chunkLines,
   escapeText,
+  exerciseBlocks,
+  fallbackText,
   LIMITS,
   plain,
   runStatusEmoji,
@@ -25,8 +29,7 @@ export interface SlackMessage {
 }
 
 export function buildRootMessage(view: RootView): SlackMessage {
-  const tabletop = view.mode === 'tabletop';
-  const badge = tabletop ? ':performing_arts: *TABLETOP* exercise: nothing is changed' : ':red_circle: *LIVE*';
+  const badge = isExercise(view.mode) ? ':performing_arts: *TABLETOP* exercise: nothing is changed' : ':red_circle: *LIVE*';
   const facts = [
     `*${escapeText(view.incidentId)}*`,
     badge,
@@ -38,22 +41,23 @@ export function buildRootMessage(view: RootView): SlackMessage {
   if (view.failure) statusLines.push(`${view.failure.step ? `Step *${escapeText(view.failure.step)}*: ` : ''}${escapeText(view.failure.message)}`);
   if (view.cancel) statusLines.push(`Cancelled by ${actorText(view.cancel.actor)}: ${escapeText(view.cancel.reason)}`);
 
+  const banner = exerciseBlocks(view.mode);
   const stepSections = chunkLines(view.steps.map(stepLineText), LIMITS.sectionText).map(
     (text): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } }),
   );
   const times = [`started ${slackDate(view.startedAt)}`, ...(view.endedAt ? [`ended ${slackDate(view.endedAt)}`] : [])];
 
   const blocks: KnownBlock[] = [
-    { type: 'header', text: plain(`${tabletop ? '[TABLETOP] ' : ''}${view.title}`, LIMITS.headerText) },
+    ...banner,
+    { type: 'header', text: plain(view.title, LIMITS.headerText) },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(facts, LIMITS.sectionText) } },
     { type: 'section', text: { type: 'mrkdwn', text: truncate(statusLines.join('\n'), LIMITS.sectionText) } },
     { type: 'divider' },
     // Keep room for the context block below even with an absurd number of steps.
-    ...stepSections.slice(0, LIMITS.blocks - 5),
+    ...stepSections.slice(0, LIMITS.blocks - 5 - banner.length),
     { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`Run \`${escapeText(view.workflowId)}\`  ·  ${times.join('  ·  ')}`, LIMITS.contextText) }] },
   ];
-  const text = truncate(escapeText(`${tabletop ? '[TABLETOP] ' : ''}${view.title} (${view.incidentId}): ${view.status}`), LIMITS.fallbackText);
-  return { text, blocks };
+  return { text: fallbackText(view.mode, `${view.title} (${view.incidentId}): ${view.status}`), blocks };
 }
 
 /** "2 of 7 steps done" while running. */

@@ -4,15 +4,18 @@
  */
 import type { KnownBlock } from '@slack/web-api';
 import type { EventLineView } from '../../common/publisher-view';
-import { actorText, chunkLines, escapeText, LIMITS, slackDate, truncate } from './format';
+import type { RunMode } from '../../common/run-state';
+import { actorText, chunkLines, escapeText, exerciseBlocks, fallbackText, LIMITS, slackDate } from './format';
 import type { SlackMessage } from './root-message';
 
-export function buildEventLines(lines: EventLineView[]): SlackMessage {
+export function buildEventLines(lines: EventLineView[], mode?: RunMode): SlackMessage {
   const texts = lines.map(eventLineText);
-  const blocks = chunkLines(texts, LIMITS.sectionText)
-    .slice(0, LIMITS.blocks)
+  const banner = exerciseBlocks(mode);
+  const sections = chunkLines(texts, LIMITS.sectionText)
+    .slice(0, LIMITS.blocks - banner.length)
     .map((text): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } }));
-  return { text: truncate(lines.map(eventLinePlain).join('\n'), LIMITS.fallbackText), blocks };
+  // Each line is escaped on its own (eventLinePlain); the banner is Quell's own words.
+  return { text: fallbackText(mode, lines.map(eventLinePlain).join('\n'), (done) => done), blocks: [...banner, ...sections] };
 }
 
 /** One event as a mrkdwn line, led by the time it happened. */

@@ -5,11 +5,12 @@
  */
 import type { KnownBlock } from '@slack/web-api';
 import type { WaitCardView } from '../../common/publisher-view';
+import type { RunMode } from '../../common/run-state';
 import { ActionId, type EventButtonValue } from './interaction-ids';
-import { actorText, escapeText, eventButtonLabel, LIMITS, plain, slackDate, truncate, viaText } from './format';
+import { actorText, escapeText, eventButtonLabel, exerciseBlocks, fallbackText, LIMITS, plain, slackDate, truncate, viaText } from './format';
 import type { SlackMessage } from './root-message';
 
-export function buildWaitCard(card: WaitCardView): SlackMessage {
+export function buildWaitCard(card: WaitCardView, mode?: RunMode): SlackMessage {
   const name = escapeText(card.title ?? card.stepId);
   const label = eventButtonLabel(card.event);
   const head = card.open
@@ -22,6 +23,7 @@ export function buildWaitCard(card: WaitCardView): SlackMessage {
     `${card.remindersSent} reminder${card.remindersSent === 1 ? '' : 's'} sent`,
   ].join('  ·  ');
   const blocks: KnownBlock[] = [
+    ...exerciseBlocks(mode),
     { type: 'section', text: { type: 'mrkdwn', text: truncate(head, LIMITS.sectionText) } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: facts }] },
   ];
@@ -56,5 +58,5 @@ export function buildWaitCard(card: WaitCardView): SlackMessage {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(escapeText(card.error), LIMITS.sectionText) } });
   }
   const text = card.open ? `Waiting for ${card.event} (${card.title ?? card.stepId})` : `${card.event}: ${card.status} (${card.title ?? card.stepId})`;
-  return { text: truncate(escapeText(text), LIMITS.fallbackText), blocks };
+  return { text: fallbackText(mode, text), blocks };
 }

@@ -126,6 +126,7 @@ describe('/quell start → modal → run', () => {
     const started = await nextEphemeral(RITA, before);
     expect(started.channel).toBe(GENERAL.id);
     expect(started.text).toContain(`Started *Compromised cloud credential* for incident \`${incident}\` (tabletop exercise): \`${workflowId}\``);
+    expect(started.text?.split('\n')[0]).toBe(':performing_arts: *EXERCISE — not a real incident*');
     expect(started.text).toContain(`<#${INCIDENT.id}>`);
   });
 

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { decideApproval, deliverEvent, getRunState } from '../../client/runs';
+import { EXERCISE_BANNER } from '../../common/exercise';
 import type { RunResult } from '../../common/run-state';
 import { ActionId } from '../../slack/blocks/interaction-ids';
 import { ApprovalButtonValue, EventButtonValue, parseButtonValue } from '../../slack/interaction-values';
@@ -54,7 +55,9 @@ describe('a tabletop run with Slack configured', () => {
     const root = message(rootTs)!;
     expect(root.thread_ts).toBeUndefined();
     expect(root.metadata).toMatchObject({ event_type: 'quell_run_message', event_payload: { workflow_id: id, part: 'root' } });
-    expect(textOf(root)).toContain('[TABLETOP] Two-person gate');
+    // An exercise, unmistakably: the banner leads the blocks and the notification text.
+    expect(textOf(root).split('\n').slice(0, 2)).toEqual([`:performing_arts: *${EXERCISE_BANNER}*`, 'Two-person gate']);
+    expect(root.text).toMatch(new RegExp(`^\\[${EXERCISE_BANNER}\\] Two-person gate \\(`));
     expect(textOf(root)).toContain(':performing_arts: *TABLETOP*');
     expect(textOf(root)).toContain('requested by rita.requester');
     const rootPost = slack.callsOf('chat.postMessage').find((call) => call.response.ts === rootTs)!;
@@ -97,11 +100,16 @@ describe('a tabletop run with Slack configured', () => {
     expect(textOf(finalRoot)).toContain(':white_check_mark: *Completed*');
     expect(textOf(finalRoot)).toContain(':white_check_mark: *approve* — approved by bob.approver, carol.approver');
     expect(textOf(finalRoot)).toContain(':white_check_mark: *block* `egress.block` — done by _tabletop_');
-    expect(finalRoot.text).toBe('[TABLETOP] Two-person gate (' + result.state.incidentId + '): completed');
+    expect(finalRoot.text).toBe(`[${EXERCISE_BANNER}] Two-person gate (${result.state.incidentId}): completed`);
 
     // The thread: the card, then the events in the order they happened, each exactly once.
     const thread = slack.replies(CHANNEL.id, rootTs);
     expect(partOf(thread[0])).toBe('approval');
+    // Every message of the thread (the card, the event lines) says it is an exercise too.
+    for (const reply of thread) {
+      expect(reply.text?.startsWith(`[${EXERCISE_BANNER}] `)).toBe(true);
+      expect(textOf(reply).split('\n')[0]).toBe(`:performing_arts: *${EXERCISE_BANNER}*`);
+    }
     const lines = thread.filter((m) => partOf(m) === 'events').map(textOf).join('\n');
     const order = ['bob.approver approved *approve*', 'carol.approver approved *approve*', '*block* done (`egress.block`)', ':tada: *Run completed*'];
     const positions = order.map((line) => lines.indexOf(line));

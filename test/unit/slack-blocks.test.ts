@@ -54,10 +54,11 @@ describe('root message', () => {
     { id: 'rotate-dependents', kind: 'manual', title: 'Rotate dependent secrets', status: 'pending' },
   ];
 
-  test('title with the TABLETOP badge, incident, requester, status and one line per step', () => {
+  test('exercise banner, title, TABLETOP badge, incident, requester, status and one line per step', () => {
     const message = buildRootMessage(rootView(runState(steps)));
     const blocks = blocksOf(message);
-    expect(blocks[0]).toEqual({ type: 'header', text: { type: 'plain_text', text: '[TABLETOP] Compromised cloud credential', emoji: true } });
+    expect(blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: ':performing_arts: *EXERCISE — not a real incident*' } });
+    expect(blocks[1]).toEqual({ type: 'header', text: { type: 'plain_text', text: 'Compromised cloud credential', emoji: true } });
     const text = textOf(message);
     expect(text).toContain('*INC-42*');
     expect(text).toContain(':performing_arts: *TABLETOP*');
@@ -70,7 +71,7 @@ describe('root message', () => {
     expect(text).toContain(':fast_forward: *notify-vendor* `vendor.request_deletion` — skipped (when ${{ inputs.vendor != null }} is false)');
     expect(text).toContain(':white_circle: *Rotate dependent secrets* — pending');
     expect(text).toContain(`Run \`${WORKFLOW_ID}\``);
-    expect(message.text).toBe('[TABLETOP] Compromised cloud credential (INC-42): running');
+    expect(message.text).toBe('[EXERCISE — not a real incident] Compromised cloud credential (INC-42): running');
     expect(buttonsOf(message)).toEqual([]);
     expectWithinLimits(message);
   });

@@ -7,6 +7,8 @@
  * instance, or after a restart) maps to the same run and Temporal refuses to start it twice.
  */
 import { startRun } from '../../../client/runs';
+import { isExercise } from '../../../common/exercise';
+import { EXERCISE_MRKDWN } from '../../blocks/format';
 import type { AppContext } from '../../context';
 import { StartModalMetadata, ViewSubmissionBody, parseJson } from '../../payloads';
 import { failureText, tell } from '../../reply';
@@ -69,8 +71,9 @@ export function startRunSubmission(ctx: AppContext) {
         taskQueue: ctx.taskQueue,
       });
       ctx.logger.info({ workflowId: handle.workflowId, user: user.id }, 'run started from Slack');
-      const tabletop = mode === 'tabletop' ? ' (tabletop exercise)' : '';
+      const tabletop = isExercise(mode) ? ' (tabletop exercise)' : '';
       text =
+        (isExercise(mode) ? `${EXERCISE_MRKDWN}\n` : '') +
         `:rocket: Started *${escape(found.runbook.title)}* for incident ${code(incidentId)}${tabletop}: ${code(handle.workflowId)}.\n` +
         `Progress and approvals are posted in <#${ctx.settings.channel}>; ${code(`/quell status ${handle.workflowId}`)} shows it here.`;
     } catch (error) {
