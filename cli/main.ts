@@ -14,6 +14,7 @@ import { ConfigError } from '../config/environment';
 import { registerCancel } from './commands/cancel';
 import { registerDecisions } from './commands/decide';
 import { registerDoctor } from './commands/doctor';
+import { registerDrill } from './commands/drill';
 import { registerDone } from './commands/done';
 import { registerEvent } from './commands/event';
 import { registerEvidence } from './commands/evidence';
@@ -33,7 +34,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .version(versionText(env), '-V, --version', 'print the version, and whether this is the compiled build or the sources')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(shownText(text.trimEnd())) });
-  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence]) {
+  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence, registerDrill]) {
     register(program, ctx);
   }
   try {

@@ -10,11 +10,10 @@
 import {
   Client,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import { ServiceError } from '@temporalio/client';
+import { QuellClientError } from './errors';
+import { withWorkflowErrors } from './workflow-errors';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { identityProblem } from '../common/identity';
 import type { RunMode, RunState } from '../common/run-state';
@@ -47,19 +46,7 @@ import {
   type RequestSchema,
 } from '../workflows/messages';
 
-export type QuellErrorCode = 'already-exists' | 'not-found' | 'refused' | 'invalid-input';
-
-/** An error a person can act on; `code` lets surfaces pick an exit code or a reply style. */
-export class QuellClientError extends Error {
-  override readonly name = 'QuellClientError';
-  constructor(
-    readonly code: QuellErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+export { QuellClientError, type QuellErrorCode } from './errors';
 
 export interface StartRunRequest {
   runbook: Runbook;
@@ -191,29 +178,6 @@ function checkRequest<T>(workflowId: string, schema: RequestSchema<T>, request: 
 }
 
 /** Turns SDK errors into messages about the run: refused (with the validator's reason) or unknown. */
-async function withRunErrors<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      const reason = error.cause instanceof Error ? error.cause.message : error.message;
-      throw new QuellClientError('refused', reason, { cause: error });
-    }
-    // A closed run answers updates with a not-found style error: check for it first.
-    if (isClosedWorkflowUpdate(error)) {
-      throw new QuellClientError('refused', `run ${workflowId} has finished; it takes no more decisions`, { cause: error });
-    }
-    if (error instanceof WorkflowNotFoundError || isNotFoundServiceError(error)) {
-      throw new QuellClientError('not-found', `no run ${workflowId}`, { cause: error });
-    }
-    throw error;
-  }
-}
-
-function isNotFoundServiceError(error: unknown): boolean {
-  return error instanceof ServiceError && /not found/i.test(error.message);
-}
-
-function isClosedWorkflowUpdate(error: unknown): boolean {
-  return error instanceof Error && /workflow execution already completed/i.test(error.message);
+function withRunErrors<T>(workflowId: string, call: () => Promise<T>): Promise<T> {
+  return withWorkflowErrors(workflowId, { noun: 'run', takesNoMore: 'decisions' }, call);
 }

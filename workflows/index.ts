@@ -1,2 +1,3 @@
 /** What the worker bundles: every workflow type Quell registers. */
 export { runRunbook } from './run-runbook';
+export { runDrill } from './drill';

@@ -1,0 +1,39 @@
+/**
+ * A drill for the terminal: every block opens with the exercise banner, so nothing a drill prints
+ * can be mistaken for a real incident; people's text is shown neutralised (cli/display.ts).
+ */
+import { EXERCISE_BANNER, withExerciseMark } from '../../common/exercise';
+import type { DrillState, InjectState } from '../../workflows/drill/state';
+import { shownLine, shownText } from '../display';
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+
+export function renderDrillStarted(drillId: string, childWorkflowId: string): string {
+  return [`[${EXERCISE_BANNER}]`, `drill started: ${drillId}`, `its run: ${childWorkflowId}`, `follow it: quell drill status ${drillId}`].join('\n');
+}
+
+function injectLine(inject: InjectState): string {
+  const when = inject.settledAtDrillMs === undefined ? `due at ${seconds(inject.atMs)}` : `at ${seconds(inject.settledAtDrillMs)}`;
+  const by = inject.settledBy && inject.settledBy !== 'schedule' ? ` by ${shownLine(inject.settledBy)}` : '';
+  const head = `  ${inject.id} (${inject.kind}) ${inject.status} ${when}${by}`;
+  const text = inject.status === 'fired' && inject.message ? `\n    ${shownText(inject.message)}` : inject.title ? ` — ${shownLine(inject.title)}` : '';
+  return head + text;
+}
+
+export function renderDrillState(state: DrillState): string {
+  const lines = [
+    `[${EXERCISE_BANNER}]`,
+    `drill ${state.drillId}: ${shownLine(state.scenario.title)}`,
+    `status ${state.status}; drill time ${seconds(state.elapsedMs)}${state.pausedMs > 0 ? ` (paused ${seconds(state.pausedMs)})` : ''}`,
+    `run ${state.childWorkflowId}${state.runOutcome ? `: ${state.runOutcome}` : ''}`,
+    'injects:',
+    ...state.injects.map(injectLine),
+  ];
+  if (state.notes.length > 0) lines.push('notes:', ...state.notes.map((note) => `  ${seconds(note.drillMs)} ${shownLine(note.actor)}: ${shownText(note.text)}`));
+  return lines.join('\n');
+}
+
+/** One line confirming a control, marked as an exercise. */
+export function renderControl(line: string): string {
+  return withExerciseMark('tabletop', line);
+}

@@ -1,0 +1,40 @@
+/**
+ * Finds a drill scenario for `quell drill start`: by path to a `*.drill.yaml` file, or by scenario
+ * id among the scenarios in `<runbooks>/drills/`. Either way it is checked against the configured
+ * runbooks folder, where its runbook is found; an invalid scenario is never started.
+ */
+import path from 'node:path';
+import { excerpt } from '../../common/text-safety';
+import { formatRunbookError } from '../../runbooks/load';
+import { loadScenarioFile, loadScenarioFiles, SCENARIO_FILE, scenarioFilesIn } from '../../runbooks/scenarios/load';
+import type { Scenario } from '../../runbooks/scenarios/schema';
+import { CliFailure, usageFailure } from '../failure';
+import { listRunbooks, type FoundRunbook } from '../runbook-catalogue';
+
+export interface FoundScenario {
+  scenario: Scenario;
+  sha256: string;
+  runbook: FoundRunbook;
+}
+
+export async function findScenario(reference: string, runbooksDir: string): Promise<FoundScenario> {
+  const runbooks = await listRunbooks(runbooksDir);
+  const lookup = new Map(runbooks.map((found) => [found.runbook.id, found.runbook]));
+  const withRunbook = (scenario: Scenario, sha256: string): FoundScenario => {
+    const runbook = runbooks.find((found) => found.runbook.id === scenario.runbook);
+    // The loader has checked that the runbook exists in this folder.
+    if (!runbook) throw new CliFailure(`scenario ${scenario.scenario}: no runbook ${scenario.runbook} in ${runbooksDir}`);
+    return { scenario, sha256, runbook };
+  };
+  if (SCENARIO_FILE.test(reference) || reference.includes(path.sep)) {
+    const loaded = loadScenarioFile(reference, lookup);
+    if (!loaded.ok) throw new CliFailure(loaded.errors.map(formatRunbookError).join('\n'));
+    return withRunbook(loaded.scenario, loaded.sha256);
+  }
+  const { scenarios, errors } = loadScenarioFiles(await scenarioFilesIn(runbooksDir), lookup);
+  const found = scenarios.find((loaded) => loaded.scenario.scenario === reference);
+  if (found) return withRunbook(found.scenario, found.sha256);
+  if (errors.length > 0) throw new CliFailure(`scenarios in ${runbooksDir} have errors (run quell lint):\n${errors.map(formatRunbookError).join('\n')}`);
+  const known = scenarios.map((loaded) => loaded.scenario.scenario).join(', ') || 'none';
+  throw usageFailure(`no scenario "${excerpt(reference, 80)}" in ${path.join(runbooksDir, 'drills')}; known scenarios: ${known}`);
+}

@@ -1,0 +1,149 @@
+/**
+ * Drills for every surface: start one from a loaded scenario and its runbook, steer it, read it.
+ * Like client/runs.ts, requests are checked with the drill's own request checks before they are
+ * sent, and SDK errors become QuellClientErrors a person can act on.
+ */
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
+import { withWorkflowErrors } from './workflow-errors';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { parseDuration } from '../common/duration';
+import { identityProblem } from '../common/identity';
+import { excerpt } from '../common/text-safety';
+import { formatInputProblems, validateRunInputs } from '../runbooks/inputs';
+import type { Runbook } from '../runbooks/schema';
+import { injectKind, type Scenario } from '../runbooks/scenarios/schema';
+import type { runDrill } from '../workflows';
+import {
+  DrillControl,
+  DrillNoteRequest,
+  drillStateQuery,
+  EndDrillRequest,
+  endDrillUpdate,
+  InjectControl,
+  injectNowUpdate,
+  noteDrillUpdate,
+  pauseDrillUpdate,
+  resumeDrillUpdate,
+  skipInjectUpdate,
+} from '../workflows/drill/messages';
+import type { DrillInjectPlan, DrillState, RunDrillInput } from '../workflows/drill/state';
+import { describeIssues, type RequestSchema } from '../workflows/messages';
+import { checkWorkflowId, QuellClientError, type UpdateOptions } from './runs';
+
+/** Exercise ids end up in workflow and incident ids: short and plain. */
+export const EXERCISE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+export const EXERCISE_ID_RULE = "use 1-40 letters, digits, '.', '_' or '-', starting with a letter or digit";
+
+/** The same scenario and exercise always name the same drill, so a repeated start is refused, never doubled. */
+export function drillWorkflowId(scenarioId: string, exerciseId: string): string {
+  return `quell-drill:${scenarioId}:${exerciseId}`;
+}
+
+export interface StartDrillRequest {
+  scenario: Scenario;
+  scenarioSha256: string;
+  runbook: Runbook;
+  runbookSha256: string;
+  exerciseId: string;
+  requestedBy: string;
+  requestedVia: RunDrillInput['requestedVia'];
+  taskQueue: string;
+}
+
+export async function startDrill(client: Client, request: StartDrillRequest): Promise<WorkflowHandleWithFirstExecutionRunId<typeof runDrill>> {
+  const { scenario, runbook } = request;
+  if (!EXERCISE_ID_PATTERN.test(request.exerciseId)) {
+    throw new QuellClientError('invalid-input', `exercise id "${excerpt(request.exerciseId, 60)}" is not valid: ${EXERCISE_ID_RULE}`);
+  }
+  if (scenario.runbook !== runbook.id) throw new QuellClientError('invalid-input', `scenario ${scenario.scenario} drills runbook ${scenario.runbook}, not ${runbook.id}`);
+  const requesterProblem = identityProblem(request.requestedBy);
+  if (!request.requestedBy.trim() || requesterProblem) throw new QuellClientError('invalid-input', `requester ${requesterProblem ?? 'is required (--as USER)'}`);
+  const inputs = validateRunInputs(runbook, scenario.inputs);
+  if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
+
+  const drillId = drillWorkflowId(scenario.scenario, request.exerciseId);
+  const input: RunDrillInput = {
+    drillId,
+    scenario: { id: scenario.scenario, version: scenario.version, title: scenario.title, sha256: request.scenarioSha256 },
+    runbook,
+    runbookSha256: request.runbookSha256,
+    inputs: inputs.values,
+    incidentId: `drill-${request.exerciseId}`,
+    injects: scenario.injects.map(injectPlan),
+    objectives: scenario.objectives.map((objective) => ({ ...objective })),
+    participants: scenario.participants,
+    requestedBy: request.requestedBy.trim(),
+    requestedVia: request.requestedVia,
+  };
+  try {
+    return await client.workflow.start<typeof runDrill>('runDrill', {
+      taskQueue: request.taskQueue,
+      workflowId: drillId,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      throw new QuellClientError('already-exists', `drill ${drillId} already exists; refusing to start it twice. See: quell drill status ${drillId}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+function injectPlan(inject: Scenario['injects'][number]): DrillInjectPlan {
+  const at = parseDuration(inject.at);
+  // The scenario was validated by its loader, which refuses offsets that do not parse.
+  if (!at.ok) throw new QuellClientError('invalid-input', `inject ${inject.id}: offset "${inject.at}" is not a duration`);
+  const message = inject.message ?? inject.twist?.message;
+  return { id: inject.id, kind: injectKind(inject), atMs: at.ms, ...(inject.title ? { title: inject.title } : {}), ...(message ? { message } : {}) };
+}
+
+export async function getDrillState(client: Client, drillId: string): Promise<DrillState> {
+  checkWorkflowId(drillId);
+  return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).query(drillStateQuery));
+}
+
+export async function pauseDrill(client: Client, drillId: string, request: DrillControl, options: UpdateOptions = {}) {
+  checkRequest(drillId, DrillControl, request);
+  return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).executeUpdate(pauseDrillUpdate, { args: [request], ...options }));
+}
+
+export async function resumeDrill(client: Client, drillId: string, request: DrillControl, options: UpdateOptions = {}) {
+  checkRequest(drillId, DrillControl, request);
+  return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).executeUpdate(resumeDrillUpdate, { args: [request], ...options }));
+}
+
+export async function injectNow(client: Client, drillId: string, request: InjectControl, options: UpdateOptions = {}) {
+  checkRequest(drillId, InjectControl, request);
+  return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).executeUpdate(injectNowUpdate, { args: [request], ...options }));
+}
+
+export async function skipInject(client: Client, drillId: string, request: InjectControl, options: UpdateOptions = {}) {
+  checkRequest(drillId, InjectControl, request);
+  return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).executeUpdate(skipInjectUpdate, { args: [request], ...options }));
+}
+
+export async function noteDrill(client: Client, drillId: string, request: DrillNoteRequest, options: UpdateOptions = {}) {
+  checkRequest(drillId, DrillNoteRequest, request);
+  return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).executeUpdate(noteDrillUpdate, { args: [request], ...options }));
+}
+
+export async function endDrill(client: Client, drillId: string, request: EndDrillRequest, options: UpdateOptions = {}) {
+  checkRequest(drillId, EndDrillRequest, request);
+  return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).executeUpdate(endDrillUpdate, { args: [request], ...options }));
+}
+
+function checkRequest<T>(drillId: string, schema: RequestSchema<T>, request: T): void {
+  checkWorkflowId(drillId);
+  const parsed = schema.safeParse(request);
+  if (!parsed.success) throw new QuellClientError('refused', `invalid request: ${describeIssues(parsed.error)}`);
+}
+
+function withDrillErrors<T>(drillId: string, call: () => Promise<T>): Promise<T> {
+  return withWorkflowErrors(drillId, { noun: 'drill', takesNoMore: 'controls' }, call);
+}
