@@ -6,10 +6,8 @@
  * Stages, each stopping the next when it fails: YAML syntax (and duplicate keys) → schema (zod) →
  * whole-document semantics (semantics.ts). Node-only (fs, crypto); never import from workflows.
  */
-import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { YAMLError } from 'yaml';
 import { z } from 'zod';
 import { didYouMean } from '../common/suggest';
 import { describeValue, explainIssues, type DocumentPath, type DocumentProblem } from '../config/yaml/explain-issues';
@@ -27,14 +25,9 @@ import {
 } from './schema';
 import { STEP_KINDS, type StepKind } from './step-kind';
 import { checkRunbookSemantics } from './semantics';
+import { locatedErrors, sha256, tidyErrors, yamlSyntaxMessage, type RunbookError } from './document-errors';
 
-/** One problem in one file; line and col are 1-based. */
-export interface RunbookError {
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-}
+export { formatRunbookError, type RunbookError } from './document-errors';
 
 /**
  * A validated runbook with the sha256 of exactly the bytes it came from (recorded with each run so
@@ -48,9 +41,6 @@ export type LoadResult =
 export type LoadedRunbook = Extract<LoadResult, { ok: true }>;
 
 /** `file:line:col: message`, the format editors and CI annotate from. */
-export function formatRunbookError(error: RunbookError): string {
-  return `${error.file}:${error.line}:${error.col}: ${error.message}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Schema issues, with steps validated by their own kind
@@ -132,45 +122,6 @@ function schemaProblems(raw: unknown): { runbook: Runbook } | { problems: Docume
   return { problems };
 }
 
-// ---------------------------------------------------------------------------------------------
-// YAML syntax
-
-function yamlMessage(error: YAMLError): string {
-  if (error.code === 'MULTIPLE_DOCS') return 'a runbook file holds exactly one YAML document: remove the "---" separator or split the file';
-  if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
-    // Almost always text like `message: Egress blocked: rule 7` that YAML reads as a nested key.
-    return `YAML syntax: ${error.message} (if this is text containing ": ", put the whole value in quotes)`;
-  }
-  return `YAML syntax: ${error.message}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-
-function toErrors(problems: DocumentProblem[], locator: Locator, file: string): RunbookError[] {
-  return problems.map((problem) => {
-    const { line, col } = locator.locate(problem.path, { at: problem.at, offset: problem.offset });
-    let message = problem.message;
-    if (problem.seeAlso) message += ` (${problem.seeAlso.note} at line ${locator.locate(problem.seeAlso.path).line})`;
-    return { file, line, col, message };
-  });
-}
-
-/** Sorted by position, exact duplicates removed: one problem, one line of output. */
-function tidy(errors: RunbookError[]): RunbookError[] {
-  const seen = new Set<string>();
-  return errors
-    .filter((error) => {
-      const key = formatRunbookError(error);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    })
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
-}
-
-function sha256(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** A load result plus, when the text parsed as YAML, the locator for further positions. */
 interface Loaded {
@@ -180,14 +131,14 @@ interface Loaded {
 
 /** Text already within the size limit (a file read through readFileLimited, or checked text). */
 function loadParsed(text: string, file: string, digest: string): Loaded {
-  const parsed = parseYaml(text, { explain: yamlMessage });
+  const parsed = parseYaml(text, { explain: yamlSyntaxMessage('runbook') });
   const { locator } = parsed;
-  const fail = (errors: RunbookError[]): Loaded => ({ result: { ok: false, file, errors: tidy(errors) }, locator });
+  const fail = (errors: RunbookError[]): Loaded => ({ result: { ok: false, file, errors: tidyErrors(errors) }, locator });
   if (!parsed.ok) return fail(parsed.problems.map((problem) => ({ file, ...problem })));
   const schema = schemaProblems(parsed.raw);
-  if ('problems' in schema) return fail(toErrors(schema.problems, parsed.locator, file));
+  if ('problems' in schema) return fail(locatedErrors(schema.problems, parsed.locator, file));
   const semantic = checkRunbookSemantics(schema.runbook);
-  if (semantic.length > 0) return fail(toErrors(semantic, parsed.locator, file));
+  if (semantic.length > 0) return fail(locatedErrors(semantic, parsed.locator, file));
   return { result: { ok: true, runbook: schema.runbook, sha256: digest, file }, locator };
 }
 
@@ -246,7 +197,7 @@ async function loadMany(files: string[]): Promise<{ runbooks: LoadedRunbook[]; e
     owners.set(result.runbook.id, file);
     runbooks.push(result);
   }
-  return { runbooks, errors: tidy(errors) };
+  return { runbooks, errors: tidyErrors(errors) };
 }
 
 /**
@@ -273,5 +224,5 @@ export async function lintFiles(paths: string[]): Promise<{ errors: RunbookError
     }
   }
   const { errors } = await loadMany(files);
-  return { errors: tidy([...unreadable, ...errors]), checked: files.length + unreadable.length };
+  return { errors: tidyErrors([...unreadable, ...errors]), checked: files.length + unreadable.length };
 }

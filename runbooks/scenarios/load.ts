@@ -6,16 +6,14 @@
  * runbooks the scenario names (semantics.ts). The runbooks are given by the caller: a scenario is
  * only as valid as the runbook folder it will be drilled against. Node-only (fs, crypto).
  */
-import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { YAMLError } from 'yaml';
 import type { z } from 'zod';
-import { explainIssues, type DocumentProblem } from '../../config/yaml/explain-issues';
+import { explainIssues } from '../../config/yaml/explain-issues';
 import type { Locator } from '../../config/yaml/locate';
 import { parseYaml, sizeProblem } from '../../config/yaml/parse-yaml';
 import { readFileLimited } from '../../config/yaml/read-file-limited';
-import { formatRunbookError, type RunbookError } from '../load';
+import { locatedErrors, sha256, tidyErrors, yamlSyntaxMessage, type RunbookError } from '../document-errors';
 import { ScenarioSchema, type Scenario } from './schema';
 import { checkScenarioSemantics, type RunbookLookup } from './semantics';
 
@@ -29,33 +27,7 @@ export type ScenarioLoadResult =
   | { ok: true; scenario: Scenario; sha256: string; file: string }
   | { ok: false; file: string; errors: RunbookError[] };
 
-function yamlMessage(error: YAMLError): string {
-  if (error.code === 'MULTIPLE_DOCS') return 'a scenario file holds exactly one YAML document: remove the "---" separator or split the file';
-  if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
-    // Usually an inject message like `message: Update: the key was used again` read as a nested key.
-    return `YAML syntax: ${error.message} (if this is text containing ": ", put the whole value in quotes)`;
-  }
-  return `YAML syntax: ${error.message}`;
-}
 
-function toErrors(problems: DocumentProblem[], locator: Locator, file: string): RunbookError[] {
-  return problems.map((problem) => {
-    const { line, col } = locator.locate(problem.path, { at: problem.at, offset: problem.offset });
-    let message = problem.message;
-    if (problem.seeAlso) message += ` (${problem.seeAlso.note} at line ${locator.locate(problem.seeAlso.path).line})`;
-    return { file, line, col, message };
-  });
-}
-
-/** Sorted by position, exact duplicates removed. */
-function tidy(errors: RunbookError[]): RunbookError[] {
-  const unique = new Map(errors.map((error) => [formatRunbookError(error), error]));
-  return [...unique.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col || a.message.localeCompare(b.message));
-}
-
-function sha256(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 type Issue = z.core.$ZodIssue;
 
@@ -75,18 +47,18 @@ interface Loaded {
 }
 
 function loadParsed(text: string, file: string, digest: string, runbooks: RunbookLookup): Loaded {
-  const parsed = parseYaml(text, { explain: yamlMessage });
+  const parsed = parseYaml(text, { explain: yamlSyntaxMessage('scenario') });
   const { locator } = parsed;
-  const fail = (errors: RunbookError[]): Loaded => ({ result: { ok: false, file, errors: tidy(errors) }, locator });
+  const fail = (errors: RunbookError[]): Loaded => ({ result: { ok: false, file, errors: tidyErrors(errors) }, locator });
   if (!parsed.ok) return fail(parsed.problems.map((problem) => ({ file, ...problem })));
   const raw = parsed.raw;
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return fail([{ file, line: 1, col: 1, message: 'a scenario must be a YAML mapping with at least: scenario, version, title, runbook, participants, objectives' }]);
   }
   const result = ScenarioSchema.safeParse(raw);
-  if (!result.success) return fail(toErrors(explainIssues(withoutFollowOnIssues(result.error.issues), raw, ScenarioSchema), parsed.locator, file));
+  if (!result.success) return fail(locatedErrors(explainIssues(withoutFollowOnIssues(result.error.issues), raw, ScenarioSchema), parsed.locator, file));
   const semantic = checkScenarioSemantics(result.data, runbooks);
-  if (semantic.length > 0) return fail(toErrors(semantic, parsed.locator, file));
+  if (semantic.length > 0) return fail(locatedErrors(semantic, parsed.locator, file));
   return { result: { ok: true, scenario: result.data, sha256: digest, file }, locator };
 }
 
@@ -143,5 +115,5 @@ export function loadScenarioFiles(files: string[], runbooks: RunbookLookup): { s
     owners.set(result.scenario.scenario, file);
     scenarios.push(result);
   }
-  return { scenarios, errors: tidy(errors) };
+  return { scenarios, errors: tidyErrors(errors) };
 }
