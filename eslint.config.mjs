@@ -12,6 +12,7 @@ const LAYERS = [
   ['config'],
   ['connectors'],
   ['runbooks'],
+  ['reports'],
   ['activities'],
   ['workflows'],
   ['client'],

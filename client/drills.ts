@@ -55,30 +55,11 @@ export interface StartDrillRequest {
 }
 
 export async function startDrill(client: Client, request: StartDrillRequest): Promise<WorkflowHandleWithFirstExecutionRunId<typeof runDrill>> {
-  const { scenario, runbook } = request;
   if (!EXERCISE_ID_PATTERN.test(request.exerciseId)) {
     throw new QuellClientError('invalid-input', `exercise id "${excerpt(request.exerciseId, 60)}" is not valid: ${EXERCISE_ID_RULE}`);
   }
-  if (scenario.runbook !== runbook.id) throw new QuellClientError('invalid-input', `scenario ${scenario.scenario} drills runbook ${scenario.runbook}, not ${runbook.id}`);
-  const requesterProblem = identityProblem(request.requestedBy);
-  if (!request.requestedBy.trim() || requesterProblem) throw new QuellClientError('invalid-input', `requester ${requesterProblem ?? 'is required (--as USER)'}`);
-  const inputs = validateRunInputs(runbook, scenario.inputs);
-  if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
-
-  const drillId = drillWorkflowId(scenario.scenario, request.exerciseId);
-  const input: RunDrillInput = {
-    drillId,
-    scenario: { id: scenario.scenario, version: scenario.version, title: scenario.title, sha256: request.scenarioSha256 },
-    runbook,
-    runbookSha256: request.runbookSha256,
-    inputs: inputs.values,
-    incidentId: `drill-${request.exerciseId}`,
-    injects: scenario.injects.map(injectPlan),
-    objectives: scenario.objectives.map((objective) => ({ ...objective })),
-    participants: scenario.participants,
-    requestedBy: request.requestedBy.trim(),
-    requestedVia: request.requestedVia,
-  };
+  const drillId = drillWorkflowId(request.scenario.scenario, request.exerciseId);
+  const input = buildDrillInput(request, `drill-${request.exerciseId}`);
   try {
     return await client.workflow.start<typeof runDrill>('runDrill', {
       taskQueue: request.taskQueue,
@@ -93,6 +74,33 @@ export async function startDrill(client: Client, request: StartDrillRequest): Pr
     }
     throw error;
   }
+}
+
+/**
+ * The drill workflow's input from a loaded scenario and its runbook, checked: the scenario drills
+ * this runbook, the requester is a valid identity, the inputs fit the runbook. `incidentId` is
+ * left out for a scheduled drill (the workflow derives one from its id).
+ */
+export function buildDrillInput(request: Omit<StartDrillRequest, 'exerciseId' | 'taskQueue'>, incidentId?: string): RunDrillInput {
+  const { scenario, runbook } = request;
+  if (scenario.runbook !== runbook.id) throw new QuellClientError('invalid-input', `scenario ${scenario.scenario} drills runbook ${scenario.runbook}, not ${runbook.id}`);
+  const requesterProblem = identityProblem(request.requestedBy);
+  if (!request.requestedBy.trim() || requesterProblem) throw new QuellClientError('invalid-input', `requester ${requesterProblem ?? 'is required (--as USER)'}`);
+  const inputs = validateRunInputs(runbook, scenario.inputs);
+  if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
+
+  return {
+    scenario: { id: scenario.scenario, version: scenario.version, title: scenario.title, sha256: request.scenarioSha256 },
+    runbook,
+    runbookSha256: request.runbookSha256,
+    inputs: inputs.values,
+    ...(incidentId ? { incidentId } : {}),
+    injects: scenario.injects.map(injectPlan),
+    objectives: scenario.objectives.map((objective) => ({ ...objective })),
+    participants: scenario.participants,
+    requestedBy: request.requestedBy.trim(),
+    requestedVia: request.requestedVia,
+  };
 }
 
 function injectPlan(inject: Scenario['injects'][number]): DrillInjectPlan {

@@ -12,6 +12,8 @@ export const QuellIncident = defineSearchAttributeKey('QuellIncident', SearchAtt
 export const QuellMode = defineSearchAttributeKey('QuellMode', SearchAttributeType.KEYWORD);
 export const QuellRequester = defineSearchAttributeKey('QuellRequester', SearchAttributeType.KEYWORD);
 export const QuellStatus = defineSearchAttributeKey('QuellStatus', SearchAttributeType.KEYWORD);
+/** Set on a drill and on every run it starts: a drill's runs are found by it and never counted as incidents. */
+export const QuellDrill = defineSearchAttributeKey('QuellDrill', SearchAttributeType.KEYWORD);
 
 /** Name → type as the Temporal CLI's `--search-attribute Name=Type` flag spells it. */
 export const SEARCH_ATTRIBUTE_FLAGS: Readonly<Record<string, 'Keyword' | 'Int'>> = {
@@ -21,4 +23,5 @@ export const SEARCH_ATTRIBUTE_FLAGS: Readonly<Record<string, 'Keyword' | 'Int'>>
   QuellMode: 'Keyword',
   QuellRequester: 'Keyword',
   QuellStatus: 'Keyword',
+  QuellDrill: 'Keyword',
 };

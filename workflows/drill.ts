@@ -17,9 +17,11 @@ import {
   ParentClosePolicy,
   setHandler,
   startChild,
+  upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { RunResult } from '../common/run-state';
-import { QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../common/search-attributes';
+import { QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../common/search-attributes';
 import { DrillClock } from './drill/clock';
 import { nextPending, pendingInject, settleInject, skipInject } from './drill/injects';
 import {
@@ -35,7 +37,7 @@ import {
   resumeDrillUpdate,
   skipInjectUpdate,
 } from './drill/messages';
-import { drillRunWorkflowId, type DrillState, type RunDrillInput } from './drill/state';
+import { drillIncidentId, drillRunWorkflowId, type DrillState, type RunDrillInput } from './drill/state';
 import type { RunRunbookInput } from './input';
 import { describeIssues, type RequestSchema } from './messages';
 import type { runRunbook } from './run-runbook';
@@ -44,11 +46,14 @@ export type { RunDrillInput, DrillState } from './drill/state';
 
 export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   const clock = new DrillClock();
+  // The workflow id names the drill: a scheduled drill's id is only known once Temporal starts it.
+  const drillId = workflowInfo().workflowId;
+  upsertSearchAttributes([{ key: QuellDrill, value: drillId }]);
   const state: DrillState = {
-    drillId: input.drillId,
+    drillId,
     scenario: input.scenario,
     runbookId: input.runbook.id,
-    childWorkflowId: drillRunWorkflowId(input.drillId),
+    childWorkflowId: drillRunWorkflowId(drillId),
     status: 'running',
     launchedAt: new Date(clock.launchedAtMs).toISOString(),
     elapsedMs: 0,
@@ -129,17 +134,18 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   const child = await runScope.run(() =>
     startChild<typeof runRunbook>('runRunbook', {
       workflowId: state.childWorkflowId,
-      args: [childInput(input)],
+      args: [childInput(input, drillId)],
       // The run settles its cancel itself (undo, final state): wait for it to say how it ended.
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       typedSearchAttributes: [
         { key: QuellRunbook, value: input.runbook.id },
         { key: QuellRunbookVersion, value: input.runbook.version },
-        { key: QuellIncident, value: input.incidentId },
+        { key: QuellIncident, value: drillIncidentId(input, drillId) },
         { key: QuellMode, value: 'tabletop' },
         { key: QuellRequester, value: input.requestedBy },
         { key: QuellStatus, value: 'running' },
+        { key: QuellDrill, value: drillId },
       ],
     }),
   );
@@ -184,7 +190,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   }
 }
 
-function childInput(input: RunDrillInput): RunRunbookInput {
+function childInput(input: RunDrillInput, drillId: string): RunRunbookInput {
   return {
     runbook: input.runbook,
     runbookSha256: input.runbookSha256,
@@ -192,7 +198,7 @@ function childInput(input: RunDrillInput): RunRunbookInput {
     mode: 'tabletop',
     requestedBy: input.requestedBy,
     requestedVia: input.requestedVia,
-    incidentId: input.incidentId,
+    incidentId: drillIncidentId(input, drillId),
   };
 }
 

@@ -27,15 +27,16 @@ export interface DrillObjectivePlan {
 }
 
 export interface RunDrillInput {
-  /** Also the drill's workflow id; the child run's id is derived from it. */
-  drillId: string;
   scenario: { id: string; version: number; title: string; sha256: string };
   runbook: Runbook;
   runbookSha256: string;
   /** Inputs already validated and coerced against the runbook's declarations. */
   inputs: Record<string, unknown>;
-  /** The incident id the child run carries (drills never share one with a real incident). */
-  incidentId: string;
+  /**
+   * The incident id the child run carries (drills never share one with a real incident). A
+   * scheduled drill has none until it starts: drillIncidentId derives one from the workflow id.
+   */
+  incidentId?: string;
   injects: DrillInjectPlan[];
   objectives: DrillObjectivePlan[];
   participants: { facilitators: string[]; players: string[] };
@@ -90,4 +91,11 @@ export interface DrillState {
 /** The child run's id: derived from the drill's, so a replayed or repeated start finds the same run. */
 export function drillRunWorkflowId(drillId: string): string {
   return `${drillId}:run`;
+}
+
+/** The drill's incident id: given at start, or `drill-` and the last part of a scheduled drill's id. */
+export function drillIncidentId(input: Pick<RunDrillInput, 'incidentId'>, drillId: string): string {
+  if (input.incidentId) return input.incidentId;
+  const tail = drillId.slice(drillId.lastIndexOf(':') + 1).replace(/[^A-Za-z0-9._-]/g, '');
+  return `drill-${tail.slice(-40) || 'scheduled'}`;
 }
