@@ -30,7 +30,8 @@ import {
   resumeDrillUpdate,
   skipInjectUpdate,
 } from '../workflows/drill/messages';
-import type { DrillInjectPlan, DrillState, RunDrillInput } from '../workflows/drill/state';
+import type { DrillInjectPlan, DrillState } from '../common/drill-state';
+import type { RunDrillInput } from '../workflows/drill/state';
 import { describeIssues, type RequestSchema } from '../workflows/messages';
 import { checkWorkflowId, QuellClientError, type UpdateOptions } from './runs';
 

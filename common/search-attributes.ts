@@ -14,6 +14,8 @@ export const QuellRequester = defineSearchAttributeKey('QuellRequester', SearchA
 export const QuellStatus = defineSearchAttributeKey('QuellStatus', SearchAttributeType.KEYWORD);
 /** Set on a drill and on every run it starts: a drill's runs are found by it and never counted as incidents. */
 export const QuellDrill = defineSearchAttributeKey('QuellDrill', SearchAttributeType.KEYWORD);
+/** Temporal's own: set by the server on a workflow a Schedule started (never registered by Quell). */
+export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
 /** Name → type as the Temporal CLI's `--search-attribute Name=Type` flag spells it. */
 export const SEARCH_ATTRIBUTE_FLAGS: Readonly<Record<string, 'Keyword' | 'Int'>> = {

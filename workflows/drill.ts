@@ -21,7 +21,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { RunResult } from '../common/run-state';
-import { QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../common/search-attributes';
+import { TemporalScheduledById, QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../common/search-attributes';
 import { DrillClock } from './drill/clock';
 import { nextPending, pendingInject, settleInject, skipInject } from './drill/injects';
 import {
@@ -37,23 +37,27 @@ import {
   resumeDrillUpdate,
   skipInjectUpdate,
 } from './drill/messages';
-import { drillIncidentId, drillRunWorkflowId, type DrillState, type RunDrillInput } from './drill/state';
+import { drillIncidentId, drillRunWorkflowId, type DrillState } from '../common/drill-state';
+import type { RunDrillInput } from './drill/state';
 import type { RunRunbookInput } from './input';
 import { describeIssues, type RequestSchema } from './messages';
 import type { runRunbook } from './run-runbook';
 
-export type { RunDrillInput, DrillState } from './drill/state';
+export type { RunDrillInput } from './drill/state';
+export type { DrillState } from '../common/drill-state';
 
 export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   const clock = new DrillClock();
   // The workflow id names the drill: a scheduled drill's id is only known once Temporal starts it.
   const drillId = workflowInfo().workflowId;
   upsertSearchAttributes([{ key: QuellDrill, value: drillId }]);
+  const scheduleId = workflowInfo().typedSearchAttributes.get(TemporalScheduledById);
   const state: DrillState = {
     drillId,
     scenario: input.scenario,
     runbookId: input.runbook.id,
     childWorkflowId: drillRunWorkflowId(drillId),
+    ...(scheduleId ? { scheduleId } : {}),
     status: 'running',
     launchedAt: new Date(clock.launchedAtMs).toISOString(),
     elapsedMs: 0,
@@ -61,6 +65,11 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
     injects: input.injects.map((inject) => ({ ...inject, status: 'pending' })),
     notes: [],
     objectives: input.objectives,
+    participants: input.participants,
+    pauses: [],
+    followUps: [],
+    requestedBy: input.requestedBy,
+    requestedVia: input.requestedVia,
   };
   const snapshot = (): DrillState => ({ ...state, elapsedMs: clock.elapsedMs(), pausedMs: clock.pausedMs() });
   // Bumped by every control, so the inject loop re-plans instead of sleeping through a change.
@@ -71,8 +80,9 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   setHandler(drillStateQuery, snapshot);
   setHandler(
     pauseDrillUpdate,
-    () => {
+    (request) => {
       clock.pause();
+      state.pauses.push({ at: new Date().toISOString(), atDrillMs: clock.elapsedMs(), by: request.actor.trim() });
       state.status = 'paused';
       controls += 1;
       return snapshot();
@@ -81,8 +91,10 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   );
   setHandler(
     resumeDrillUpdate,
-    () => {
+    (request) => {
       clock.resume();
+      const open = state.pauses[state.pauses.length - 1];
+      if (open && open.resumedAt === undefined) Object.assign(open, { resumedAt: new Date().toISOString(), resumedBy: request.actor.trim() });
       state.status = 'running';
       controls += 1;
       return snapshot();
@@ -141,7 +153,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
       typedSearchAttributes: [
         { key: QuellRunbook, value: input.runbook.id },
         { key: QuellRunbookVersion, value: input.runbook.version },
-        { key: QuellIncident, value: drillIncidentId(input, drillId) },
+        { key: QuellIncident, value: drillIncidentId(input.incidentId, drillId) },
         { key: QuellMode, value: 'tabletop' },
         { key: QuellRequester, value: input.requestedBy },
         { key: QuellStatus, value: 'running' },
@@ -198,7 +210,7 @@ function childInput(input: RunDrillInput, drillId: string): RunRunbookInput {
     mode: 'tabletop',
     requestedBy: input.requestedBy,
     requestedVia: input.requestedVia,
-    incidentId: drillIncidentId(input, drillId),
+    incidentId: drillIncidentId(input.incidentId, drillId),
   };
 }
 

@@ -3,7 +3,7 @@
  * can be mistaken for a real incident; people's text is shown neutralised (cli/display.ts).
  */
 import { EXERCISE_BANNER, withExerciseMark } from '../../common/exercise';
-import type { DrillState, InjectState } from '../../workflows/drill/state';
+import type { DrillState, InjectState } from '../../common/drill-state';
 import { shownLine, shownText } from '../display';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { EXERCISE_ID_PATTERN, EXERCISE_ID_RULE, getDrillState, startDrill } from '../../client/drills';
 import { excerpt } from '../../common/text-safety';
-import { drillRunWorkflowId } from '../../workflows/drill/state';
+import { drillRunWorkflowId } from '../../common/drill-state';
 import { checkedReference } from '../checks';
 import type { CliContext } from '../context';
 import { jsonForTerminal } from '../display';

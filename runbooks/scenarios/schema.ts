@@ -10,6 +10,7 @@
  * ./semantics.ts. Workflow-safe: zod and common/ only.
  */
 import { z } from 'zod';
+import { INJECT_KINDS, type InjectKind } from '../../common/drill-state';
 import { parseDuration } from '../../common/duration';
 import { LIMITS, describeLimit, limitMessage } from '../../common/limits';
 import { IDENTITY_SURFACES } from '../../common/identity';
@@ -105,9 +106,7 @@ export const TwistInject = z.strictObject({
   follow_up: FollowUp,
 });
 
-/** The kinds of inject; each inject has exactly one of these keys. */
-export const INJECT_KINDS = ['message', 'fault', 'event', 'unavailable', 'twist'] as const;
-export type InjectKind = (typeof INJECT_KINDS)[number];
+export { INJECT_KINDS, type InjectKind };
 
 /**
  * One object with every kind optional, rather than a union: a mistake inside a kind is then

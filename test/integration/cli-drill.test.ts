@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EXERCISE_BANNER, EXERCISE_MARK } from '../../common/exercise';
-import type { DrillState } from '../../workflows/drill/state';
+import type { DrillState } from '../../common/drill-state';
 import { quellOk, runQuell, type CliEnvironment } from '../support/cli';
 import { DRILL_RUNBOOKS_DIR } from '../support/drills';
 import { eventually } from '../support/eventually';

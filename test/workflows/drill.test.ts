@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { endDrill, getDrillState, injectNow, noteDrill, pauseDrill, resumeDrill, skipInject, startDrill } from '../../client/drills';
 import { deliverEvent, getRunState } from '../../client/runs';
 import type { runDrill } from '../../workflows';
-import type { DrillState, InjectState } from '../../workflows/drill/state';
+import type { DrillState, InjectState } from '../../common/drill-state';
 import { loadTestDrill } from '../support/drills';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually } from '../support/eventually';

@@ -6,13 +6,10 @@
  * Workflow-safe.
  */
 import type { DrillClock } from './clock';
-import type { InjectState } from './state';
-
-/** Kinds this version plays. The others are recorded as `not-applied`. */
-const APPLIED_KINDS: ReadonlySet<InjectState['kind']> = new Set(['message']);
+import type { InjectState } from '../../common/drill-state';
 
 export function settleInject(inject: InjectState, clock: DrillClock, by: string): InjectState {
-  inject.status = APPLIED_KINDS.has(inject.kind) ? 'fired' : 'not-applied';
+  inject.status = 'fired';
   inject.settledAt = new Date().toISOString();
   inject.settledAtDrillMs = clock.elapsedMs();
   inject.settledBy = by;

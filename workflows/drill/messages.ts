@@ -11,7 +11,7 @@ import { identityProblem } from '../../common/identity';
 import type { DecisionSource } from '../../common/run-state';
 import { freeTextProblem, referenceProblem } from '../messages';
 import { accept, oneOfField, refuse, requestSchema, stringField, type Field } from '../request-checks';
-import type { DrillNote, DrillState, InjectState } from './state';
+import type { DrillNote, DrillState, InjectState } from '../../common/drill-state';
 
 const Actor: Field = {
   check: stringField((actor) => {
