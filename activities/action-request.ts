@@ -15,6 +15,11 @@ export interface ActionRequest {
   /** Same for every attempt of this step's action (or of its compensation). */
   idempotencyKey: string;
   purpose: 'perform' | 'compensate';
+  /**
+   * Set only in a drill's tabletop run, by a fault inject: this call's first `failAttempts`
+   * attempts fail on purpose, so players meet retries and `on_error` as they would live.
+   */
+  drillFault?: { injectId: string; failAttempts: number };
 }
 
 export interface ActionResult {

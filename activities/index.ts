@@ -7,6 +7,7 @@ import { ACTION_NAMES, type ActionName } from '../common/actions';
 import { createResolveApproversActivity } from './approvers/resolve';
 import type { ActivityDeps } from './deps';
 import { createLiveReadinessActivity } from './live-readiness';
+import { createDrillReadinessProbe } from './readiness-probe';
 import { withoutSecrets } from '../connectors/failures';
 import { createSlackSurfaceActivities } from './slack-surface';
 import { createActionActivity, type ActionActivity } from './perform-action';
@@ -21,6 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...actionActivities,
     checkLiveReadiness: createLiveReadinessActivity(deps.live, deps.approvers?.config),
     resolveApprovers: createResolveApproversActivity(deps.approvers),
+    probeDrillReadiness: createDrillReadinessProbe(),
     ...createSlackSurfaceActivities(deps.slackSurface),
   });
 }

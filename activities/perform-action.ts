@@ -50,6 +50,7 @@ export function createActionActivity(action: ActionName, deps: ActivityDeps): Ac
       );
     }
 
+    if (request.drillFault) failOnPurpose(request, request.drillFault, attempt);
     const performer = choosePerformer(action, request, deps, tabletop);
     // Notes are for live effects only: a tabletop effect's durable record is the effect journal.
     const notes = request.mode === 'live' ? new AttemptNotes(deps.intentNotes, attemptOf(action, request, attempt), log) : undefined;
@@ -85,6 +86,23 @@ export function createActionActivity(action: ActionName, deps: ActivityDeps): Ac
       clearInterval(beat);
     }
   };
+}
+
+/**
+ * A drill's fault inject: the attempt fails before anything is performed. Only a tabletop run may
+ * carry one; anywhere else it is refused outright rather than ignored.
+ */
+function failOnPurpose(request: ActionRequest, fault: NonNullable<ActionRequest['drillFault']>, attempt: number): void {
+  if (request.mode !== 'tabletop') {
+    throw ApplicationFailure.nonRetryable(`step ${request.stepId}: a drill fault reached a ${request.mode} run; refused`, ErrorType.DrillFaultInLiveRun, { stepId: request.stepId });
+  }
+  if (attempt <= fault.failAttempts) {
+    throw ApplicationFailure.retryable(
+      `drill fault (inject ${fault.injectId}): attempt ${attempt} of ${fault.failAttempts} fails on purpose`,
+      ErrorType.DrillFault,
+      { stepId: request.stepId, injectId: fault.injectId },
+    );
+  }
 }
 
 function choosePerformer(action: ActionName, request: ActionRequest, deps: ActivityDeps, tabletop: ActionPerformer): ActionPerformer {

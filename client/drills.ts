@@ -29,6 +29,7 @@ import {
   pauseDrillUpdate,
   resumeDrillUpdate,
   skipInjectUpdate,
+  startFollowUpUpdate,
 } from '../workflows/drill/messages';
 import type { DrillInjectPlan, DrillState } from '../common/drill-state';
 import type { RunDrillInput } from '../workflows/drill/state';
@@ -53,6 +54,10 @@ export interface StartDrillRequest {
   requestedBy: string;
   requestedVia: RunDrillInput['requestedVia'];
   taskQueue: string;
+  /** Probe the live connectors read-only at launch (never a mutating call). */
+  probeReadiness?: boolean;
+  /** The runbooks twists' follow-ups name, by id (loaded from the same folder as the runbook). */
+  followUpRunbooks?: RunDrillInput['followUpRunbooks'];
 }
 
 export async function startDrill(client: Client, request: StartDrillRequest): Promise<WorkflowHandleWithFirstExecutionRunId<typeof runDrill>> {
@@ -90,26 +95,58 @@ export function buildDrillInput(request: Omit<StartDrillRequest, 'exerciseId' | 
   const inputs = validateRunInputs(runbook, scenario.inputs);
   if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
 
+  const followUps = followUpsOf(scenario, request.followUpRunbooks ?? {});
   return {
     scenario: { id: scenario.scenario, version: scenario.version, title: scenario.title, sha256: request.scenarioSha256 },
     runbook,
     runbookSha256: request.runbookSha256,
     inputs: inputs.values,
     ...(incidentId ? { incidentId } : {}),
-    injects: scenario.injects.map(injectPlan),
+    injects: scenario.injects.map((inject) => injectPlan(inject, followUps.inputs.get(inject.id))),
     objectives: scenario.objectives.map((objective) => ({ ...objective })),
     participants: scenario.participants,
     requestedBy: request.requestedBy.trim(),
     requestedVia: request.requestedVia,
+    ...(request.probeReadiness ? { probeReadiness: true } : {}),
+    ...(Object.keys(followUps.runbooks).length > 0 ? { followUpRunbooks: followUps.runbooks } : {}),
   };
 }
 
-function injectPlan(inject: Scenario['injects'][number]): DrillInjectPlan {
+/** Only the follow-up runbooks the twists name, each checked to be present with valid inputs. */
+function followUpsOf(scenario: Scenario, available: NonNullable<RunDrillInput['followUpRunbooks']>) {
+  const runbooks: NonNullable<RunDrillInput['followUpRunbooks']> = {};
+  const inputs = new Map<string, Record<string, unknown>>();
+  for (const inject of scenario.injects) {
+    const followUp = inject.twist?.follow_up;
+    if (!followUp) continue;
+    const found = available[followUp.runbook];
+    if (!found) throw new QuellClientError('invalid-input', `inject ${inject.id}: its follow-up runbook ${followUp.runbook} was not found`);
+    const checked = validateRunInputs(found.runbook, followUp.inputs);
+    if (!checked.ok) throw new QuellClientError('invalid-input', `inject ${inject.id}: follow-up inputs: ${formatInputProblems(checked.problems)}`);
+    runbooks[followUp.runbook] = found;
+    inputs.set(inject.id, checked.values);
+  }
+  return { runbooks, inputs };
+}
+
+function injectPlan(inject: Scenario['injects'][number], followUpInputs: Record<string, unknown> | undefined): DrillInjectPlan {
   const at = parseDuration(inject.at);
   // The scenario was validated by its loader, which refuses offsets that do not parse.
   if (!at.ok) throw new QuellClientError('invalid-input', `inject ${inject.id}: offset "${inject.at}" is not a duration`);
   const message = inject.message ?? inject.twist?.message;
-  return { id: inject.id, kind: injectKind(inject), atMs: at.ms, ...(inject.title ? { title: inject.title } : {}), ...(message ? { message } : {}) };
+  const delay = inject.event?.delay === undefined ? undefined : parseDuration(inject.event.delay);
+  if (delay && !delay.ok) throw new QuellClientError('invalid-input', `inject ${inject.id}: delay "${inject.event?.delay}" is not a duration`);
+  return {
+    id: inject.id,
+    kind: injectKind(inject),
+    atMs: at.ms,
+    ...(inject.title ? { title: inject.title } : {}),
+    ...(message ? { message } : {}),
+    ...(inject.fault ? { fault: { action: inject.fault.action, fail: inject.fault.fail } } : {}),
+    ...(inject.event ? { event: { name: inject.event.name, ...(delay?.ok ? { delayMs: delay.ms } : {}), ...(inject.event.never ? { never: true as const } : {}) } } : {}),
+    ...(inject.unavailable ? { unavailable: { ...inject.unavailable } } : {}),
+    ...(inject.twist ? { followUp: { runbookId: inject.twist.follow_up.runbook, inputs: followUpInputs ?? inject.twist.follow_up.inputs } } : {}),
+  };
 }
 
 export async function getDrillState(client: Client, drillId: string): Promise<DrillState> {
@@ -140,6 +177,12 @@ export async function skipInject(client: Client, drillId: string, request: Injec
 export async function noteDrill(client: Client, drillId: string, request: DrillNoteRequest, options: UpdateOptions = {}) {
   checkRequest(drillId, DrillNoteRequest, request);
   return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).executeUpdate(noteDrillUpdate, { args: [request], ...options }));
+}
+
+/** Starts the follow-up run of a fired twist; the drill starts it as its own tabletop child. */
+export async function startFollowUp(client: Client, drillId: string, request: InjectControl, options: UpdateOptions = {}) {
+  checkRequest(drillId, InjectControl, request);
+  return withDrillErrors(drillId, () => client.workflow.getHandle(drillId).executeUpdate(startFollowUpUpdate, { args: [request], ...options }));
 }
 
 export async function endDrill(client: Client, drillId: string, request: EndDrillRequest, options: UpdateOptions = {}) {

@@ -142,9 +142,12 @@ export function drillFollowUpWorkflowId(drillId: string, injectId: string): stri
   return `${drillId}:follow-up:${injectId}`;
 }
 
-/** The drill's incident id: given at start, or `drill-` and the last part of a scheduled drill's id. */
+/**
+ * The drill's incident id: given at start, or `drill-` and what follows the scenario in a scheduled
+ * drill's id (`scheduled-2026-01-05T09:00:00Z`: Temporal's time has colons, so never just the last part).
+ */
 export function drillIncidentId(given: string | undefined, drillId: string): string {
   if (given) return given;
-  const tail = drillId.slice(drillId.lastIndexOf(':') + 1).replace(/[^A-Za-z0-9._-]/g, '');
+  const tail = drillId.split(':').slice(2).join('').replace(/[^A-Za-z0-9._-]/g, '');
   return `drill-${tail.slice(-40) || 'scheduled'}`;
 }

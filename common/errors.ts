@@ -21,6 +21,10 @@ export const ErrorType = {
   Unavailable: 'QuellUnavailable',
   /** The action ran but its post-condition check did not hold (e.g. the key is still active). Retried. */
   NotVerified: 'QuellNotVerified',
+  /** A drill's fault inject failed this tabletop attempt on purpose. Retried like an outage. */
+  DrillFault: 'QuellDrillFault',
+  /** A drill's fault reached a live action: refused, never performed. Not retryable. */
+  DrillFaultInLiveRun: 'QuellDrillFaultInLiveRun',
 } as const;
 
 export type ErrorTypeName = (typeof ErrorType)[keyof typeof ErrorType];
@@ -32,4 +36,5 @@ export const NON_RETRYABLE_ERROR_TYPES: string[] = [
   ErrorType.AuthFailed,
   ErrorType.NotFound,
   ErrorType.RunbookInvalid,
+  ErrorType.DrillFaultInLiveRun,
 ];

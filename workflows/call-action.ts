@@ -8,6 +8,7 @@ import { proxyActivities, workflowInfo, type ActivityOptions } from '@temporalio
 import type { ActionResult } from '../activities/action-request';
 import type { QuellActivities } from '../activities';
 import type { ActionName } from '../common/actions';
+import { takeDrillFault } from './drill/run-effects';
 import type { RunContext } from './run-context';
 
 export async function callAction(
@@ -24,6 +25,7 @@ export async function callAction(
 ): Promise<ActionResult> {
   const activities = proxyActivities<QuellActivities>(options);
   const keyPurpose = request.keySuffix ? `${request.purpose}/${request.keySuffix}` : request.purpose;
+  const drillFault = takeDrillFault(ctx, request.action);
   return activities[request.action]({
     action: request.action,
     params: request.params,
@@ -33,5 +35,6 @@ export async function callAction(
     mode: ctx.input.mode,
     idempotencyKey: ctx.idempotencyKey(request.stepId, keyPurpose),
     purpose: request.purpose,
+    ...(drillFault ? { drillFault } : {}),
   });
 }

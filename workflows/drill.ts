@@ -12,18 +12,22 @@ import {
   allHandlersFinished,
   CancellationScope,
   ChildWorkflowCancellationType,
+  type ChildWorkflowHandle,
   condition,
   isCancellation,
+  proxyActivities,
   ParentClosePolicy,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { QuellActivities } from '../activities';
 import type { RunResult } from '../common/run-state';
 import { TemporalScheduledById, QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../common/search-attributes';
 import { DrillClock } from './drill/clock';
-import { nextPending, pendingInject, settleInject, skipInject } from './drill/injects';
+import { followUpToStart, startFollowUpRun } from './drill/follow-ups';
+import { injectSignal, nextDue, pendingInject, settleInject, skipInject } from './drill/injects';
 import {
   DrillControl,
   DrillNoteRequest,
@@ -36,12 +40,20 @@ import {
   pauseDrillUpdate,
   resumeDrillUpdate,
   skipInjectUpdate,
+  startFollowUpUpdate,
+  drillEventArrivesSignal,
+  drillInjectSignal,
 } from './drill/messages';
-import { drillIncidentId, drillRunWorkflowId, type DrillState } from '../common/drill-state';
+import { drillFollowUpWorkflowId, drillIncidentId, drillRunWorkflowId, type DrillState, type InjectState } from '../common/drill-state';
 import type { RunDrillInput } from './drill/state';
 import type { RunRunbookInput } from './input';
 import { describeIssues, type RequestSchema } from './messages';
 import type { runRunbook } from './run-runbook';
+import { describeError } from './outcomes';
+import { requiredActions } from './required-actions';
+
+/** Read-only and bounded: a probe that hangs is recorded as a finding, not waited on forever. */
+const { probeDrillReadiness } = proxyActivities<QuellActivities>({ startToCloseTimeout: '2m', retry: { maximumAttempts: 2 } });
 
 export type { RunDrillInput } from './drill/state';
 export type { DrillState } from '../common/drill-state';
@@ -76,6 +88,13 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   let controls = 0;
   let endRequested = false;
   const isOpen = () => state.status === 'running' || state.status === 'paused';
+  // Started in its own scope: cancelling the scope is how "end" cancels the run and its follow-ups.
+  const runScope = new CancellationScope();
+  let resolveRun: (handle: ChildWorkflowHandle<typeof runRunbook>) => void = () => undefined;
+  // Injects fired before the run has started wait for it here.
+  const runReady = new Promise<ChildWorkflowHandle<typeof runRunbook>>((resolve) => (resolveRun = resolve));
+  let runClosed = false;
+  const followUpsEnded: Array<Promise<void>> = [];
 
   setHandler(drillStateQuery, snapshot);
   setHandler(
@@ -103,9 +122,9 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   );
   setHandler(
     injectNowUpdate,
-    (request) => {
+    async (request) => {
       controls += 1;
-      return settleInject(pendingInject(state.injects, request.injectId), clock, request.actor.trim());
+      return fire(pendingInject(state.injects, request.injectId), request.actor.trim());
     },
     { validator: (request) => checkRequest(InjectControl, request, () => checkOpen() && pendingInject(state.injects, request.injectId)) },
   );
@@ -136,13 +155,28 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
     },
     { validator: (request) => checkRequest(EndDrillRequest, request, () => checkOpen()) },
   );
+  setHandler(
+    startFollowUpUpdate,
+    async (request) => {
+      const inject = followUpToStart(state, input, request.injectId);
+      // Marked at once, so a second request while this one starts the child is refused.
+      inject.followUpWorkflowId = drillFollowUpWorkflowId(drillId, inject.id);
+      await runReady;
+      const started = await runScope.run(() => startFollowUpRun(input, state, inject, drillIncidentId(input.incidentId, drillId), request.actor.trim(), request.via, clock.elapsedMs()));
+      state.followUps.push(started.record);
+      followUpsEnded.push(started.ended);
+      return started.record;
+    },
+    { validator: (request) => checkRequest(InjectControl, request, () => checkOpen() && followUpToStart(state, input, request.injectId)) },
+  );
   function checkOpen(): true {
     if (!isOpen() || endRequested) throw new Error(`drill is ${endRequested ? 'ending' : state.status}`);
     return true;
   }
 
-  // Started in its own scope: cancelling the scope is how "end" cancels the run.
-  const runScope = new CancellationScope();
+  // In parallel with the run: the probe must not delay the players' clock.
+  const probing = input.probeReadiness ? probeReadiness() : undefined;
+
   const child = await runScope.run(() =>
     startChild<typeof runRunbook>('runRunbook', {
       workflowId: state.childWorkflowId,
@@ -161,7 +195,6 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
       ],
     }),
   );
-  let runClosed = false;
   const runEnded = child.result().then(
     (result: RunResult) => {
       state.runOutcome = result.status;
@@ -173,20 +206,40 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
     },
   );
 
+  resolveRun(child);
+
   await playInjects(() => endRequested || runClosed);
-  if (endRequested && !runClosed) runScope.cancel();
-  await CancellationScope.nonCancellable(() => runEnded);
+  // Follow-up runs belong to the drill too: it closes when they have, or when the facilitator ends it.
+  await condition(() => endRequested || (runClosed && state.followUps.every((run) => run.outcome !== undefined)));
+  if (endRequested) runScope.cancel();
+  await CancellationScope.nonCancellable(() => Promise.all([runEnded, ...followUpsEnded, probing]));
   clock.stop();
   state.status = endRequested ? 'ended' : 'completed';
   state.endedAt = new Date().toISOString();
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return snapshot();
 
+  /**
+   * Asks the worker, read-only, whether each action the run will simulate would have worked live.
+   * Before the run starts, so the drill's clock and injects are not held up by it later; a probe
+   * that cannot finish is recorded as a finding, never a reason to stop the exercise.
+   */
+  async function probeReadiness(): Promise<void> {
+    // The scope a live run of the same inputs would start with (its own id and time unknown yet).
+    const run = { id: state.childWorkflowId, incident: drillIncidentId(input.incidentId, drillId), mode: 'live', requester: input.requestedBy, runbook: input.runbook.id, version: input.runbook.version };
+    const request = requiredActions(input.runbook, { inputs: input.inputs, run });
+    try {
+      state.readiness = await probeDrillReadiness(request);
+    } catch (error) {
+      state.readiness = { probedAt: new Date().toISOString(), findings: [{ stepId: '-', action: '-', check: 'probe', ok: false, detail: `the readiness probe did not finish: ${describeError(error).message}` }] };
+    }
+  }
+
   /** Settles each pending inject when drill time reaches its offset, until `done()`. */
   async function playInjects(done: () => boolean): Promise<void> {
     while (!done()) {
       const seen = controls;
-      const next = nextPending(state.injects);
+      const next = nextDue(state.injects);
       if (clock.paused || next === undefined) {
         await condition(() => done() || controls !== seen);
         continue;
@@ -197,7 +250,36 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
         await condition(() => done() || controls !== seen, wait);
         continue;
       }
-      settleInject(next, clock, 'schedule');
+      if (next.kind === 'inject') await fire(next.inject, 'schedule');
+      else await deliverLateEvent(next.inject);
+    }
+  }
+
+  /** Fires an inject: its record first, then the run is told (unless it has already closed). */
+  async function fire(inject: InjectState, by: string): Promise<InjectState> {
+    settleInject(inject, clock, by);
+    const run = await runReady;
+    if (runClosed) {
+      inject.effect = `${inject.effect}; the run had already ended, so it changed nothing`;
+      return inject;
+    }
+    try {
+      await run.signal(drillInjectSignal, injectSignal(inject));
+    } catch (error) {
+      // The run closed between our last look and the signal: the record says so.
+      inject.effect = `${inject.effect}; the run could not be told (${describeError(error).message})`;
+    }
+    return inject;
+  }
+
+  async function deliverLateEvent(inject: InjectState): Promise<void> {
+    inject.eventDeliveredAtDrillMs = clock.elapsedMs();
+    const run = await runReady;
+    if (runClosed) return;
+    try {
+      await run.signal(drillEventArrivesSignal, { injectId: inject.id, event: inject.event!.name, drillMs: inject.eventDeliveredAtDrillMs });
+    } catch (error) {
+      inject.effect = `${inject.effect}; the late event could not be delivered (${describeError(error).message})`;
     }
   }
 }
@@ -211,6 +293,7 @@ function childInput(input: RunDrillInput, drillId: string): RunRunbookInput {
     requestedBy: input.requestedBy,
     requestedVia: input.requestedVia,
     incidentId: drillIncidentId(input.incidentId, drillId),
+    drill: { drillId },
   };
 }
 

@@ -16,4 +16,6 @@ export interface RunRunbookInput {
   requestedBy: string;
   requestedVia: DecisionSource;
   incidentId: string;
+  /** Set when a drill started this run (always tabletop): the run then takes the drill's injects. */
+  drill?: { drillId: string };
 }

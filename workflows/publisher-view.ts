@@ -47,6 +47,7 @@ export const LINE_EVENTS: ReadonlySet<string> = new Set([
   'wait.reminder',
   'run.cancel-requested',
   'run.status',
+  'drill.inject',
 ]);
 
 /** Details longer than this are cut in views (Slack shows little of them anyway). */

@@ -41,6 +41,7 @@ import { applyDecision, validateDecision } from './steps/approval';
 import { runStep } from './steps';
 import { applyManualCompletion, validateManualCompletion } from './steps/manual';
 import { applyEventDelivery, validateEventDelivery } from './steps/wait';
+import { acceptDrillInjects } from './drill/run-effects';
 
 const { checkLiveReadiness } = proxyActivities<QuellActivities>(FAST);
 
@@ -78,6 +79,7 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
       },
     },
   );
+  acceptDrillInjects(ctx, (delivery) => applyEventDelivery(ctx, delivery));
   // Reads the runbook's approver groups in the background, so the check above has an answer
   // before the first gate opens.
   startApprovalPolicy(ctx);

@@ -1,6 +1,9 @@
-/** The facilitator's controls: `quell drill pause|resume|end <drill>`, `inject|skip <drill> <inject>`, `note <drill> <text>`. */
+/**
+ * The facilitator's controls: `quell drill pause|resume|end <drill>`, `inject|skip|follow-up <drill>
+ * <inject>`, `note <drill> <text>`.
+ */
 import type { Command } from 'commander';
-import { endDrill, injectNow, noteDrill, pauseDrill, resumeDrill, skipInject } from '../../client/drills';
+import { endDrill, injectNow, noteDrill, pauseDrill, resumeDrill, skipInject, startFollowUp } from '../../client/drills';
 import { checkedFreeText, checkedReference } from '../checks';
 import type { CliContext } from '../context';
 import { shownLine } from '../display';
@@ -53,6 +56,17 @@ export function registerDrillControls(drill: Command, ctx: CliContext): void {
       checkedReference('<injectId>', injectId);
       await skipInject(await ctx.getClient(), drillId, { injectId, actor, via: 'cli' });
       ctx.io.stdout(renderControl(`inject ${injectId} skipped`));
+    });
+  drill
+    .command('follow-up <drillId> <injectId>')
+    .description("start the follow-up run a fired twist calls for (tabletop, linked to the drill)")
+    .option(...asOption)
+    .action(async (drillId: string, injectId: string, options: ActorOptions) => {
+      const actor = ctx.actor(options.as);
+      checkedReference('<drillId>', drillId);
+      checkedReference('<injectId>', injectId);
+      const run = await startFollowUp(await ctx.getClient(), drillId, { injectId, actor, via: 'cli' });
+      ctx.io.stdout(renderControl(`follow-up run of ${run.runbookId} started for ${injectId}: ${run.workflowId}`));
     });
   drill
     .command('note <drillId> <text>')

@@ -17,7 +17,9 @@ function injectLine(inject: InjectState): string {
   const by = inject.settledBy && inject.settledBy !== 'schedule' ? ` by ${shownLine(inject.settledBy)}` : '';
   const head = `  ${inject.id} (${inject.kind}) ${inject.status} ${when}${by}`;
   const text = inject.status === 'fired' && inject.message ? `\n    ${shownText(inject.message)}` : inject.title ? ` — ${shownLine(inject.title)}` : '';
-  return head + text;
+  const effect = inject.status === 'fired' && inject.effect ? `\n    effect: ${shownLine(inject.effect)}` : '';
+  const prompt = inject.kind === 'twist' && inject.status === 'fired' && inject.followUp && !inject.followUpWorkflowId ? `\n    start its follow-up run: quell drill follow-up <drill> ${inject.id}` : '';
+  return head + text + effect + prompt;
 }
 
 export function renderDrillState(state: DrillState): string {
@@ -29,6 +31,9 @@ export function renderDrillState(state: DrillState): string {
     'injects:',
     ...state.injects.map(injectLine),
   ];
+  if (state.followUps.length > 0) {
+    lines.push('follow-up runs:', ...state.followUps.map((run) => `  ${run.workflowId} (${run.runbookId}, for ${run.injectId}) started by ${shownLine(run.startedBy)} at ${seconds(run.startedAtDrillMs)}${run.outcome ? `: ${run.outcome}` : ''}`));
+  }
   if (state.notes.length > 0) lines.push('notes:', ...state.notes.map((note) => `  ${seconds(note.drillMs)} ${shownLine(note.actor)}: ${shownText(note.text)}`));
   return lines.join('\n');
 }

@@ -15,6 +15,8 @@ export interface FoundScenario {
   scenario: Scenario;
   sha256: string;
   runbook: FoundRunbook;
+  /** The runbooks its twists' follow-ups name, loaded from the same folder. */
+  followUpRunbooks: Record<string, { runbook: FoundRunbook['runbook']; sha256: string }>;
 }
 
 export async function findScenario(reference: string, runbooksDir: string): Promise<FoundScenario> {
@@ -24,7 +26,13 @@ export async function findScenario(reference: string, runbooksDir: string): Prom
     const runbook = runbooks.find((found) => found.runbook.id === scenario.runbook);
     // The loader has checked that the runbook exists in this folder.
     if (!runbook) throw new CliFailure(`scenario ${scenario.scenario}: no runbook ${scenario.runbook} in ${runbooksDir}`);
-    return { scenario, sha256, runbook };
+    const followUpRunbooks: FoundScenario['followUpRunbooks'] = {};
+    for (const inject of scenario.injects) {
+      const id = inject.twist?.follow_up.runbook;
+      const found = id === undefined ? undefined : runbooks.find((candidate) => candidate.runbook.id === id);
+      if (id !== undefined && found) followUpRunbooks[id] = { runbook: found.runbook, sha256: found.sha256 };
+    }
+    return { scenario, sha256, runbook, followUpRunbooks };
   };
   if (SCENARIO_FILE.test(reference) || reference.includes(path.sep)) {
     const loaded = loadScenarioFile(reference, lookup);

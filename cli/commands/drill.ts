@@ -34,6 +34,7 @@ export function registerDrill(program: Command, ctx: CliContext): void {
         scenarioSha256: found.sha256,
         runbook: found.runbook.runbook,
         runbookSha256: found.runbook.sha256,
+        followUpRunbooks: found.followUpRunbooks,
         exerciseId,
         requestedBy,
         requestedVia: 'cli',

@@ -55,6 +55,8 @@ function sentence(event: EventLineView): string {
       return `:octagonal_sign: ${who} asked to cancel the run${reason}`;
     case 'run.status':
       return runStatusSentence(event.detail ?? '');
+    case 'drill.inject':
+      return `:clapper: *Inject* ${detail}`;
     default:
       return `• ${escapeText(event.kind)}${event.step ? ` ${step}` : ''}${detail ? `: ${detail}` : ''}`;
   }

@@ -1,4 +1,5 @@
 /** Loads the drill fixtures (test/fixtures/drills/runbooks) through the real loaders. */
+import fs from 'node:fs';
 import path from 'node:path';
 import { formatRunbookError } from '../../runbooks/load';
 import { loadScenarioFile } from '../../runbooks/scenarios/load';
@@ -8,9 +9,24 @@ import { loadTestRunbook, REPO } from './runbooks';
 
 export const DRILL_RUNBOOKS_DIR = path.join(REPO, 'test', 'fixtures', 'drills', 'runbooks');
 
-export async function loadTestDrill(name: string): Promise<{ scenario: Scenario; scenarioSha256: string; runbook: Runbook; runbookSha256: string }> {
-  const { runbook, sha256: runbookSha256 } = await loadTestRunbook(path.join(DRILL_RUNBOOKS_DIR, `${name}.yaml`));
-  const loaded = loadScenarioFile(path.join(DRILL_RUNBOOKS_DIR, 'drills', `${name}.drill.yaml`), new Map([[runbook.id, runbook]]));
+export interface TestDrill {
+  scenario: Scenario;
+  scenarioSha256: string;
+  runbook: Runbook;
+  runbookSha256: string;
+  /** Every runbook of the fixture folder, for twists' follow-ups. */
+  followUpRunbooks: Record<string, { runbook: Runbook; sha256: string }>;
+}
+
+export async function loadTestDrill(name: string): Promise<TestDrill> {
+  const all: TestDrill['followUpRunbooks'] = {};
+  for (const file of fs.readdirSync(DRILL_RUNBOOKS_DIR).filter((entry) => entry.endsWith('.yaml'))) {
+    const loaded = await loadTestRunbook(path.join(DRILL_RUNBOOKS_DIR, file));
+    all[loaded.runbook.id] = { runbook: loaded.runbook, sha256: loaded.sha256 };
+  }
+  const own = all[name];
+  if (!own) throw new Error(`no fixture runbook ${name} in ${DRILL_RUNBOOKS_DIR}`);
+  const loaded = loadScenarioFile(path.join(DRILL_RUNBOOKS_DIR, 'drills', `${name}.drill.yaml`), new Map(Object.entries(all).map(([id, entry]) => [id, entry.runbook])));
   if (!loaded.ok) throw new Error(loaded.errors.map(formatRunbookError).join('\n'));
-  return { scenario: loaded.scenario, scenarioSha256: loaded.sha256, runbook, runbookSha256 };
+  return { scenario: loaded.scenario, scenarioSha256: loaded.sha256, runbook: own.runbook, runbookSha256: own.sha256, followUpRunbooks: all };
 }

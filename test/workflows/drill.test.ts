@@ -1,8 +1,8 @@
 /**
  * The drill workflow on the real dev server: message injects fire at their offsets (± 1 s,
  * measured from the drill's recorded launch), pause shifts what remains by the paused time,
- * inject-now and skip steer single injects, notes are kept, end cancels the run, a kind this
- * version does not play is recorded as not applied, and the drill closes when its run does.
+ * inject-now and skip steer single injects, notes are kept, end cancels the run, a withheld
+ * event is refused to players, and the drill closes when its run does.
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { endDrill, getDrillState, injectNow, noteDrill, pauseDrill, resumeDrill, skipInject, startDrill } from '../../client/drills';
@@ -51,7 +51,7 @@ describe('drill workflow', () => {
       return ids.every((id) => injectOf(state, id).status !== 'pending') && state;
     });
 
-  test('message injects fire at their offsets; other kinds are recorded as not applied; a note is kept; end cancels the run', async () => {
+  test('injects fire at their offsets; the withheld event is refused to players; a note is kept; end cancels the run', async () => {
     const handle = await launch();
     const state = await settled(handle, ['first', 'second', 'third', 'vendor-silent']);
     const measured: Record<string, number> = {};
@@ -66,9 +66,13 @@ describe('drill workflow', () => {
       ['first', 'fired'],
       ['second', 'fired'],
       ['third', 'fired'],
-      ['vendor-silent', 'not-applied'],
+      ['vendor-silent', 'fired'],
     ]);
     expect(injectOf(state, 'first').message).toBe('First message');
+    await expect(deliverEvent(engine.client, state.childWorkflowId, { event: 'drill-ended', actor: 'rita.requester', via: 'api' })).rejects.toMatchObject({
+      code: 'refused',
+      message: expect.stringContaining('"drill-ended" never arrives in this exercise (drill inject vendor-silent)'),
+    });
 
     const note = await noteDrill(engine.client, handle.workflowId, { text: '  The team noticed the first message at once  ', actor: FACILITATOR, via: 'cli' });
     expect(note).toMatchObject({ text: 'The team noticed the first message at once', actor: FACILITATOR });

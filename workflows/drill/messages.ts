@@ -6,12 +6,12 @@
  * gives: the sandbox loads this module again for every cached drill. The client applies the same
  * checks before sending, so a hostile value never travels; the workflow checks again.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { identityProblem } from '../../common/identity';
 import type { DecisionSource } from '../../common/run-state';
 import { freeTextProblem, referenceProblem } from '../messages';
 import { accept, oneOfField, refuse, requestSchema, stringField, type Field } from '../request-checks';
-import type { DrillNote, DrillState, InjectState } from '../../common/drill-state';
+import type { DrillInjectPlan, DrillNote, DrillState, FollowUpRun, InjectKind, InjectState } from '../../common/drill-state';
 
 const Actor: Field = {
   check: stringField((actor) => {
@@ -89,3 +89,28 @@ export const skipInjectUpdate = defineUpdate<InjectState, [InjectControl]>('skip
 export const noteDrillUpdate = defineUpdate<DrillNote, [DrillNoteRequest]>('noteDrill');
 /** End the drill; its run is cancelled if still running. */
 export const endDrillUpdate = defineUpdate<DrillState, [EndDrillRequest]>('endDrill');
+
+/** Start the follow-up run a fired twist calls for; linked to the drill, tabletop like it. */
+export const startFollowUpUpdate = defineUpdate<FollowUpRun, [InjectControl]>('startFollowUp');
+
+/** From the drill to its run when an inject fires: what the players meet (run-effects.ts). */
+export interface DrillInjectSignal {
+  injectId: string;
+  kind: InjectKind;
+  title?: string;
+  message?: string;
+  fault?: DrillInjectPlan['fault'];
+  event?: DrillInjectPlan['event'];
+  unavailable?: DrillInjectPlan['unavailable'];
+  /** Drill time when it fired, in ms. */
+  drillMs: number;
+}
+export const drillInjectSignal = defineSignal<[DrillInjectSignal]>('drillInject');
+
+/** From the drill to its run: a late event arrives now. */
+export interface DrillEventArrival {
+  injectId: string;
+  event: string;
+  drillMs: number;
+}
+export const drillEventArrivesSignal = defineSignal<[DrillEventArrival]>('drillEventArrives');

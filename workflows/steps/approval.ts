@@ -14,6 +14,7 @@ import type { ApprovalStepSpec } from '../../runbooks/schema';
 import { EXTERNAL_API } from '../activity-options';
 import { checkDecider, decisionPerson, gatePolicyApplies, gateSlackUsergroups, keepGateMembership } from '../approval-policy';
 import { callAction } from '../call-action';
+import { unavailableProblem } from '../drill/run-effects';
 import { DecisionRequest, describeIssues } from '../messages';
 import { describeError, RunRejected, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
@@ -131,7 +132,9 @@ export function validateDecision(ctx: RunContext, raw: unknown): void {
   if (Date.now() >= Date.parse(gate.deadline)) {
     throw new Error(`the approval window of step ${request.stepId} closed at ${gate.deadline}`);
   }
-  checkDecider(ctx, gate, request.stepId, request);
+  const person = checkDecider(ctx, gate, request.stepId, request);
+  const away = unavailableProblem(ctx, gate, request, person);
+  if (away) throw new Error(away);
   checkSummaryHash(gate, request.stepId, request.summarySha256);
   if (request.decision === 'reject' && !request.reason?.trim()) {
     throw new Error('a reason is required to reject');

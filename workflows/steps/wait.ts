@@ -14,6 +14,7 @@ import { describeIssues, EventDelivery } from '../messages';
 import { StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 import { waitUntil } from '../wait-until';
+import { withheldEventProblem } from '../drill/run-effects';
 
 export async function runWaitStep(ctx: RunContext, step: WaitStepSpec): Promise<void> {
   const state = ctx.step(step.id);
@@ -81,6 +82,8 @@ export function validateEventDelivery(ctx: RunContext, raw: unknown): void {
     );
   }
   if (ctx.receivedEvents.has(event)) throw new Error(`event "${event}" was already received`);
+  const withheld = withheldEventProblem(ctx, event);
+  if (withheld) throw new Error(withheld);
 }
 
 export function applyEventDelivery(ctx: RunContext, delivery: EventDelivery): StepState | { buffered: true; event: string } {
