@@ -1,0 +1,55 @@
+/**
+ * Injects reach the players where they play: every inject of a drill is a line in its run's Slack
+ * thread (against the fake Slack Web API), under the exercise banner, in the order they fired.
+ */
+import { endDrill, getDrillState, startDrill } from '../../client/drills';
+import { getRunState } from '../../client/runs';
+import { EXERCISE_BANNER } from '../../common/exercise';
+import { loadTestDrill } from '../support/drills';
+import { startTestEngine, type TestEngine } from '../support/engine';
+import { eventually } from '../support/eventually';
+import { CHANNEL, slack, slackSurface, useSlackForPublishing } from '../support/slack-publishing-setup';
+import { textOf } from '../support/slack-message-text';
+
+useSlackForPublishing();
+
+describe("a drill's injects in its run's Slack thread", () => {
+  let engine: TestEngine;
+  beforeAll(async () => {
+    engine = await startTestEngine('slack-drill-thread', { slackSurface: slackSurface('drill-thread') });
+  });
+  afterAll(async () => {
+    await engine?.stop();
+  });
+
+  test('each inject is posted in the thread, marked as an exercise, in firing order', async () => {
+    const drill = await loadTestDrill('drill-hold');
+    const handle = await startDrill(engine.client, { ...drill, exerciseId: `thread-${Date.now()}`, requestedBy: 'rita.requester', requestedVia: 'cli', taskQueue: engine.taskQueue });
+    const runId = `${handle.workflowId}:run`;
+    const state = await eventually('all injects fired', async () => {
+      const current = await getDrillState(engine.client, handle.workflowId);
+      return current.injects.every((inject) => inject.status === 'fired') && current;
+    });
+    const { slack: where } = await eventually('run has its Slack thread', async () => {
+      const run = await getRunState(engine.client, runId);
+      return run.slack && run;
+    });
+    expect(where!.channel).toBe(CHANNEL.id);
+    const expected = [...state.injects].sort((a, b) => a.settledAtDrillMs! - b.settledAtDrillMs!).map((inject) => inject.id);
+    const lines = await eventually('every inject in the thread', () => {
+      const replies = slack.replies(CHANNEL.id, where!.ts);
+      const injectLines = replies.flatMap((reply) => textOf(reply).split('\n')).filter((line) => line.includes(':clapper: *Inject*'));
+      return injectLines.length === expected.length && { replies, injectLines };
+    });
+    expect(lines.injectLines.map((line) => /\*Inject\* ([a-z-]+):/.exec(line)?.[1])).toEqual(expected);
+    expect(lines.injectLines[0]).toContain('first: First message');
+    expect(lines.injectLines.find((line) => line.includes('vendor-silent'))).toContain('will not arrive in this exercise');
+    // Every thread message that carries an inject opens with the exercise banner.
+    for (const reply of lines.replies.filter((candidate) => textOf(candidate).includes('*Inject*'))) {
+      expect(textOf(reply).split('\n')[0]).toBe(`:performing_arts: *${EXERCISE_BANNER}*`);
+      expect(reply.text).toMatch(new RegExp(`^\\[${EXERCISE_BANNER}\\]`));
+    }
+    await endDrill(engine.client, handle.workflowId, { actor: 'fiona', via: 'cli' });
+    await handle.result();
+  });
+});
