@@ -149,5 +149,6 @@ export function drillFollowUpWorkflowId(drillId: string, injectId: string): stri
 export function drillIncidentId(given: string | undefined, drillId: string): string {
   if (given) return given;
   const tail = drillId.split(':').slice(2).join('').replace(/[^A-Za-z0-9._-]/g, '');
-  return `drill-${tail.slice(-40) || 'scheduled'}`;
+  // The end holds the scheduled time: it is what keeps two ticks apart (incident ids are at most 64).
+  return `drill-${tail.slice(-58) || 'scheduled'}`;
 }

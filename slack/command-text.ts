@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { freeTextProblem } from '../client/request-rules';
 import { closestMatch } from '../common/suggest';
 
-export const SUB_COMMANDS = ['start', 'status', 'list', 'cancel', 'help'] as const;
+export const SUB_COMMANDS = ['start', 'status', 'list', 'cancel', 'drill', 'help'] as const;
 export type SubCommand = (typeof SUB_COMMANDS)[number];
 
 export type QuellCommand =
@@ -15,6 +15,8 @@ export type QuellCommand =
   | { kind: 'status'; run?: string }
   | { kind: 'list' }
   | { kind: 'cancel'; run: string; reason?: string }
+  /** Everything after `drill`, spacing kept: parsed by drill-command-text.ts. */
+  | { kind: 'drill'; text: string }
   | { kind: 'help' }
   /** A word that is no sub-command: the listener may still recognise a runbook id in it. */
   | { kind: 'unknown'; word: string; suggestion?: SubCommand }
@@ -25,6 +27,7 @@ export const USAGE: Record<SubCommand, string> = {
   status: '/quell status [run id | incident id]',
   list: '/quell list',
   cancel: '/quell cancel <run id> [reason…]',
+  drill: '/quell drill <start|status|pause|resume|inject|skip|follow-up|note|end|help> …',
   help: '/quell help',
 };
 
@@ -84,6 +87,8 @@ export function parseQuellCommand(text: string): QuellCommand {
       if (!reason.success) return usage(firstIssue(reason.error), 'cancel');
       return reason.data ? { kind: 'cancel', run: run.data, reason: reason.data } : { kind: 'cancel', run: run.data };
     }
+    case 'drill':
+      return { kind: 'drill', text: trimmed.slice(first.length) };
     default: {
       const suggestion = closestMatch(word, SUB_COMMANDS) as SubCommand | undefined;
       return suggestion ? { kind: 'unknown', word: first, suggestion } : { kind: 'unknown', word: first };

@@ -23,6 +23,11 @@ export interface SlackAppDeps {
    * pre-flight of client/preflight.ts (the worker passes it; tests may stub it).
    */
   liveRefusal?: LivePreflight;
+  /**
+   * The approvers file (QUELL_APPROVERS_FILE): who facilitates drills. Absent: `/quell drill`
+   * refuses everyone, since nobody can be shown to facilitate.
+   */
+  approversFile?: string;
   /** The bot's ids when known (tests, bench); otherwise `auth.test` finds them at start. */
   bot?: { botId: string; botUserId: string };
   /** How long handled interactions are remembered for de-duplication (default 10 minutes). */

@@ -91,6 +91,7 @@ async function main(): Promise<number> {
         runbooksDir: config.runbooksDir,
         logger,
         liveRefusal: createLivePreflight(config),
+        approversFile: config.approversFile,
       });
       const started = await slackApp.start();
       logger.info(started, started.url ? `Slack app listening at ${started.url}` : 'Slack app connected (Socket Mode)');

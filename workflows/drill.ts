@@ -1,9 +1,10 @@
 /**
  * A tabletop drill as a durable workflow: it starts the scenario's runbook as a child run in
  * tabletop mode and plays the scenario's injects on durable timers, measured in drill time (paused
- * time excluded), so they survive a worker restart. The facilitator steers through validated
- * Updates (pause, resume, inject now, skip, note, end). The drill completes when its run does, or
- * when the facilitator ends it (the run is then cancelled).
+ * time excluded), so they survive a worker restart; a fired inject is signalled to the run, which
+ * applies it (drill/run-effects.ts). Facilitators (drill/facilitators.ts) steer through validated
+ * Updates (pause, resume, inject now, skip, note, follow-up, end). The drill completes when its
+ * run and follow-ups have, or when a facilitator ends it (they are then cancelled).
  *
  * The scenario arrives validated (client/drills.ts); the workflow re-checks only the requests.
  * Workflow-safe.
@@ -22,10 +23,12 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { QuellActivities } from '../activities';
-import type { RunResult } from '../common/run-state';
+import type { DecisionSource, RunResult } from '../common/run-state';
 import { TemporalScheduledById, QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../common/search-attributes';
 import { DrillClock } from './drill/clock';
+import { FacilitatorPolicy } from './drill/facilitators';
 import { followUpToStart, startFollowUpRun } from './drill/follow-ups';
 import { injectSignal, nextDue, pendingInject, settleInject, skipInject } from './drill/injects';
 import {
@@ -88,6 +91,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   let controls = 0;
   let endRequested = false;
   const isOpen = () => state.status === 'running' || state.status === 'paused';
+  const facilitators = new FacilitatorPolicy(input.participants.facilitators);
   // Started in its own scope: cancelling the scope is how "end" cancels the run and its follow-ups.
   const runScope = new CancellationScope();
   let resolveRun: (handle: ChildWorkflowHandle<typeof runRunbook>) => void = () => undefined;
@@ -97,83 +101,93 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   const followUpsEnded: Array<Promise<void>> = [];
 
   setHandler(drillStateQuery, snapshot);
-  setHandler(
-    pauseDrillUpdate,
-    (request) => {
-      clock.pause();
-      state.pauses.push({ at: new Date().toISOString(), atDrillMs: clock.elapsedMs(), by: request.actor.trim() });
-      state.status = 'paused';
-      controls += 1;
-      return snapshot();
-    },
-    { validator: (request) => checkRequest(DrillControl, request, () => checkOpen() && (state.status === 'running' || refusal(`drill is ${state.status}; only a running drill can be paused`))) },
-  );
-  setHandler(
-    resumeDrillUpdate,
-    (request) => {
-      clock.resume();
-      const open = state.pauses[state.pauses.length - 1];
-      if (open && open.resumedAt === undefined) Object.assign(open, { resumedAt: new Date().toISOString(), resumedBy: request.actor.trim() });
-      state.status = 'running';
-      controls += 1;
-      return snapshot();
-    },
-    { validator: (request) => checkRequest(DrillControl, request, () => checkOpen() && (state.status === 'paused' || refusal(`drill is ${state.status}; only a paused drill can be resumed`))) },
-  );
-  setHandler(
-    injectNowUpdate,
-    async (request) => {
-      controls += 1;
-      return fire(pendingInject(state.injects, request.injectId), request.actor.trim());
-    },
-    { validator: (request) => checkRequest(InjectControl, request, () => checkOpen() && pendingInject(state.injects, request.injectId)) },
-  );
-  setHandler(
-    skipInjectUpdate,
-    (request) => {
-      controls += 1;
-      return skipInject(pendingInject(state.injects, request.injectId), clock, request.actor.trim());
-    },
-    { validator: (request) => checkRequest(InjectControl, request, () => checkOpen() && pendingInject(state.injects, request.injectId)) },
-  );
-  setHandler(
-    noteDrillUpdate,
-    (request) => {
-      const note = { at: new Date().toISOString(), drillMs: clock.elapsedMs(), actor: request.actor.trim(), text: request.text.trim() };
-      state.notes.push(note);
-      return note;
-    },
-    // Notes are welcome after the end too (a debrief); only a closed workflow refuses them.
-    { validator: (request) => checkRequest(DrillNoteRequest, request, () => true) },
-  );
-  setHandler(
-    endDrillUpdate,
-    (request) => {
-      endRequested = true;
-      state.endedBy = { actor: request.actor.trim(), at: new Date().toISOString(), ...(request.reason ? { reason: request.reason } : {}) };
-      return snapshot();
-    },
-    { validator: (request) => checkRequest(EndDrillRequest, request, () => checkOpen()) },
-  );
-  setHandler(
-    startFollowUpUpdate,
-    async (request) => {
-      const inject = followUpToStart(state, input, request.injectId);
-      // Marked at once, so a second request while this one starts the child is refused.
-      inject.followUpWorkflowId = drillFollowUpWorkflowId(drillId, inject.id);
-      await runReady;
-      const started = await runScope.run(() => startFollowUpRun(input, state, inject, drillIncidentId(input.incidentId, drillId), request.actor.trim(), request.via, clock.elapsedMs()));
-      state.followUps.push(started.record);
-      followUpsEnded.push(started.ended);
-      return started.record;
-    },
-    { validator: (request) => checkRequest(InjectControl, request, () => checkOpen() && followUpToStart(state, input, request.injectId)) },
-  );
+  steer(pauseDrillUpdate, DrillControl, () => checkOpen() && (state.status === 'running' || refusal(`drill is ${state.status}; only a running drill can be paused`)), (request) => {
+    clock.pause();
+    state.pauses.push({ at: new Date().toISOString(), atDrillMs: clock.elapsedMs(), by: request.actor.trim() });
+    state.status = 'paused';
+    controls += 1;
+    return snapshot();
+  });
+  steer(resumeDrillUpdate, DrillControl, () => checkOpen() && (state.status === 'paused' || refusal(`drill is ${state.status}; only a paused drill can be resumed`)), (request) => {
+    clock.resume();
+    const open = state.pauses[state.pauses.length - 1];
+    if (open && open.resumedAt === undefined) Object.assign(open, { resumedAt: new Date().toISOString(), resumedBy: request.actor.trim() });
+    state.status = 'running';
+    controls += 1;
+    return snapshot();
+  });
+  steer(injectNowUpdate, InjectControl, (request) => checkOpen() && pendingInject(state.injects, request.injectId), async (request) => {
+    controls += 1;
+    return fire(pendingInject(state.injects, request.injectId), request.actor.trim());
+  });
+  steer(skipInjectUpdate, InjectControl, (request) => checkOpen() && pendingInject(state.injects, request.injectId), (request) => {
+    controls += 1;
+    return skipInject(pendingInject(state.injects, request.injectId), clock, request.actor.trim());
+  });
+  // Notes are welcome after the end too (a debrief); only a closed workflow refuses them.
+  steer(noteDrillUpdate, DrillNoteRequest, () => true, (request) => {
+    const note = { at: new Date().toISOString(), drillMs: clock.elapsedMs(), actor: request.actor.trim(), text: request.text.trim() };
+    state.notes.push(note);
+    return note;
+  });
+  steer(endDrillUpdate, EndDrillRequest, () => checkOpen(), (request) => {
+    endRequested = true;
+    state.endedBy = { actor: request.actor.trim(), at: new Date().toISOString(), ...(request.reason ? { reason: request.reason } : {}) };
+    return snapshot();
+  });
+  steer(startFollowUpUpdate, InjectControl, (request) => checkOpen() && followUpToStart(state, input, request.injectId), async (request) => {
+    const inject = followUpToStart(state, input, request.injectId);
+    // Marked at once, so a second request while this one starts the child is refused.
+    inject.followUpWorkflowId = drillFollowUpWorkflowId(drillId, inject.id);
+    await runReady;
+    const started = await runScope.run(() => startFollowUpRun(input, state, inject, drillIncidentId(input.incidentId, drillId), request.actor.trim(), request.via, clock.elapsedMs()));
+    state.followUps.push(started.record);
+    followUpsEnded.push(started.ended);
+    return started.record;
+  });
+
+  /**
+   * Registers a facilitator control: the request's own checks, then who is asking, then whether
+   * the drill can take it now. A control that arrives before the facilitator groups are resolved
+   * (the first moment of a drill) is accepted, then checked in full once they are, and fails there
+   * if it must.
+   */
+  function steer<Request extends { actor: string; via: DecisionSource }, Result>(
+    update: UpdateDefinition<Result, [Request]>,
+    schema: RequestSchema<Request>,
+    allowed: (request: Request) => unknown,
+    apply: (request: Request) => Result | Promise<Result>,
+  ): void {
+    const validate = (request: Request) =>
+      checkRequest(schema, request, () => {
+        if (!facilitators.known) return;
+        facilitators.check(request.actor, request.via);
+        allowed(request);
+      });
+    setHandler(
+      update,
+      async (request: Request) => {
+        if (!facilitators.known) {
+          await condition(() => facilitators.known);
+          // A plain Error thrown by a handler fails the workflow task, not the Update: refuse as a failure.
+          try {
+            validate(request);
+          } catch (error) {
+            throw ApplicationFailure.nonRetryable(describeError(error).message, 'QuellControlRefused');
+          }
+        }
+        return apply(request);
+      },
+      { validator: validate },
+    );
+  }
   function checkOpen(): true {
     if (!isOpen() || endRequested) throw new Error(`drill is ${endRequested ? 'ending' : state.status}`);
     return true;
   }
 
+  // Before the run starts: a control that comes first waits for this answer.
+  await facilitators.resolve();
   // In parallel with the run: the probe must not delay the players' clock.
   const probing = input.probeReadiness ? probeReadiness() : undefined;
 

@@ -3,7 +3,8 @@
  * can be mistaken for a real incident; people's text is shown neutralised (cli/display.ts).
  */
 import { EXERCISE_BANNER, withExerciseMark } from '../../common/exercise';
-import type { DrillState, InjectState } from '../../common/drill-state';
+import type { DrillReadinessReport, DrillState, InjectState } from '../../common/drill-state';
+import { isNotCheckable } from '../../activities/readiness-probe/wording';
 import { shownLine, shownText } from '../display';
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
@@ -26,6 +27,7 @@ export function renderDrillState(state: DrillState): string {
   const lines = [
     `[${EXERCISE_BANNER}]`,
     `drill ${state.drillId}: ${shownLine(state.scenario.title)}`,
+    ...(state.scheduleId ? [`started by schedule ${shownLine(state.scheduleId)}`] : []),
     `status ${state.status}; drill time ${seconds(state.elapsedMs)}${state.pausedMs > 0 ? ` (paused ${seconds(state.pausedMs)})` : ''}`,
     `run ${state.childWorkflowId}${state.runOutcome ? `: ${state.runOutcome}` : ''}`,
     'injects:',
@@ -34,8 +36,16 @@ export function renderDrillState(state: DrillState): string {
   if (state.followUps.length > 0) {
     lines.push('follow-up runs:', ...state.followUps.map((run) => `  ${run.workflowId} (${run.runbookId}, for ${run.injectId}) started by ${shownLine(run.startedBy)} at ${seconds(run.startedAtDrillMs)}${run.outcome ? `: ${run.outcome}` : ''}`));
   }
+  if (state.readiness) lines.push(...readinessLines(state.readiness));
   if (state.notes.length > 0) lines.push('notes:', ...state.notes.map((note) => `  ${seconds(note.drillMs)} ${shownLine(note.actor)}: ${shownText(note.text)}`));
   return lines.join('\n');
+}
+
+/** Problems one per line (✗ would have failed, ? not checkable read-only); passed checks as a count. */
+function readinessLines(report: DrillReadinessReport): string[] {
+  const passed = report.findings.filter((f) => f.ok).length;
+  const shown = report.findings.filter((f) => !f.ok).map((f) => `  ${isNotCheckable(f) ? '?' : '✗'} ${f.stepId} (${f.action}${f.system ? `, ${f.system}` : ''}): ${shownLine(f.detail)}`);
+  return [`live readiness (read-only probe at ${report.probedAt}): ${passed} of ${report.findings.length} checks passed`, ...shown];
 }
 
 /** One line confirming a control, marked as an exercise. */

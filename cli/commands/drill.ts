@@ -12,6 +12,7 @@ import type { CliContext } from '../context';
 import { jsonForTerminal } from '../display';
 import { usageFailure } from '../failure';
 import { registerDrillControls } from './drill-controls';
+import { registerDrillSchedule } from './drill-schedule';
 import { renderDrillStarted, renderDrillState } from './drill-render';
 import { findScenario } from './drill-scenario';
 
@@ -22,8 +23,9 @@ export function registerDrill(program: Command, ctx: CliContext): void {
     .description('start a drill of a scenario (its id in the runbooks folder, or a path to a *.drill.yaml file)')
     .option('--exercise <id>', 'exercise id (default: the current UTC time); the same scenario+exercise never runs twice')
     .option('--as <user>', 'who starts the drill (default: $QUELL_USER or $USER)')
+    .option('--probe-readiness', 'also ask the live connectors, read-only, whether each simulated action would have worked (see drill status)')
     .option('--json', 'print machine-readable JSON')
-    .action(async (reference: string, options: { exercise?: string; as?: string; json?: boolean }) => {
+    .action(async (reference: string, options: { exercise?: string; as?: string; json?: boolean; probeReadiness?: boolean }) => {
       const requestedBy = ctx.actor(options.as);
       const exerciseId = options.exercise ?? newExerciseId();
       if (!EXERCISE_ID_PATTERN.test(exerciseId)) throw usageFailure(`--exercise "${excerpt(exerciseId, 60)}" is not valid: ${EXERCISE_ID_RULE}`);
@@ -39,6 +41,7 @@ export function registerDrill(program: Command, ctx: CliContext): void {
         requestedBy,
         requestedVia: 'cli',
         taskQueue: config.taskQueue,
+        ...(options.probeReadiness ? { probeReadiness: true } : {}),
       });
       const childWorkflowId = drillRunWorkflowId(handle.workflowId);
       const started = { drillId: handle.workflowId, runId: handle.firstExecutionRunId, scenario: found.scenario.scenario, childWorkflowId, exercise: true };
@@ -54,6 +57,7 @@ export function registerDrill(program: Command, ctx: CliContext): void {
       ctx.io.stdout(options.json ? jsonForTerminal({ exercise: true, ...state }) : renderDrillState(state));
     });
   registerDrillControls(drill, ctx);
+  registerDrillSchedule(drill, ctx);
 }
 
 /** "20261205-033640": sortable, and unique enough for one facilitator starting drills by hand. */

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { buildApproversSetup } from '../../activities/approvers/build';
-import { endDrill, getDrillState, startDrill, startFollowUp } from '../../client/drills';
+import { endDrill, getDrillState, noteDrill, pauseDrill, startDrill, startFollowUp } from '../../client/drills';
 import { decideApproval, deliverEvent, getRunState, startRun } from '../../client/runs';
 import type { DrillState, InjectState } from '../../common/drill-state';
 import type { RunState } from '../../common/run-state';
@@ -70,6 +70,13 @@ describe('drill injects of every kind', () => {
     const runId = `${drillId}:run`;
     const drillState = () => getDrillState(engine.client, drillId);
     const runState = () => getRunState(engine.client, runId);
+
+    // Only facilitators (security-leads, per the approvers file) steer; a player is refused by the engine.
+    await expect(pauseDrill(engine.client, drillId, { actor: 'bob', via: 'cli' })).rejects.toMatchObject({
+      code: 'refused',
+      message: expect.stringContaining('bob (cli) may not steer this drill: only members of security-leads may'),
+    });
+    await expect(noteDrill(engine.client, drillId, { text: 'sneaky', actor: 'alice', via: 'cli' })).rejects.toMatchObject({ code: 'refused' });
 
     // The first three injects (message, unavailable, fault) fire at 1 s.
     const early = await eventually('first injects fired', async () => {

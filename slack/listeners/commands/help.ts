@@ -10,6 +10,7 @@ const DESCRIPTIONS: Record<(typeof SUB_COMMANDS)[number], string> = {
   status: 'a run’s steps and who did what (no id: your open runs)',
   list: 'open runs',
   cancel: 'stop a run and undo what it did (asks for a reason)',
+  drill: 'tabletop drills, for facilitators: start a scenario and steer it (`/quell drill help`)',
   help: 'this help',
 };
 

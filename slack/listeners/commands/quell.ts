@@ -9,6 +9,7 @@ import type { AppContext } from '../../context';
 import { SlashCommandBody } from '../../payloads';
 import { failureText } from '../../reply';
 import { cancelCommand } from './cancel';
+import { drillCommand } from './drill';
 import { helpCommand, unknownCommand, usageReply } from './help';
 import { listCommand } from './list';
 import { commandRequest } from './request';
@@ -37,6 +38,8 @@ export function quellCommand(ctx: AppContext) {
           return await listCommand(request);
         case 'cancel':
           return await cancelCommand(request, command);
+        case 'drill':
+          return await drillCommand(request, command);
         case 'help':
           return await helpCommand(request);
         case 'unknown':
