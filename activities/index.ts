@@ -22,7 +22,7 @@ export function createActivities(deps: ActivityDeps) {
     ...actionActivities,
     checkLiveReadiness: createLiveReadinessActivity(deps.live, deps.approvers?.config),
     resolveApprovers: createResolveApproversActivity(deps.approvers),
-    probeDrillReadiness: createDrillReadinessProbe(),
+    probeDrillReadiness: createDrillReadinessProbe(deps.live, deps.approvers?.config),
     ...createSlackSurfaceActivities(deps.slackSurface),
   });
 }

@@ -7,7 +7,7 @@ const path = require('node:path');
 
 const ROOT = path.join(__dirname, '..');
 // Every folder the build compiles (tsconfig.build.json): a new connector folder must make dist/ stale.
-const SOURCE_DIRS = ['common', 'config', 'connectors', 'client', 'runbooks', 'workflows', 'activities', 'worker', 'cli', 'slack', 'scripts'];
+const SOURCE_DIRS = ['common', 'config', 'connectors', 'client', 'runbooks', 'reports', 'workflows', 'activities', 'worker', 'cli', 'slack', 'scripts'];
 // Written as the last step of every `npm run build` (scripts/bundle-workflows.ts).
 const BUILD_STAMP = path.join(ROOT, 'dist', '.build-complete');
 

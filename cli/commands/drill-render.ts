@@ -43,9 +43,11 @@ export function renderDrillState(state: DrillState): string {
 
 /** Problems one per line (✗ would have failed, ? not checkable read-only); passed checks as a count. */
 function readinessLines(report: DrillReadinessReport): string[] {
+  const unknown = report.findings.filter(isNotCheckable).length;
   const passed = report.findings.filter((f) => f.ok).length;
   const shown = report.findings.filter((f) => !f.ok).map((f) => `  ${isNotCheckable(f) ? '?' : '✗'} ${f.stepId} (${f.action}${f.system ? `, ${f.system}` : ''}): ${shownLine(f.detail)}`);
-  return [`live readiness (read-only probe at ${report.probedAt}): ${passed} of ${report.findings.length} checks passed`, ...shown];
+  const failed = report.findings.length - passed - unknown;
+  return [`live readiness (read-only probe at ${report.probedAt}): ${passed} passed, ${failed} would have failed, ${unknown} not checkable read-only`, ...shown];
 }
 
 /** One line confirming a control, marked as an exercise. */

@@ -12,6 +12,7 @@ import type { CliContext } from '../context';
 import { jsonForTerminal } from '../display';
 import { usageFailure } from '../failure';
 import { registerDrillControls } from './drill-controls';
+import { registerDrillRecord } from './drill-record';
 import { registerDrillSchedule } from './drill-schedule';
 import { renderDrillStarted, renderDrillState } from './drill-render';
 import { findScenario } from './drill-scenario';
@@ -58,6 +59,7 @@ export function registerDrill(program: Command, ctx: CliContext): void {
     });
   registerDrillControls(drill, ctx);
   registerDrillSchedule(drill, ctx);
+  registerDrillRecord(drill, ctx);
 }
 
 /** "20261205-033640": sortable, and unique enough for one facilitator starting drills by hand. */

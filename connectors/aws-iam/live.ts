@@ -10,6 +10,7 @@ import type { LiveModule } from '../definition';
 import { createAwsIamAccessProbe } from './access-probe';
 import { AWS_IAM_CONNECTOR } from './connector-id';
 import { createAwsIamCredentialsRevoke } from './credentials-revoke';
+import { awsIamPermissionProbe } from './permissions';
 import { createAwsIamConnector } from './probes';
 import { createAwsIamSessionsRevoke } from './sessions-revoke';
 
@@ -17,7 +18,7 @@ export const build: LiveModule<Resolved<AwsConfig>>['build'] = (settings, shared
   const { iam } = awsClientsFor(shared);
   const logger = shared.logger.child({ connector: AWS_IAM_CONNECTOR });
   return {
-    connector: createAwsIamConnector(settings, iam),
+    connector: { ...createAwsIamConnector(settings, iam), permissionProbe: awsIamPermissionProbe(iam) },
     handlers: {
       'credentials.revoke': createAwsIamCredentialsRevoke({ iam, logger }),
       'sessions.revoke': createAwsIamSessionsRevoke({ iam, logger }),

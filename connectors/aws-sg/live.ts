@@ -9,15 +9,16 @@ import type { AwsConfig } from '../aws/settings';
 import type { LiveModule } from '../definition';
 import { createAwsSgEgressBlock } from './block';
 import { AWS_SG_CONNECTOR } from './connector-id';
+import { awsSgPermissionProbe } from './permissions';
 import { createAwsSgConnector } from './probes';
 import { createAwsSgEgressUnblock } from './unblock';
 
 export const build: LiveModule<Resolved<AwsConfig>>['build'] = (settings, shared) => {
-  const { ec2 } = awsClientsFor(shared);
+  const { ec2, iam } = awsClientsFor(shared);
   const logger = shared.logger.child({ connector: AWS_SG_CONNECTOR });
   const quarantineGroup = settings.quarantine_security_group;
   return {
-    connector: createAwsSgConnector(settings, ec2),
+    connector: { ...createAwsSgConnector(settings, ec2), permissionProbe: awsSgPermissionProbe(iam, settings.region) },
     handlers: {
       'egress.block': createAwsSgEgressBlock({ ec2, logger, ...(quarantineGroup ? { quarantineGroup } : {}) }),
       'egress.unblock': createAwsSgEgressUnblock({ ec2, logger }),

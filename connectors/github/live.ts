@@ -8,6 +8,7 @@ import { githubAccessProbe } from './access-probe';
 import { GitHubClient } from './client';
 import { createGithubDeployKeyRevoke } from './deploy-key';
 import { createGithubOrgMembershipRevoke } from './org-membership';
+import { githubPermissionProbe } from './permissions';
 import { createGithubConnector } from './probes';
 import type { GithubConfig } from './settings';
 
@@ -15,7 +16,7 @@ export const build: LiveModule<Resolved<GithubConfig>>['build'] = (settings, sha
   const client = new GitHubClient(settings);
   const logger = shared.logger.child({ connector: client.connector });
   return {
-    connector: createGithubConnector(client),
+    connector: { ...createGithubConnector(client), permissionProbe: githubPermissionProbe(client) },
     handlers: {
       'credentials.revoke': createGithubDeployKeyRevoke(client, logger),
       'sessions.revoke': createGithubOrgMembershipRevoke(client, logger),

@@ -5,6 +5,7 @@
 import type { LiveModule } from '../definition';
 import { createNftablesEgressBlock } from './block';
 import { createNftCommand } from './nft-command';
+import { nftablesPermissionProbe } from './permissions';
 import { createNftablesConnector } from './probes';
 import type { NftablesConfig } from './settings';
 import { createNftablesEgressUnblock } from './unblock';
@@ -14,7 +15,7 @@ export const build: LiveModule<NftablesConfig>['build'] = (settings, shared) => 
   const nft = createNftCommand(settings);
   const handlers = { table, nft, logger: shared.logger.child({ connector: 'nftables', table, ...(nft.netns ? { netns: nft.netns } : {}) }) };
   return {
-    connector: createNftablesConnector(table, nft),
+    connector: { ...createNftablesConnector(table, nft), permissionProbe: nftablesPermissionProbe(table, nft) },
     handlers: {
       'egress.block': createNftablesEgressBlock(handlers),
       'egress.unblock': createNftablesEgressUnblock(handlers),

@@ -6,6 +6,7 @@ import type { Resolved } from '../../config/secret';
 import type { LiveModule } from '../definition';
 import { openBaoAccessProbe } from './access-probe';
 import { OpenBaoClient } from './client';
+import { openBaoPermissionProbe } from './permissions';
 import { createOpenBaoConnector } from './probes';
 import { createOpenBaoCredentialsRevoke, createOpenBaoSessionsRevoke } from './revoke';
 import type { OpenBaoConfig } from './settings';
@@ -14,7 +15,7 @@ export const build: LiveModule<Resolved<OpenBaoConfig>>['build'] = (settings, sh
   const client = new OpenBaoClient(settings);
   const logger = shared.logger.child({ connector: client.connector });
   return {
-    connector: createOpenBaoConnector(client),
+    connector: { ...createOpenBaoConnector(client), permissionProbe: openBaoPermissionProbe(client) },
     handlers: {
       'credentials.revoke': createOpenBaoCredentialsRevoke(client, logger),
       'sessions.revoke': createOpenBaoSessionsRevoke(client, logger),

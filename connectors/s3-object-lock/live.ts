@@ -9,6 +9,7 @@ import type { LiveModule, LiveSystem } from '../definition';
 import { probingConnector } from '../evidence-io/probing';
 import type { EvidenceStore } from '../evidence-roles';
 import { S3_STORE_CONNECTOR } from './connector-id';
+import { s3StorePermissionProbe } from './permissions';
 import type { S3ObjectLockConfig } from './settings';
 import { Spool } from './spool';
 import { S3ObjectLockStore } from './store';
@@ -21,9 +22,13 @@ export function evidenceSpoolDir(dataDir: string): string {
 export const build: LiveModule<S3ObjectLockConfig>['build'] = (settings, shared): LiveSystem<EvidenceStore> => {
   const spool = new Spool(evidenceSpoolDir(shared.dataDir), shared.logger.child({ connector: S3_STORE_CONNECTOR }));
   void spool.sweep();
-  const store = new S3ObjectLockStore(awsClientsFor(shared).s3, settings, spool);
+  const { s3, iam } = awsClientsFor(shared);
+  const store = new S3ObjectLockStore(s3, settings, spool);
   return {
-    connector: probingConnector(S3_STORE_CONNECTOR, `evidence store ${store.location}`, () => store.check()),
+    connector: {
+      ...probingConnector(S3_STORE_CONNECTOR, `evidence store ${store.location}`, () => store.check()),
+      permissionProbe: s3StorePermissionProbe(iam, settings.bucket, settings.prefix),
+    },
     roles: store,
   };
 };

@@ -6,9 +6,10 @@
 import type { LiveModule, LiveSystem } from '../definition';
 import type { SlackPoster } from '../message-roles';
 import { SLACK_CONNECTOR, createSlackClient, type SlackSettings } from './client';
+import { slackPermissionProbe } from './permissions';
 import { slackConnector } from './probes';
 
 export const build: LiveModule<SlackSettings>['build'] = (settings, shared): LiveSystem<SlackPoster> => {
   const client = createSlackClient(settings, shared.logger.child({ connector: SLACK_CONNECTOR }));
-  return { connector: slackConnector(client, settings), roles: { client, settings } };
+  return { connector: { ...slackConnector(client, settings), permissionProbe: slackPermissionProbe(client) }, roles: { client, settings } };
 };

@@ -3,11 +3,12 @@
  * copy of workflows/ with one small, realistic change (the approval step notifies its approvers
  * before it waits) is bundled the way production bundles, and a committed history no longer
  * replays against it. The same copy without the change replays clean, so the failure is the
- * change's, not the copying's.
+ * change's, not the copying's. The recorded drills (replay-drills.test.ts) meet the same check,
+ * with a second copy whose drill workflow tells the run of an inject after a timer.
  */
 import { Worker } from '@temporalio/worker';
 import { bundleQuellWorkflows } from '../../worker/workflow-bundle';
-import { loadRecordedHistories, recordedHistory } from '../support/recorded-histories';
+import { loadRecordedDrillHistories, loadRecordedHistories, recordedHistory } from '../support/recorded-histories';
 import { ensureTestRuntime } from '../support/temporal';
 import { copyWorkflows } from '../support/workflows-copy';
 
@@ -22,8 +23,21 @@ const NOTIFY_THEN_WAIT = `    await callAction(
     );
 ${WAIT_FOR_DECISION}`;
 
+/**
+ * The drill's change: it tells the run of an inject a second after it fires (a timer before the
+ * signal), and says so in the inject's record. The first inject of a recorded drill then meets a
+ * recorded signal where the code now starts a timer.
+ */
+const DRILL_IMPORTS = "import { DrillClock } from './drill/clock';\n";
+const DRILL_TELLS_RUN = '      await run.signal(drillInjectSignal, injectSignal(inject));\n';
+const DRILL_MARKER = 'told the run a second late';
+const BEAT_THEN_TELL = `      await sleep('1s');
+      inject.effect = \`\${inject.effect}; ${DRILL_MARKER}\`;
+${DRILL_TELLS_RUN}`;
+
 let unchanged: { code: string };
 let changed: { code: string };
+let drillChanged: { code: string };
 
 beforeAll(async () => {
   ensureTestRuntime();
@@ -35,12 +49,31 @@ beforeAll(async () => {
   } finally {
     copy.remove();
   }
+  const drillCopy = copyWorkflows();
+  try {
+    drillCopy.replace('drill.ts', DRILL_IMPORTS, `import { sleep } from '@temporalio/workflow';\n${DRILL_IMPORTS}`);
+    drillCopy.replace('drill.ts', DRILL_TELLS_RUN, BEAT_THEN_TELL);
+    drillChanged = await bundleQuellWorkflows(drillCopy.workflowsPath);
+  } finally {
+    drillCopy.remove();
+  }
 });
 
 async function replayAll(workflowBundle: { code: string }): Promise<Array<{ workflowId: string; error?: string }>> {
   const outcomes: Array<{ workflowId: string; error?: string }> = [];
   for await (const result of Worker.runReplayHistories({ workflowBundle }, loadRecordedHistories())) {
     outcomes.push({ workflowId: result.workflowId, ...(result.error ? { error: result.error.name } : {}) });
+  }
+  return outcomes;
+}
+
+/** The recorded drills' histories replayed against a bundle, by name (`<recording>/<file>`). */
+async function replayDrills(workflowBundle: { code: string }): Promise<Array<{ name: string; error?: string }>> {
+  const histories = loadRecordedDrillHistories();
+  const names = new Map(histories.map((recorded) => [recorded.workflowId, recorded.name]));
+  const outcomes: Array<{ name: string; error?: string }> = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle }, histories)) {
+    outcomes.push({ name: names.get(result.workflowId)!, ...(result.error ? { error: result.error.name } : {}) });
   }
   return outcomes;
 }
@@ -73,6 +106,39 @@ describe('replay against a changed copy of the workflow code', () => {
       { workflowId: 'credential-compromise', error: 'DeterminismViolationError' },
       { workflowId: 'offboarding', error: 'DeterminismViolationError' },
       { workflowId: 'vendor-breach', error: 'DeterminismViolationError' },
+    ]);
+  });
+
+  test('the unchanged copy replays every recorded drill history clean: the drill, its run, its follow-up', async () => {
+    expect(unchanged.code).not.toContain(DRILL_MARKER);
+    expect(await replayDrills(unchanged)).toEqual([
+      { name: 'drill-kinds/drill' },
+      { name: 'drill-kinds/follow-up-second-key' },
+      { name: 'drill-kinds/run' },
+    ]);
+  });
+
+  test('a changed drill workflow (a timer before the run is told of an inject) fails the recorded drill, not its runs', async () => {
+    expect(drillChanged.code).toContain(DRILL_MARKER);
+    const drill = loadRecordedDrillHistories().find((recorded) => recorded.name === 'drill-kinds/drill')!;
+    await expect(Worker.runReplayHistory({ workflowBundle: drillChanged }, drill.history, drill.workflowId)).rejects.toMatchObject({
+      name: 'DeterminismViolationError',
+      // The new timer meets the recorded signal to the run.
+      message: expect.stringMatching(/Nondeterminism error: Timer machine does not handle this event: .*SignalExternalWorkflowExecutionInitiated/),
+    });
+    expect(await replayDrills(drillChanged)).toEqual([
+      { name: 'drill-kinds/drill', error: 'DeterminismViolationError' },
+      // The runs run the interpreter, which did not change.
+      { name: 'drill-kinds/follow-up-second-key' },
+      { name: 'drill-kinds/run' },
+    ]);
+  });
+
+  test("against the changed interpreter, the drill's run (it has an approval gate) fails to replay; the drill and its gateless follow-up do not", async () => {
+    expect(await replayDrills(changed)).toEqual([
+      { name: 'drill-kinds/drill' },
+      { name: 'drill-kinds/follow-up-second-key' },
+      { name: 'drill-kinds/run', error: 'DeterminismViolationError' },
     ]);
   });
 });
