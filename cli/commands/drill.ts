@@ -11,8 +11,10 @@ import { checkedReference } from '../checks';
 import type { CliContext } from '../context';
 import { jsonForTerminal } from '../display';
 import { usageFailure } from '../failure';
+import { registerDrillAfterAction } from './drill-after-action';
 import { registerDrillControls } from './drill-controls';
 import { registerDrillRecord } from './drill-record';
+import { registerDrillReport } from './drill-report';
 import { registerDrillSchedule } from './drill-schedule';
 import { renderDrillStarted, renderDrillState } from './drill-render';
 import { findScenario } from './drill-scenario';
@@ -58,8 +60,10 @@ export function registerDrill(program: Command, ctx: CliContext): void {
       ctx.io.stdout(options.json ? jsonForTerminal({ exercise: true, ...state }) : renderDrillState(state));
     });
   registerDrillControls(drill, ctx);
+  registerDrillAfterAction(drill, ctx);
   registerDrillSchedule(drill, ctx);
   registerDrillRecord(drill, ctx);
+  registerDrillReport(drill, ctx);
 }
 
 /** "20261205-033640": sortable, and unique enough for one facilitator starting drills by hand. */

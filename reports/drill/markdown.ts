@@ -1,0 +1,218 @@
+/**
+ * The after-action report as Markdown: a header, the scorecard, the figures, the injects and how
+ * they were handled, pauses, the timeline (each line citing its history event), notes, the
+ * improvement plan, readiness findings, follow-up runs and what the report could not see. Opened
+ * and closed by the exercise banner: nobody may mistake it for a real incident's report.
+ *
+ * People's text (notes, reasons, plan items, titles) is shown neutralised (control and invisible
+ * characters made visible) and escaped, so it can neither break a table nor inject markup.
+ */
+import { EXERCISE_BANNER, EXERCISE_MARK } from '../../common/exercise';
+import { neutraliseForDisplay } from '../../common/text-safety';
+import { formatDrillMs } from './drill-time';
+import type { DrillReport, InjectReport, Moment, ObjectiveReport, StepMark } from './report-types';
+
+/**
+ * Text from people or records, safe inside Markdown: line breaks become spaces (or, `multiline`,
+ * Markdown line breaks), other control and invisible characters visible escapes, and every
+ * character Markdown gives meaning to (tables, emphasis, links, HTML) escaped.
+ */
+export function mdText(text: string | undefined, options: { multiline?: boolean } = {}): string {
+  if (text === undefined || text === '') return '';
+  const lines = options.multiline ? text : text.replace(/\r?\n/g, ' ');
+  const shown = neutraliseForDisplay(lines, { keepLineBreaks: options.multiline === true });
+  return shown.replace(/[\\`*_[\]<>|#]/g, (char) => `\\${char}`).replace(/\r?\n/g, '  \n');
+}
+
+/** A table cell: one line, pipes escaped. */
+const cell = (text: string | undefined): string => mdText(text) || '—';
+/** An id as code; a pipe stays escaped so it cannot split a table cell. */
+const code = (text: string): string => `\`${neutraliseForDisplay(text).replace(/`/g, "'").replace(/\|/g, '\\|')}\``;
+const at = (moment: Moment | undefined): string => (moment ? `${formatDrillMs(moment.drillMs)} (${moment.ref})` : '—');
+const ms = (value: number | undefined): string => (value === undefined ? '—' : formatDrillMs(value));
+
+function table(headers: string[], rows: string[][]): string[] {
+  return [`| ${headers.join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)];
+}
+
+const VERDICT: Record<ObjectiveReport['verdict'], string> = { met: '✅ met', 'partly-met': '🟡 partly met', 'not-met': '❌ not met', open: '⏳ open' };
+
+export function renderDrillReportMarkdown(report: DrillReport): string {
+  const lines: string[] = [
+    `> **${EXERCISE_BANNER}** — after-action report of a tabletop drill.`,
+    '',
+    `# ${EXERCISE_MARK}: ${mdText(report.scenario.title)}`,
+    '',
+    ...header(report),
+    '',
+    '## Scorecard',
+    '',
+    ...table(
+      ['Objective', 'Aim', 'Verdict', 'Steps in time', 'Done at', 'Why'],
+      report.objectives.map((objective) => [
+        `**${cell(objective.id)}** ${cell(objective.description)}`,
+        objective.aim.kind === 'within' ? `within ${cell(objective.aim.duration)}` : `${objective.aim.target} (${cell(objective.aim.duration ?? 'not set')})`,
+        VERDICT[objective.verdict],
+        `${objective.stepsInTime}/${objective.steps.length}`,
+        at(objective.completed),
+        cell(objective.reason),
+      ]),
+    ),
+    '',
+    ...figures(report),
+    '',
+    '## Injects',
+    '',
+    ...injectsTable(report.injects),
+    '',
+    ...pauses(report),
+    '## Timeline',
+    '',
+    'Drill time leaves out paused time; every line names the history event it is read from.',
+    '',
+    ...table(
+      ['Drill time', 'Event', 'What', 'Who', 'Detail'],
+      report.timeline.map((line) => [formatDrillMs(line.drillMs), `${line.ref} ${line.eventType}`, cell(line.kind), cell(line.actor), cell(line.text)]),
+    ),
+    '',
+    '## Notes',
+    '',
+    ...(report.notes.length === 0 ? ['No facilitator notes.'] : report.notes.map((note) => `- ${formatDrillMs(note.drillMs)} ${mdText(note.actor)} (${note.ref}): ${mdText(note.text)}`)),
+    '',
+    ...plan(report),
+    ...readiness(report),
+    ...followUps(report),
+    ...(report.warnings.length > 0 ? ['## What this report could not see', '', ...report.warnings.map((warning) => `- ${mdText(warning)}`), ''] : []),
+    '---',
+    '',
+    `*${EXERCISE_BANNER}.* Built ${report.generatedAt} from the Temporal histories of the drill, its run, its follow-ups and its debrief.`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function header(report: DrillReport): string[] {
+  const { drill, score } = report;
+  const scoreText = `${score.met} of ${score.total} met` + [score.partlyMet && `${score.partlyMet} partly`, score.notMet && `${score.notMet} not met`, score.open && `${score.open} open`].filter(Boolean).map((part) => `, ${part}`).join('');
+  return table(
+    ['', ''],
+    [
+      ['Drill', `${code(drill.drillId)} — ${drill.status}${drill.endedBy ? `, ended by ${mdText(drill.endedBy.actor)} at ${at(drill.endedBy)}${drill.endedBy.reason ? `: ${cell(drill.endedBy.reason)}` : ''}` : ''}`],
+      ['Scenario', `${code(report.scenario.id)} v${report.scenario.version} (sha256 ${report.scenario.sha256.slice(0, 12)})`],
+      ['Runbook', `${code(report.runbook.id)} v${report.runbook.version} — ${cell(report.runbook.title)} (sha256 ${report.runbook.sha256.slice(0, 12)})`],
+      ['Launched', `${report.launch.at} (${report.launch.ref}) by ${cell(drill.requestedBy)} via ${drill.requestedVia}`],
+      ['Drill time', `${formatDrillMs(report.drillTime.totalMs)}${report.drillTime.final ? '' : ' so far'} (paused ${formatDrillMs(report.drillTime.pausedMs)}, wall ${formatDrillMs(report.drillTime.wallMs)})`],
+      ['Run', `${code(report.run.workflowId)} — ${report.run.status}${report.run.failure ? `: ${cell(report.run.failure.message)}` : ''}`],
+      ['Objectives', scoreText],
+      ['Facilitators / players', `${cell(report.participants.facilitatorGroups.join(', '))} / ${cell(report.participants.playerGroups.join(', '))}`],
+      ['People', cell(report.participants.people.map((person) => `${person.actor} (${person.roles.join(', ')})`).join('; '))],
+    ],
+  );
+}
+
+function figures(report: DrillReport): string[] {
+  const { figures: f } = report;
+  const c = f.containment;
+  const containment = !c.measured
+    ? `not measured: ${mdText(c.reason)}`
+    : c.contained
+      ? `${at(c.contained)} against ${c.target ?? 'no target'}${c.withinTarget === undefined ? '' : c.withinTarget ? ' — within target' : ' — **missed the target**'}${c.marginMs !== undefined ? ` (${c.marginMs >= 0 ? `${formatDrillMs(c.marginMs)} to spare` : `${formatDrillMs(-c.marginMs)} late`})` : ''}`
+      : `${mdText(c.reason)}${c.withinTarget === false ? ' — **missed the target**' : ''}`;
+  const marks = (title: string, list: StepMark[]): string[] => (list.length === 0 ? [`- ${title}: none`] : [`- ${title}: ${list.length}`, ...list.map((mark) => `  - ${code(mark.stepId)}${mark.when ? ` ${at(mark.when)}` : ''}: ${mdText(mark.detail)}`)]);
+  return [
+    '## Figures',
+    '',
+    `- Time to first action: ${f.firstAction ? `${at(f.firstAction)} — ${f.firstAction.what} by ${mdText(f.firstAction.actor)}` : 'no player acted on the run'}`,
+    `- Time to containment: ${containment}`,
+    ...marks('Steps failed', f.stepsFailed),
+    ...marks('Steps timed out', f.stepsTimedOut),
+    ...marks('Steps skipped', f.stepsSkipped),
+    `- Retries (attempts beyond the first): ${f.retriesTotal}${f.retries.length > 0 ? ` — ${f.retries.map((retry) => `${code(retry.stepId)} ${retry.action} ${retry.attempts} attempts, ${retry.outcome} (${retry.ref})`).join('; ')}` : ''}`,
+    '',
+    '### Approvals',
+    '',
+    ...(f.approvals.length === 0
+      ? ['No approval decisions.']
+      : table(
+          ['Gate', 'Decision', 'By', 'Person', 'Via', 'Time to decision'],
+          f.approvals.map((approval) => [code(approval.stepId), approval.decision, cell(approval.actor), cell(approval.person), approval.via ?? '—', at(approval)]),
+        )),
+    ...(f.gates.length === 0
+      ? []
+      : ['', '**Gates**', '', ...table(['Gate', 'Outcome', 'Approved by', 'Closed', 'Escalated'], f.gates.map((gate) => [code(gate.stepId), gate.outcome, cell(gate.approvedBy.join(', ')), at(gate.closed), at(gate.escalated)]))]),
+  ];
+}
+
+function injectsTable(injects: InjectReport[]): string[] {
+  if (injects.length === 0) return ['The scenario has no injects.'];
+  return table(
+    ['Inject', 'Kind', 'Planned', 'Settled', 'By', 'How it was handled', 'Took'],
+    injects.map((inject) => [
+      `${code(inject.id)}${inject.title ? ` ${cell(inject.title)}` : ''}`,
+      inject.kind,
+      formatDrillMs(inject.plannedAtMs),
+      inject.settled ? `${inject.status} ${at(inject.settled)}` : inject.status,
+      cell(inject.settledBy),
+      cell(inject.summary),
+      ms(inject.tookMs),
+    ]),
+  );
+}
+
+function pauses(report: DrillReport): string[] {
+  if (report.pauses.length === 0) return [];
+  return [
+    '## Pauses',
+    '',
+    ...table(
+      ['Paused', 'By', 'Resumed', 'By', 'Lasted (wall time)'],
+      report.pauses.map((pause) => [at(pause.paused), cell(pause.pausedBy), pause.resumed ? `${pause.resumed.at} (${pause.resumed.ref})` : 'not resumed', cell(pause.resumedBy), formatDrillMs(pause.durationMs)]),
+    ),
+    '',
+  ];
+}
+
+function plan(report: DrillReport): string[] {
+  const { improvementPlan: p } = report;
+  const status = p.status === 'closed' ? `closed by ${mdText(p.closedBy ?? 'unknown')}${p.closed ? ` at ${p.closed.at}` : ''}` : p.status === 'open' ? 'open' : 'not started';
+  return [
+    '## Improvement plan',
+    '',
+    `Plan ${code(p.debriefId)}: ${status}.`,
+    '',
+    ...(p.items.length === 0
+      ? [`No items yet: add them with ${code(`quell drill plan add ${report.drill.drillId} --finding … --action … --owner … --due YYYY-MM-DD`)}.`]
+      : table(
+          ['#', 'Finding', 'Corrective action', 'Owner', 'Due', 'Objective', 'Added'],
+          p.items.map((item) => [String(item.id), cell(item.finding), cell(item.action), cell(item.owner), item.due, cell(item.objectiveId), `${cell(item.addedBy)} (${item.ref})`]),
+        )),
+    '',
+  ];
+}
+
+function readiness(report: DrillReport): string[] {
+  if (!report.readiness) return [];
+  const findings = report.readiness.findings;
+  return [
+    '## Readiness findings',
+    '',
+    `Probed ${report.readiness.probedAt}${report.readiness.ref ? ` (${report.readiness.ref})` : ''}: ${findings.filter((finding) => !finding.ok).length} of ${findings.length} checks would have failed live.`,
+    '',
+    ...(findings.length === 0
+      ? []
+      : table(['Step', 'Action', 'System', 'Check', 'OK', 'Detail'], findings.map((finding) => [code(finding.stepId), cell(finding.action), cell(finding.system), cell(finding.check), finding.ok ? 'yes' : '**no**', cell(finding.detail)]))),
+    '',
+  ];
+}
+
+function followUps(report: DrillReport): string[] {
+  if (report.followUps.length === 0) return [];
+  return [
+    '## Follow-up runs',
+    '',
+    ...table(
+      ['Inject', 'Run', 'Runbook', 'Started', 'By', 'First action', 'Outcome'],
+      report.followUps.map((run) => [code(run.injectId), code(run.workflowId), cell(run.runbookId), at(run.started), cell(run.startedBy), at(run.firstAction), run.status]),
+    ),
+    '',
+  ];
+}
