@@ -15,6 +15,7 @@ import { parseDuration } from '../common/duration';
 import { identityProblem } from '../common/identity';
 import { excerpt } from '../common/text-safety';
 import type { runDrill } from '../workflows';
+import type { RunDrillInput } from '../workflows/drill/state';
 import { freeTextProblem, referenceProblem } from '../workflows/messages';
 import { buildDrillInput, EXERCISE_ID_PATTERN, EXERCISE_ID_RULE, type StartDrillRequest } from './drills';
 import { QuellClientError } from './errors';
@@ -126,6 +127,8 @@ export interface DrillScheduleView {
   scheduleId: string;
   scenario: { id: string; title?: string; version?: number; sha256?: string };
   runbook?: { id: string; sha256: string };
+  /** The scenario's facilitator groups, frozen into the drills' input: who may steer the schedule. */
+  facilitators: string[];
   timing: RecordedTiming;
   /** {@link describeTiming} of `timing`. */
   timingWords: string;
@@ -282,6 +285,7 @@ async function viewOf(client: Client, description: ScheduleDescription): Promise
     scheduleId: description.scheduleId,
     scenario: memo.scenario ?? { id: description.scheduleId.slice(DRILL_SCHEDULE_PREFIX.length).split(':')[0] },
     ...(memo.runbook ? { runbook: memo.runbook } : {}),
+    facilitators: frozenFacilitators(description),
     timing,
     timingWords: describeTiming(timing),
     paused: state.paused,
@@ -332,6 +336,13 @@ function readMemo(value: unknown): Partial<DrillScheduleMemo> {
     ...(typeof memo.createdBy === 'string' ? { createdBy: memo.createdBy } : {}),
     ...(isRecord(memo.timing) ? { timing: memo.timing as RecordedTiming } : {}),
   };
+}
+
+/** The facilitator groups in the input the schedule starts drills with; none when it is not a drill's input. */
+function frozenFacilitators(description: ScheduleDescription): string[] {
+  const input = description.action.type === 'startWorkflow' ? (description.action.args?.[0] as Partial<RunDrillInput> | undefined) : undefined;
+  const groups: unknown = input?.participants?.facilitators;
+  return Array.isArray(groups) ? groups.filter((group): group is string => typeof group === 'string') : [];
 }
 
 /** Without Quell's memo, the interval can still be read back from the spec; a calendar cannot be put back into cron. */

@@ -27,7 +27,7 @@ export const USAGE: Record<SubCommand, string> = {
   status: '/quell status [run id | incident id]',
   list: '/quell list',
   cancel: '/quell cancel <run id> [reason…]',
-  drill: '/quell drill <start|status|pause|resume|inject|skip|follow-up|note|end|help> …',
+  drill: '/quell drill <start|status|pause|resume|inject|skip|follow-up|note|end|schedule|plan|help> …',
   help: '/quell help',
 };
 

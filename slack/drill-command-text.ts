@@ -5,13 +5,16 @@
  * so nothing Slack accepts here is refused later for its shape.
  */
 import { EXERCISE_ID_PATTERN, EXERCISE_ID_RULE } from '../client/drills';
-import { freeTextProblem, referenceProblem } from '../client/request-rules';
+import { freeTextProblem } from '../client/request-rules';
 import { closestMatch } from '../common/suggest';
+import { parsePlanCommand, type DrillPlanCommand } from './drill-plan-command-text';
+import { parseScheduleCommand, type DrillScheduleCommand } from './drill-schedule-command-text';
+import { clip, drillIdProblem } from './drill-words';
 
-export const DRILL_SUB_COMMANDS = ['start', 'status', 'pause', 'resume', 'inject', 'skip', 'follow-up', 'note', 'end', 'help'] as const;
+export const DRILL_SUB_COMMANDS = ['start', 'status', 'pause', 'resume', 'inject', 'skip', 'follow-up', 'note', 'end', 'schedule', 'plan', 'help'] as const;
 export type DrillSubCommand = (typeof DRILL_SUB_COMMANDS)[number];
 
-/** The controls that act on a drill that exists (everything but start and help). */
+/** The controls that steer a drill that exists (not start, schedule, plan or help). */
 export type DrillControlKind = 'status' | 'pause' | 'resume' | 'inject' | 'skip' | 'follow-up' | 'note' | 'end';
 
 export type DrillCommand =
@@ -20,6 +23,8 @@ export type DrillCommand =
   | { kind: 'end'; drillId: string; reason?: string }
   | { kind: 'inject' | 'skip' | 'follow-up'; drillId: string; injectId: string }
   | { kind: 'note'; drillId: string; text: string }
+  | DrillScheduleCommand
+  | DrillPlanCommand
   | { kind: 'help' }
   | { kind: 'unknown'; word: string; suggestion?: DrillSubCommand }
   | { kind: 'usage'; problem: string; usage: string };
@@ -36,6 +41,8 @@ export const DRILL_USAGE: Record<DrillSubCommand, string> = {
   'follow-up': '/quell drill follow-up <drill id> <twist inject id>',
   note: '/quell drill note <drill id> <text…>',
   end: '/quell drill end <drill id> [reason…]',
+  schedule: '/quell drill schedule <scenario> every|cron … | list | pause|resume|trigger|delete <schedule id>',
+  plan: '/quell drill plan add|list <drill id> …',
   help: '/quell drill help',
 };
 
@@ -47,9 +54,6 @@ const INJECT_QUESTION = {
 
 /** Scenario and inject ids are kebab-case in the scenario language (runbooks/schema.ts KebabId). */
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
-/** Workflow ids: `quell-drill:<scenario>:<exercise>`, or what a schedule named; no spaces, quotes or slashes. */
-const DRILL_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,399}$/;
-const DRILL_ID_EXAMPLE = 'quell-drill:<scenario>:<exercise>, e.g. quell-drill:credential-compromise:2026-q1';
 
 /** `text` is everything after the word `drill`, spacing kept (a note keeps its own). */
 export function parseDrillCommand(text: string): DrillCommand {
@@ -64,6 +68,10 @@ export function parseDrillCommand(text: string): DrillCommand {
       return { kind: 'help' };
     case 'start':
       return parseStart(rest);
+    case 'schedule':
+      return parseScheduleCommand(trimmed.slice(first.length));
+    case 'plan':
+      return parsePlanCommand(trimmed.slice(first.length));
     case 'status':
     case 'pause':
     case 'resume': {
@@ -120,13 +128,8 @@ function parseStart(rest: string[]): DrillCommand {
 
 /** The drill id every control takes first, or the usage reply saying what is wrong with it. */
 function drillIdArgument(rest: string[], sub: DrillControlKind): string | DrillCommand {
-  if (rest.length === 0) return usage(`<drill id> is missing: which drill? Drill ids look like ${DRILL_ID_EXAMPLE}`, sub);
-  const drillId = rest[0];
-  // A run id is the likeliest mix-up: the drill's own run is `quell-drill:…:run`, plain runs `quell:…`.
-  if (drillId.startsWith('quell:')) return usage(`<drill id> "${clip(drillId)}" is a run id; drill ids look like ${DRILL_ID_EXAMPLE} (${code('/quell status')} shows runs)`, sub);
-  const problem = referenceProblem(drillId);
-  if (problem || !DRILL_ID.test(drillId)) return usage(`<drill id> "${clip(drillId)}": drill ids look like ${DRILL_ID_EXAMPLE}`, sub);
-  return drillId;
+  const problem = drillIdProblem(rest[0]);
+  return problem ? usage(problem, sub) : rest[0];
 }
 
 /** What follows `word` (the first occurrence after the sub-command), with its own spacing. */
@@ -141,9 +144,4 @@ function usage(problem: string, sub: DrillSubCommand): DrillCommand {
 
 function code(text: string): string {
   return `\`${text}\``;
-}
-
-/** Echoed words are shortened: the reply shows what was wrong, it does not repeat a paste. */
-function clip(word: string): string {
-  return word.length > 60 ? `${word.slice(0, 57)}…` : word;
 }

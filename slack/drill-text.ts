@@ -4,8 +4,11 @@
  * mrkdwn): nothing a facilitator sees in Slack about a drill can be mistaken for a real incident.
  */
 import type { DrillState, FollowUpRun, InjectState } from '../common/drill-state';
+import { closestMatch } from '../common/suggest';
 import { EXERCISE_MRKDWN } from './blocks/format';
 import { DRILL_SUB_COMMANDS, DRILL_USAGE, type DrillSubCommand } from './drill-command-text';
+import { PLAN_OPS, PLAN_USAGE } from './drill-plan-command-text';
+import { SCHEDULE_OPS, SCHEDULE_USAGE } from './drill-schedule-command-text';
 import { code, escape, escapeLine, truncate, when, who } from './text';
 
 /** Slack cuts longer message text; the banner must survive, so the body is cut instead. */
@@ -23,7 +26,7 @@ export function drillReply(text: string): string {
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 
-function threadLine(thread: DrillThread): string {
+export function threadLine(thread: DrillThread): string {
   // The link text is fixed: a permalink is Slack's own URL, never text a person typed.
   if (thread.permalink) return `Its thread: <${thread.permalink}|the run’s thread> in <#${thread.channel}>.`;
   return `Its thread opens in <#${thread.channel}> under the run’s first message (marked EXERCISE).`;
@@ -131,21 +134,41 @@ const DESCRIPTIONS: Record<DrillSubCommand, string> = {
   'follow-up': 'start the follow-up run a fired twist calls for (a tabletop run, linked to the drill)',
   note: 'add a note to the drill’s record',
   end: 'end the drill; its run is cancelled if still running',
+  schedule: 'run a scenario as a drill on a timetable (a Temporal Schedule), or list, pause, resume, trigger or delete such schedules:',
+  plan: 'the improvement plan after a drill: add an item (finding, corrective action, owner, due date) or list them:',
   help: 'this help',
 };
 
+/** The forms of the sub-commands that have several, shown under their line. */
+const DETAILS: Partial<Record<DrillSubCommand, string[]>> = {
+  schedule: SCHEDULE_OPS.map((op) => SCHEDULE_USAGE[op]),
+  plan: PLAN_OPS.map((op) => PLAN_USAGE[op]),
+};
+
 export function renderDrillHelp(scenarios: Array<{ id: string; title: string; facilitators: string[] }>, broken: number): string {
-  const lines = DRILL_SUB_COMMANDS.map((sub) => `• ${code(DRILL_USAGE[sub])}: ${DESCRIPTIONS[sub]}`);
+  const lines = DRILL_SUB_COMMANDS.flatMap((sub) => [
+    `• ${code(DRILL_USAGE[sub])}: ${DESCRIPTIONS[sub]}`,
+    ...(DETAILS[sub] ?? []).map((form) => `      ◦ ${code(form)}`),
+  ]);
   const listed = scenarios.length > 0 ? scenarios.map((scenario) => `• ${code(scenario.id)}: ${escapeLine(scenario.title)} (facilitators: ${scenario.facilitators.map(code).join(', ')})`) : ['_none found_'];
   const brokenLine = broken > 0 ? [`:warning: ${broken} scenario or runbook file(s) have errors and are not offered (run ${code('quell lint')}).`] : [];
   return [
     '*Tabletop drills* play a scenario’s timed injects over a tabletop run of its runbook.',
-    'Only facilitators may start or steer one: the scenario’s facilitator groups, as the approvers file defines them.',
+    'Only facilitators may start, steer or schedule drills, or fill in their improvement plans: the scenario’s facilitator groups, as the approvers file defines them.',
     ...lines,
     '*Scenarios*',
     ...listed,
     ...brokenLine,
   ].join('\n');
+}
+
+/** A scenario id that names no scenario: the closest one as the same command, and the ids there are. */
+export function renderNoScenario(scenario: string, ids: readonly string[], command: string): string {
+  const suggestion = closestMatch(scenario, ids);
+  return (
+    `:grey_question: There is no scenario ${code(scenario)}.${suggestion ? ` Did you mean ${code(`${command} ${suggestion}`)}?` : ''}\n` +
+    `Scenarios: ${ids.length > 0 ? ids.map(code).join(', ') : '_none_'} (${code('/quell drill help')} describes them)`
+  );
 }
 
 /** The reply to a bad `/quell drill …`: what was wrong and the usage of that sub-command. */

@@ -62,6 +62,13 @@ export const FACILITATOR_UPDATES = ['pauseDrill', 'resumeDrill', 'injectNow', 's
 
 export class ReportInputError extends Error {
   override readonly name = 'ReportInputError';
+  constructor(
+    message: string,
+    /** `not-found`: no workflow of that id; `invalid`: not something a report can be built from. */
+    readonly reason: 'not-found' | 'invalid' = 'invalid',
+  ) {
+    super(message);
+  }
 }
 
 export function readDrillFacts(view: HistoryView, drillId: string): DrillFacts {

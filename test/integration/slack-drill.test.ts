@@ -71,13 +71,6 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-slack-drill-'));
   slack = await startFakeSlackApi({ token: TOKEN, channels: [INCIDENT, GENERAL] });
   slack.setUsergroup(LEADS_USERGROUP, [GINA]);
-  // chat.getPermalink as Slack answers it, for messages the fake holds.
-  slack.handle('chat.getPermalink', (params) => {
-    const channel = String(params.channel);
-    const found = slack.messages(channel).some((message) => message.ts === params.message_ts);
-    if (!found) return { ok: false, error: 'message_not_found' };
-    return { ok: true, channel, permalink: permalinkOf(channel, String(params.message_ts)) };
-  });
   sink = await startResponseSink();
   const connectors = path.join(work, 'connectors.yaml');
   fs.writeFileSync(
@@ -125,6 +118,7 @@ afterAll(async () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
+/** The link the fake Slack API's chat.getPermalink gives a top-level message. */
 function permalinkOf(channel: string, ts: string): string {
   return `https://quell-test.slack.com/archives/${channel}/p${ts.replace('.', '')}`;
 }

@@ -8,6 +8,7 @@
  * Built in: auth.test, chat.postMessage (threads with `thread_ts`), chat.update (every revision
  * kept), chat.postEphemeral, conversations.history (top-level messages only, like Slack) and
  * conversations.replies (metadata only returned with `include_all_metadata`, cursor paging),
+ * chat.getPermalink (for messages the fake holds, in Slack's URL shape),
  * views.open / views.update / views.push, and usergroups.users.list over user groups the test
  * sets. Every call is recorded in order. `failNext` injects failures, optionally AFTER the method
  * took effect (Slack stored the message, the answer got lost). `rateLimit` answers calls beyond a
@@ -147,6 +148,16 @@ export async function startFakeSlackApi(options: FakeSlackOptions): Promise<Fake
     message.edited = { user: bot.userId, ts: nextTs() };
     remember(message);
     return { ok: true, channel: channel.id, ts: message.ts, text: message.text, message: withoutChannel(message) };
+  });
+  handlers.set('chat.getPermalink', (params) => {
+    const channel = channelOf(params.channel);
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    const message = history.get(channel.id)!.find((candidate) => candidate.ts === params.message_ts);
+    if (!message) return { ok: false, error: 'message_not_found' };
+    // A reply's link names its thread, as Slack's does.
+    const thread = message.thread_ts && message.thread_ts !== message.ts ? `?thread_ts=${message.thread_ts}&cid=${channel.id}` : '';
+    const workspace = `https://${team.name.toLowerCase().replace(/\s+/g, '-')}.slack.com/`;
+    return { ok: true, channel: channel.id, permalink: `${workspace}archives/${channel.id}/p${message.ts.replace('.', '')}${thread}` };
   });
   handlers.set('chat.postEphemeral', (params, context) => {
     const channel = channelOf(params.channel);

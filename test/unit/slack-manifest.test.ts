@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { SUB_COMMANDS } from '../../slack/command-text';
 import { COMMAND } from '../../slack/listeners/commands';
 import { SLACK_EVENTS_PATH } from '../../config/slack-app';
 import { REPO } from '../support/runbooks';
@@ -16,6 +17,8 @@ import { REPO } from '../support/runbooks';
 const SCOPES_BY_METHOD: Record<string, string[]> = {
   'auth.test': [],
   'chat.postMessage': ['chat:write'],
+  // A link to a drill run's thread; Slack lists no scope for it.
+  'chat.getPermalink': [],
   'chat.postEphemeral': ['chat:write'],
   'chat.update': ['chat:write'],
   // Public and private incident channels.
@@ -50,7 +53,7 @@ function calledMethods(): Map<string, string[]> {
 }
 
 const manifest = parse(fs.readFileSync(path.join(REPO, 'manifest.yml'), 'utf8')) as {
-  features: { app_home: { home_tab_enabled: boolean }; slash_commands: Array<{ command: string; url: string }> };
+  features: { app_home: { home_tab_enabled: boolean }; slash_commands: Array<{ command: string; url: string; usage_hint: string }> };
   oauth_config: { scopes: { bot: string[]; user?: string[] } };
   settings: { event_subscriptions: { request_url: string; bot_events: string[] }; interactivity: { is_enabled: boolean; request_url: string } };
 };
@@ -76,6 +79,9 @@ describe('manifest.yml', () => {
     for (const url of urls) expect(new URL(url).pathname).toBe(SLACK_EVENTS_PATH);
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+    // The hint Slack shows while typing offers every sub-command the app parses, drill included.
+    const hint = manifest.features.slash_commands[0].usage_hint;
+    expect(SUB_COMMANDS.filter((sub) => !new RegExp(`(^|\\| )${sub} `).test(`${hint} `))).toEqual([]);
     const handled = [...fs.readFileSync(path.join(REPO, 'slack', 'listeners', 'events', 'index.ts'), 'utf8').matchAll(/app\.event\('([a-z_]+)'/g)].map((m) => m[1]);
     expect([...manifest.settings.event_subscriptions.bot_events].sort()).toEqual(handled.sort());
   });

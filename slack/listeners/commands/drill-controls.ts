@@ -47,11 +47,8 @@ function doing(command: DrillControlCommand): string {
 export async function drillControl(request: CommandRequest, command: DrillControlCommand): Promise<string> {
   const { ctx, body, client } = request;
   const state = await readDrill(request, command.drillId);
-  const check = await checkFacilitator(ctx, client, body.user_id, state.participants.facilitators);
-  if (!check.allowed) {
-    ctx.logger.info({ user: body.user_id, drillId: command.drillId, control: command.kind, reason: check.reason }, 'drill control from Slack refused');
-    return check.reason === 'unresolved' ? renderUnresolved(doing(command), check.message) : renderNotFacilitator(doing(command), check.groups);
-  }
+  const refusal = await facilitatorRefusal(request, state.participants.facilitators, doing(command), { drillId: command.drillId, control: command.kind });
+  if (refusal) return refusal;
   const actor = { actor: body.user_id, via: 'slack' as const };
   const options = { updateId: `slack:${body.user_id}:${body.trigger_id}` };
   switch (command.kind) {
@@ -77,8 +74,20 @@ export async function drillControl(request: CommandRequest, command: DrillContro
   }
 }
 
+/**
+ * Undefined when the person is a member of one of `groups`; otherwise the reply refusing `doing`
+ * (logged with `about`): who may, or that membership could not be read.
+ */
+export async function facilitatorRefusal(request: CommandRequest, groups: readonly string[], doing: string, about: Record<string, string>): Promise<string | undefined> {
+  const { ctx, body, client } = request;
+  const check = await checkFacilitator(ctx, client, body.user_id, groups);
+  if (check.allowed) return undefined;
+  ctx.logger.info({ user: body.user_id, ...about, reason: check.reason }, 'drill command from Slack refused');
+  return check.reason === 'unresolved' ? renderUnresolved(doing, check.message) : renderNotFacilitator(doing, check.groups);
+}
+
 /** The drill's state; an id of something that is not a drill (a run) is said so, not shown as a crash. */
-async function readDrill(request: CommandRequest, drillId: string): Promise<DrillState> {
+export async function readDrill(request: CommandRequest, drillId: string): Promise<DrillState> {
   try {
     return await getDrillState(request.ctx.temporal, drillId);
   } catch (error) {

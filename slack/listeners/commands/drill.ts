@@ -1,22 +1,24 @@
 /**
  * `/quell drill …`: facilitators start and steer tabletop drills from Slack (controls in
- * ./drill-controls.ts). Only members of the facilitator groups may act, as the approvers file
- * defines them (slack/drill-facilitators.ts); anyone else is told who may, and nothing reaches
- * Temporal but, for a control, the read of the drill's own facilitator groups. Every reply is
+ * ./drill-controls.ts, schedules in ./drill-schedule.ts, the improvement plan in ./drill-plan.ts).
+ * Only members of the facilitator groups may act, as the approvers file defines them
+ * (slack/drill-facilitators.ts); anyone else is told who may, and nothing reaches Temporal but,
+ * for a control, the read of the drill's (or schedule's) own facilitator groups. Every reply is
  * ephemeral and opens with the exercise banner.
  */
 import { startDrill } from '../../../client/drills';
 import { drillRunWorkflowId } from '../../../common/drill-state';
-import { closestMatch } from '../../../common/suggest';
 import type { QuellCommand } from '../../command-text';
 import { parseDrillCommand, type DrillCommand } from '../../drill-command-text';
 import { checkFacilitator } from '../../drill-facilitators';
 import { loadDrillScenarios } from '../../drill-scenarios';
-import { drillReply, renderDrillHelp, renderDrillStarted, renderDrillUsage, renderNotFacilitator, renderUnknownDrillCommand, renderUnresolved } from '../../drill-text';
+import { drillReply, renderDrillHelp, renderDrillStarted, renderDrillUsage, renderNoScenario, renderNotFacilitator, renderUnknownDrillCommand, renderUnresolved } from '../../drill-text';
 import { START_WAIT_MS, drillThread } from '../../drill-thread';
 import { failureText } from '../../reply';
 import { code } from '../../text';
 import { drillControl } from './drill-controls';
+import { drillPlan } from './drill-plan';
+import { drillSchedule } from './drill-schedule';
 import type { CommandRequest } from './request';
 
 export async function drillCommand(request: CommandRequest, command: Extract<QuellCommand, { kind: 'drill' }>): Promise<void> {
@@ -32,11 +34,15 @@ export async function drillCommand(request: CommandRequest, command: Extract<Que
         return await reply(renderUnknownDrillCommand(parsed.word, parsed.suggestion));
       case 'start':
         return await reply(await startCommand(request, parsed));
+      case 'schedule':
+        return await reply(await drillSchedule(request, parsed));
+      case 'plan':
+        return await reply(await drillPlan(request, parsed));
       default:
         return await reply(await drillControl(request, parsed));
     }
   } catch (error) {
-    await reply(failureText(error, request.ctx.logger, `run /quell drill ${parsed.kind}`));
+    await reply(failureText(error, request.ctx.logger, `run /quell drill ${parsed.kind}${'op' in parsed ? ` ${parsed.op}` : ''}`));
   }
 }
 
@@ -44,14 +50,7 @@ async function startCommand(request: CommandRequest, command: Extract<DrillComma
   const { ctx, body, client } = request;
   const { scenarios } = await loadDrillScenarios(ctx.runbooksDir);
   const found = scenarios.find((entry) => entry.scenario.scenario === command.scenario);
-  if (!found) {
-    const ids = scenarios.map((entry) => entry.scenario.scenario);
-    const suggestion = closestMatch(command.scenario, ids);
-    return (
-      `:grey_question: There is no scenario ${code(command.scenario)}.${suggestion ? ` Did you mean ${code(`/quell drill start ${suggestion}`)}?` : ''}\n` +
-      `Scenarios: ${ids.length > 0 ? ids.map(code).join(', ') : '_none_'} (${code('/quell drill help')} describes them)`
-    );
-  }
+  if (!found) return renderNoScenario(command.scenario, scenarios.map((entry) => entry.scenario.scenario), '/quell drill start');
   const doing = `start scenario ${code(found.scenario.scenario)}`;
   const check = await checkFacilitator(ctx, client, body.user_id, found.scenario.participants.facilitators);
   if (!check.allowed) {
