@@ -8,6 +8,7 @@ import { createResolveApproversActivity } from './approvers/resolve';
 import type { ActivityDeps } from './deps';
 import { createLiveReadinessActivity } from './live-readiness';
 import { createDrillReadinessProbe } from './readiness-probe';
+import { createDrillSummaryActivity } from './drill-summary';
 import { withoutSecrets } from '../connectors/failures';
 import { createSlackSurfaceActivities } from './slack-surface';
 import { createActionActivity, type ActionActivity } from './perform-action';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     checkLiveReadiness: createLiveReadinessActivity(deps.live, deps.approvers?.config),
     resolveApprovers: createResolveApproversActivity(deps.approvers),
     probeDrillReadiness: createDrillReadinessProbe(deps.live, deps.approvers?.config),
+    postDrillSummary: createDrillSummaryActivity(deps.slackSurface),
     ...createSlackSurfaceActivities(deps.slackSurface),
   });
 }

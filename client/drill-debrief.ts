@@ -36,7 +36,7 @@ export interface AddPlanItemOptions {
 export async function addPlanItem(client: Client, drillId: string, request: PlanItemRequest, options: AddPlanItemOptions): Promise<PlanItem> {
   checkDrillId(drillId);
   const item = checkRequest(PlanItemRequest, request);
-  const objectiveIds = await drillObjectiveIds(client, drillId);
+  const { objectiveIds, facilitators } = await drillFacts(client, drillId);
   if (item.objectiveId !== undefined && !objectiveIds.includes(item.objectiveId)) {
     throw new QuellClientError('invalid-input', `objectiveId: the scenario of ${drillId} has no objective "${item.objectiveId}"; its objectives: ${objectiveIds.join(', ')}`);
   }
@@ -44,7 +44,7 @@ export async function addPlanItem(client: Client, drillId: string, request: Plan
   const start = new WithStartWorkflowOperation<typeof drillDebrief>('drillDebrief', {
     workflowId: debriefId,
     taskQueue: options.taskQueue,
-    args: [{ drillId, objectiveIds, ...(options.idleCloseAfterMs !== undefined ? { idleCloseAfterMs: options.idleCloseAfterMs } : {}) }],
+    args: [{ drillId, objectiveIds, facilitators, ...(options.idleCloseAfterMs !== undefined ? { idleCloseAfterMs: options.idleCloseAfterMs } : {}) }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     // A closed plan stays closed: a new item must not quietly start a second plan.
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
@@ -72,7 +72,7 @@ export async function closeDebrief(client: Client, drillId: string, request: Clo
 /** The plan as its history records it (`not-started` when nobody has added an item yet). */
 export async function listPlanItems(client: Client, drillId: string): Promise<ImprovementPlan> {
   checkDrillId(drillId);
-  await drillObjectiveIds(client, drillId);
+  await drillFacts(client, drillId);
   const debriefId = drillDebriefWorkflowId(drillId);
   try {
     const history = await client.workflow.getHandle(debriefId).fetchHistory();
@@ -84,7 +84,8 @@ export async function listPlanItems(client: Client, drillId: string): Promise<Im
 }
 
 /** The objective ids of the drill's scenario, read from its history; refuses an unknown drill. */
-async function drillObjectiveIds(client: Client, drillId: string): Promise<string[]> {
+/** What the plan needs from the drill: its objectives, and who facilitates (who may add items). */
+async function drillFacts(client: Client, drillId: string): Promise<{ objectiveIds: string[]; facilitators: string[] }> {
   let input: Partial<DrillStartInput> | undefined;
   try {
     const history = await client.workflow.getHandle(drillId).fetchHistory();
@@ -94,7 +95,7 @@ async function drillObjectiveIds(client: Client, drillId: string): Promise<strin
     throw error;
   }
   if (!input || !Array.isArray(input.objectives)) throw new QuellClientError('invalid-input', `drillId: workflow ${drillId} is not a drill`);
-  return input.objectives.map((objective) => objective.id);
+  return { objectiveIds: input.objectives.map((objective) => objective.id), facilitators: [...(input.participants?.facilitators ?? [])] };
 }
 
 function checkDrillId(drillId: string): void {

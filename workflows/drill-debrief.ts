@@ -10,7 +10,9 @@
  * is the Update's result), so it needs no worker. Request checks are plain TypeScript, as in
  * ./drill/messages.ts. Workflow-safe.
  */
+import { ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
+import { FacilitatorPolicy } from './drill/facilitators';
 import { identityProblem } from '../common/identity';
 import type { DecisionSource } from '../common/run-state';
 import { DEBRIEF_MESSAGES, dueDateProblem, type DebriefState, type PlanItem } from '../reports/drill/debrief-record';
@@ -28,6 +30,11 @@ export interface DrillDebriefInput {
   drillId: string;
   /** The scenario's objective ids, read from the drill's history when the plan starts. */
   objectiveIds: string[];
+  /**
+   * The drill's facilitator groups: only their members may add items or close the plan (checked
+   * against the approvers file, as the drill's own controls are). Absent in plans started before.
+   */
+  facilitators?: string[];
   /** Overrides DEBRIEF_IDLE_CLOSE_MS (tests). */
   idleCloseAfterMs?: number;
 }
@@ -116,10 +123,14 @@ export async function drillDebrief(input: DrillDebriefInput): Promise<DebriefSta
   // Bumped by every accepted Update, so the idle timer starts again.
   let touched = 0;
 
+  const facilitators = input.facilitators ? new FacilitatorPolicy(input.facilitators) : undefined;
+  // Who facilitates, read first; the opening item (update-with-start) is checked once it is known.
+  const resolved = facilitators?.resolve();
   setHandler(debriefStateQuery, () => state);
   setHandler(
     addPlanItemUpdate,
-    (raw) => {
+    async (raw) => {
+      await steerable(raw);
       const request = checked(PlanItemRequest, raw);
       const item: PlanItem = {
         id: state.items.length + 1,
@@ -139,6 +150,7 @@ export async function drillDebrief(input: DrillDebriefInput): Promise<DebriefSta
     {
       validator: (raw) => {
         const request = checked(PlanItemRequest, raw);
+        if (facilitators?.known) facilitators.check(request.actor, request.via);
         checkOpen();
         if (state.items.length >= DEBRIEF_MAX_ITEMS) throw new Error(`the plan already has ${DEBRIEF_MAX_ITEMS} items, as many as one plan takes`);
         if (request.objectiveId !== undefined && !input.objectiveIds.includes(request.objectiveId)) {
@@ -149,7 +161,8 @@ export async function drillDebrief(input: DrillDebriefInput): Promise<DebriefSta
   );
   setHandler(
     closeDebriefUpdate,
-    (raw) => {
+    async (raw) => {
+      await steerable(raw);
       const request = checked(CloseDebriefRequest, raw);
       close(request.actor);
       touched += 1;
@@ -157,7 +170,8 @@ export async function drillDebrief(input: DrillDebriefInput): Promise<DebriefSta
     },
     {
       validator: (raw) => {
-        checked(CloseDebriefRequest, raw);
+        const request = checked(CloseDebriefRequest, raw);
+        if (facilitators?.known) facilitators.check(request.actor, request.via);
         checkOpen();
       },
     },
@@ -171,6 +185,17 @@ export async function drillDebrief(input: DrillDebriefInput): Promise<DebriefSta
   }
   await condition(allHandlersFinished);
   return state;
+
+  /** A request accepted before the facilitators were known is checked now, and refused as a failure. */
+  async function steerable(raw: { actor: string; via: DecisionSource }): Promise<void> {
+    if (!facilitators || facilitators.known) return;
+    await resolved;
+    try {
+      facilitators.check(raw.actor, raw.via);
+    } catch (error) {
+      throw ApplicationFailure.nonRetryable(error instanceof Error ? error.message : String(error), 'QuellControlRefused');
+    }
+  }
 
   function close(by: string): void {
     state.status = 'closed';

@@ -16,6 +16,8 @@ import {
   type ChildWorkflowHandle,
   condition,
   isCancellation,
+  log,
+  patched,
   proxyActivities,
   ParentClosePolicy,
   setHandler,
@@ -57,6 +59,8 @@ import { requiredActions } from './required-actions';
 
 /** Read-only and bounded: a probe that hangs is recorded as a finding, not waited on forever. */
 const { probeDrillReadiness } = proxyActivities<QuellActivities>({ startToCloseTimeout: '2m', retry: { maximumAttempts: 2 } });
+/** A few minutes of retries at most (a 429 waits as Slack asks), then the drill closes without it. */
+const { postDrillSummary } = proxyActivities<QuellActivities>({ startToCloseTimeout: '1m', scheduleToCloseTimeout: '5m', retry: { initialInterval: '2s', maximumInterval: '1m' } });
 
 export type { RunDrillInput } from './drill/state';
 export type { DrillState } from '../common/drill-state';
@@ -98,6 +102,8 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   // Injects fired before the run has started wait for it here.
   const runReady = new Promise<ChildWorkflowHandle<typeof runRunbook>>((resolve) => (resolveRun = resolve));
   let runClosed = false;
+  /** The run's Slack root message, if it had one: the end-of-drill summary replies to it. */
+  let runThread: { channel: string; ts: string } | undefined;
   const followUpsEnded: Array<Promise<void>> = [];
 
   setHandler(drillStateQuery, snapshot);
@@ -212,6 +218,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   const runEnded = child.result().then(
     (result: RunResult) => {
       state.runOutcome = result.status;
+      runThread = result.state.slack;
       runClosed = true;
     },
     (error: unknown) => {
@@ -230,6 +237,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   clock.stop();
   state.status = endRequested ? 'ended' : 'completed';
   state.endedAt = new Date().toISOString();
+  if (runThread && patched('drill-summary')) await postSummary(runThread);
   await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
   return snapshot();
 
@@ -246,6 +254,18 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
       state.readiness = await probeDrillReadiness(request);
     } catch (error) {
       state.readiness = { probedAt: new Date().toISOString(), findings: [{ stepId: '-', action: '-', check: 'probe', ok: false, detail: `the readiness probe did not finish: ${describeError(error).message}` }] };
+    }
+  }
+
+  /**
+   * The score in the run's thread. Bounded: a Slack outage must not keep the drill open, and the
+   * report is there for the CLI either way.
+   */
+  async function postSummary(thread: { channel: string; ts: string }): Promise<void> {
+    try {
+      await CancellationScope.nonCancellable(() => postDrillSummary({ drillId, status: state.status as 'ended' | 'completed', channel: thread.channel, threadTs: thread.ts }));
+    } catch (error) {
+      log.warn('the drill summary was not posted', { error: describeError(error).message });
     }
   }
 

@@ -12,6 +12,7 @@ import { buildEventLines } from './thread-events';
 import { buildWaitCard } from './wait-card';
 
 export { buildApprovalCard } from './approval-card';
+export { buildDrillSummary } from './drill-summary';
 export { buildEscalationPing } from './escalation-ping';
 export { buildManualCard } from './manual-card';
 export { buildRootMessage, type SlackMessage } from './root-message';

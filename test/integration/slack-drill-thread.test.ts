@@ -1,6 +1,7 @@
 /**
  * Injects reach the players where they play: every inject of a drill is a line in its run's Slack
- * thread (against the fake Slack Web API), under the exercise banner, in the order they fired.
+ * thread (against the fake Slack Web API), under the exercise banner, in the order they fired; and
+ * when the drill ends, its score is summarised in the same thread.
  */
 import { endDrill, getDrillState, startDrill } from '../../client/drills';
 import { getRunState } from '../../client/runs';
@@ -8,7 +9,7 @@ import { EXERCISE_BANNER } from '../../common/exercise';
 import { loadTestDrill } from '../support/drills';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually } from '../support/eventually';
-import { CHANNEL, slack, slackSurface, useSlackForPublishing } from '../support/slack-publishing-setup';
+import { CHANNEL, partOf, slack, slackSurface, useSlackForPublishing } from '../support/slack-publishing-setup';
 import { textOf } from '../support/slack-message-text';
 
 useSlackForPublishing();
@@ -51,5 +52,13 @@ describe("a drill's injects in its run's Slack thread", () => {
     }
     await endDrill(engine.client, handle.workflowId, { actor: 'fiona', via: 'cli' });
     await handle.result();
+
+    // When the drill ends, its score is summarised in the same thread, once, as an exercise.
+    const summaries = slack.replies(CHANNEL.id, where!.ts).filter((reply) => partOf(reply) === 'drill-summary');
+    expect(summaries).toHaveLength(1);
+    const summary = textOf(summaries[0]);
+    expect(summary.split('\n')[0]).toBe(`:performing_arts: *${EXERCISE_BANNER}*`);
+    expect(summary).toContain('Drill &quot;Hold the line&quot; was ended: 0/1 objectives met'.replace(/&quot;/g, '"'));
+    expect(summary).toContain(`Full report: quell drill after-action ${handle.workflowId}`);
   });
 });

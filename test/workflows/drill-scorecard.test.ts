@@ -254,6 +254,9 @@ describe('drill scorecard and after-action report', () => {
     const added = await add(['--finding', 'Only Bob could approve | when Alice flew', '--action', 'Add a third approver to security-oncall', '--owner', 'lee', '--due', '2030-01-31', '--objective', 'contained']);
     expect(added).toMatchObject({ code: 0, stdout: `[${EXERCISE_MARK}] plan item 1 added to ${drillId}: Only Bob could approve | when Alice flew → Add a third approver to security-oncall (lee, due 2030-01-31)` });
     await quellOk(['drill', 'plan', 'add', drillId, '--as', FACILITATOR, '--finding', 'Legal never signed off', '--action', 'Agree a legal on-call rota', '--owner', 'counsel', '--due', '2030-02-28'], env);
+    // A player may not write the plan: the debrief checks the drill's facilitator groups.
+    const byPlayer = await runQuell(['drill', 'plan', 'add', drillId, '--as', 'bob', '--finding', 'x', '--action', 'y', '--owner', 'z', '--due', '2030-02-01'], env);
+    expect(byPlayer).toMatchObject({ code: 1, stderr: expect.stringContaining('bob (cli) may not steer this drill: only members of security-leads may') });
     const badDate = await add(['--finding', 'x', '--action', 'y', '--owner', 'z', '--due', '2030-02-30']);
     expect(badDate).toMatchObject({ code: 2, stderr: expect.stringContaining('--due 2030-02-30 is not a day of the calendar') });
     const badObjective = await add(['--finding', 'x', '--action', 'y', '--owner', 'z', '--due', '2030-02-01', '--objective', 'nope']);
