@@ -47,6 +47,10 @@ describe('quell drill', () => {
     });
     expect(state.childWorkflowId).toBe(`${drillId}:run`);
 
+    await eventually('the withheld event inject fired', async () => {
+      const shown = JSON.parse((await quellOk(['drill', 'status', drillId, '--json'], env)).stdout) as DrillState;
+      return shown.injects.find((inject) => inject.id === 'vendor-silent')?.status === 'fired';
+    });
     const note = await quellOk(['drill', 'note', drillId, 'well handled', '--as', 'fiona'], env);
     expect(note.stdout).toBe(`[${EXERCISE_MARK}] note added to drill ${drillId}`);
     const shown = await quellOk(['drill', 'status', drillId], env);
@@ -54,6 +58,9 @@ describe('quell drill', () => {
     expect(lines[0]).toBe(`[${EXERCISE_BANNER}]`);
     expect(shown.stdout).toMatch(/ {2}first \(message\) fired at \d+\.\d s\n {4}First message/);
     expect(shown.stdout).toContain('fiona: well handled');
+    // Each fired inject says what it did to the run.
+    expect(shown.stdout).toMatch(/ {2}first \(message\) fired at \d+\.\d s\n {4}First message\n {4}effect: posted to the players/);
+    expect(shown.stdout).toMatch(/ {2}vendor-silent \(event\) fired at \d+\.\d s\n {4}effect: "drill-ended" is withheld for good/);
 
     await quellOk(['drill', 'end', drillId, '--as', 'fiona'], env);
     const ended = await eventually('drill ended', async () => {

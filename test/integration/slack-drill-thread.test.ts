@@ -24,7 +24,7 @@ describe("a drill's injects in its run's Slack thread", () => {
   });
 
   test('each inject is posted in the thread, marked as an exercise, in firing order', async () => {
-    const drill = await loadTestDrill('drill-hold');
+    const drill = await loadTestDrill('drill-kinds');
     const handle = await startDrill(engine.client, { ...drill, exerciseId: `thread-${Date.now()}`, requestedBy: 'rita.requester', requestedVia: 'cli', taskQueue: engine.taskQueue });
     const runId = `${handle.workflowId}:run`;
     const state = await eventually('all injects fired', async () => {
@@ -43,8 +43,14 @@ describe("a drill's injects in its run's Slack thread", () => {
       return injectLines.length === expected.length && { replies, injectLines };
     });
     expect(lines.injectLines.map((line) => /\*Inject\* ([a-z-]+):/.exec(line)?.[1])).toEqual(expected);
-    expect(lines.injectLines[0]).toContain('first: First message');
-    expect(lines.injectLines.find((line) => line.includes('vendor-silent'))).toContain('will not arrive in this exercise');
+    // One of each kind, each saying what it does to the players.
+    const lineOf = (id: string) => lines.injectLines.find((line) => line.includes(`*Inject* ${id}:`)) ?? '';
+    expect(lineOf('briefing')).toContain('briefing: Alert: unknown calls from 203.0.113.7');
+    expect(lineOf('alice-away')).toContain('Alice is on a flight. cli:alice is unavailable');
+    expect(lineOf('pager-flaky')).toContain('The next call of notify fails its first 2 attempts');
+    expect(lineOf('vendor-late')).toContain('&quot;vendor-deletion-confirmed&quot; is delayed'.replace(/&quot;/g, '"'));
+    expect(lineOf('legal-silent')).toContain('will not arrive in this exercise');
+    expect(lineOf('second-key')).toContain('A second key is in the same commit');
     // Every thread message that carries an inject opens with the exercise banner.
     for (const reply of lines.replies.filter((candidate) => textOf(candidate).includes('*Inject*'))) {
       expect(textOf(reply).split('\n')[0]).toBe(`:performing_arts: *${EXERCISE_BANNER}*`);
@@ -58,7 +64,7 @@ describe("a drill's injects in its run's Slack thread", () => {
     expect(summaries).toHaveLength(1);
     const summary = textOf(summaries[0]);
     expect(summary.split('\n')[0]).toBe(`:performing_arts: *${EXERCISE_BANNER}*`);
-    expect(summary).toContain('Drill &quot;Hold the line&quot; was ended: 0/1 objectives met'.replace(/&quot;/g, '"'));
+    expect(summary).toContain('Drill "Every kind of inject" was ended: 0/1 objectives met');
     expect(summary).toContain(`Full report: quell drill after-action ${handle.workflowId}`);
   });
 });
