@@ -20,8 +20,9 @@ export async function withWorkflowErrors<T>(workflowId: string, words: WorkflowW
       const reason = error.cause instanceof Error ? error.cause.message : error.message;
       throw new QuellClientError('refused', reason, { cause: error });
     }
-    // A closed workflow answers updates with a not-found style error: check for it first.
-    if (error instanceof Error && /workflow execution already completed/i.test(error.message)) {
+    // A closed workflow answers updates with a not-found style error: check for it first. An
+    // Update that arrives as the workflow closes is aborted with a not-found error too.
+    if (error instanceof Error && /workflow execution already completed|update was aborted by closing workflow/i.test(error.message)) {
       throw new QuellClientError('refused', `${words.noun} ${workflowId} has finished; it takes no more ${words.takesNoMore}`, { cause: error });
     }
     if (error instanceof WorkflowNotFoundError || (error instanceof ServiceError && /not found/i.test(error.message))) {

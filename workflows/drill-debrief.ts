@@ -13,11 +13,11 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import { FacilitatorPolicy } from './drill/facilitators';
-import { identityProblem } from '../common/identity';
+import { Actor, identityField, requiredTextField, Source } from './drill/messages';
 import type { DecisionSource } from '../common/run-state';
 import { DEBRIEF_MESSAGES, dueDateProblem, type DebriefState, type PlanItem } from '../reports/drill/debrief-record';
-import { describeIssues, freeTextProblem, referenceProblem } from './messages';
-import { accept, oneOfField, refuse, requestSchema, stringField, type Field, type RequestSchema } from './request-checks';
+import { describeIssues, referenceProblem } from './messages';
+import { accept, refuse, requestSchema, stringField, type Field, type RequestSchema } from './request-checks';
 
 export type { DebriefState, PlanItem } from '../reports/drill/debrief-record';
 
@@ -55,37 +55,8 @@ export interface CloseDebriefRequest {
   via: DecisionSource;
 }
 
-const Actor: Field = {
-  check: stringField((actor) => {
-    const trimmed = actor.trim();
-    if (trimmed === '') return refuse(trimmed, 'too_small', 'actor is required (who is doing this)');
-    const problem = identityProblem(actor);
-    return problem ? refuse(actor, 'custom', problem) : accept(trimmed);
-  }),
-};
-const Source: Field = { check: oneOfField(['cli', 'slack', 'api'] satisfies DecisionSource[]) };
-
-/** Free text that must say something (line breaks allowed), trimmed. */
-function requiredText(what: string): Field {
-  return {
-    check: stringField((text) => {
-      const trimmed = text.trim();
-      if (trimmed === '') return refuse(trimmed, 'too_small', `${what} is required`);
-      const problem = freeTextProblem(trimmed);
-      return problem ? refuse(text, 'custom', problem) : accept(trimmed);
-    }),
-  };
-}
-
-/** One short line: an owner's name or team, trimmed. */
-const Owner: Field = {
-  check: stringField((owner) => {
-    const trimmed = owner.trim();
-    if (trimmed === '') return refuse(trimmed, 'too_small', 'owner is required (who will do it)');
-    const problem = identityProblem(owner);
-    return problem ? refuse(owner, 'custom', problem) : accept(trimmed);
-  }),
-};
+/** An owner's name or team. */
+const Owner = identityField('owner is required (who will do it)');
 const Due: Field = {
   check: stringField((due) => {
     const problem = dueDateProblem(due.trim());
@@ -101,8 +72,8 @@ const ObjectiveId: Field = {
 };
 
 export const PlanItemRequest = requestSchema<PlanItemRequest>({
-  finding: requiredText('finding'),
-  action: requiredText('action'),
+  finding: requiredTextField('finding'),
+  action: requiredTextField('action'),
   owner: Owner,
   due: Due,
   objectiveId: ObjectiveId,

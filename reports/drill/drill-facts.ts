@@ -96,14 +96,7 @@ export function readDrillFacts(view: HistoryView, drillId: string): DrillFacts {
   const pauses = pairPauses(controls);
   const closing = view.closing;
   const final = closing?.kind === 'workflow-completed' ? (closing.result as DrillState | undefined) : undefined;
-  const injectSignals = new Map<string, EventOf<'signal-sent'>>();
-  const lateArrivals = new Map<string, EventOf<'signal-sent'>>();
-  for (const event of view.all('signal-sent')) {
-    const injectId = text((event.input[0] as { injectId?: unknown } | undefined)?.injectId);
-    if (!injectId) continue;
-    if (event.signalName === 'drillInject' && !injectSignals.has(injectId)) injectSignals.set(injectId, event);
-    if (event.signalName === 'drillEventArrives' && !lateArrivals.has(injectId)) lateArrivals.set(injectId, event);
-  }
+  const { injectSignals, lateArrivals } = injectSignalsIn(view.all('signal-sent'));
   return {
     view,
     drillId,
@@ -141,6 +134,22 @@ function readinessOf(view: HistoryView): Pick<DrillFacts, 'readiness'> {
   const completed = view.all('activity-completed').find((event) => event.scheduledEventId === scheduled.id);
   const report = completed?.result as DrillReadinessReport | undefined;
   return completed && report && Array.isArray(report.findings) ? { readiness: { report, event: completed } } : {};
+}
+
+/**
+ * The first inject signal and the first late-event arrival per inject id, among signals sent (the
+ * drill's history) or received (the run's).
+ */
+export function injectSignalsIn<E extends { signalName: string; input: unknown[] }>(events: Iterable<E>): { injectSignals: Map<string, E>; lateArrivals: Map<string, E> } {
+  const injectSignals = new Map<string, E>();
+  const lateArrivals = new Map<string, E>();
+  for (const event of events) {
+    const injectId = text((event.input[0] as { injectId?: unknown } | undefined)?.injectId);
+    if (!injectId) continue;
+    if (event.signalName === 'drillInject' && !injectSignals.has(injectId)) injectSignals.set(injectId, event);
+    if (event.signalName === 'drillEventArrives' && !lateArrivals.has(injectId)) lateArrivals.set(injectId, event);
+  }
+  return { injectSignals, lateArrivals };
 }
 
 export function text(value: unknown): string | undefined {

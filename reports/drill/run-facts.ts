@@ -6,7 +6,7 @@
  */
 import type { ApprovalGateState, DecisionSource, RunResult, StepState, StepStatus } from '../../common/run-state';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
-import { isVia, text } from './drill-facts';
+import { injectSignalsIn, isVia, text } from './drill-facts';
 import type { HistoryDrillClock } from './drill-time';
 import type { EventOf, HistoryView } from './history';
 import type { Moment } from './report-types';
@@ -66,14 +66,7 @@ export function readRunFacts(view: HistoryView, workflowId: string): RunFacts {
   const input = view.started?.input[0] as RunStartInput | undefined;
   const closing = view.closing;
   const final = closing?.kind === 'workflow-completed' ? (closing.result as RunResult | undefined) : undefined;
-  const injectSignals = new Map<string, EventOf<'signaled'>>();
-  const lateArrivals = new Map<string, EventOf<'signaled'>>();
-  for (const event of view.all('signaled')) {
-    const injectId = text((event.input[0] as { injectId?: unknown } | undefined)?.injectId);
-    if (!injectId) continue;
-    if (event.signalName === 'drillInject' && !injectSignals.has(injectId)) injectSignals.set(injectId, event);
-    if (event.signalName === 'drillEventArrives' && !lateArrivals.has(injectId)) lateArrivals.set(injectId, event);
-  }
+  const { injectSignals, lateArrivals } = injectSignalsIn(view.all('signaled'));
   return {
     view,
     workflowId,

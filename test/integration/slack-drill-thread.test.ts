@@ -50,7 +50,7 @@ describe("a drill's injects in its run's Slack thread", () => {
     expect(lineOf('pager-flaky')).toContain('The next call of notify fails its first 2 attempts');
     expect(lineOf('vendor-late')).toContain('&quot;vendor-deletion-confirmed&quot; is delayed'.replace(/&quot;/g, '"'));
     expect(lineOf('legal-silent')).toContain('will not arrive in this exercise');
-    expect(lineOf('second-key')).toContain('A second key is in the same commit');
+    expect(lineOf('second-key')).toContain(`A second key is in the same commit (facilitator: start its follow-up run with /quell drill follow-up ${handle.workflowId} second-key)`);
     // Every thread message that carries an inject opens with the exercise banner.
     for (const reply of lines.replies.filter((candidate) => textOf(candidate).includes('*Inject*'))) {
       expect(textOf(reply).split('\n')[0]).toBe(`:performing_arts: *${EXERCISE_BANNER}*`);

@@ -234,7 +234,7 @@ describe('a facilitator steers a drill from Slack', () => {
     expect(ended.endedBy).toMatchObject({ actor: FRAN, reason: 'objectives met' });
     expect(ended.runOutcome).toBe('cancelled');
     // An ended drill takes no more controls: the workflow's own refusal is shown.
-    expect(await drill(`pause ${drillId}`, FRAN)).toMatch(/:no_entry: .*(has finished; it takes no more controls|drill is ended)/);
+    expect(await drill(`pause ${drillId}`, FRAN)).toMatch(/:no_entry: .*(has finished; it takes no more controls|drill is ended|drill is ending)/);
   });
 });
 

@@ -13,30 +13,40 @@ import { freeTextProblem, referenceProblem } from '../messages';
 import { accept, oneOfField, refuse, requestSchema, stringField, type Field } from '../request-checks';
 import type { DrillInjectPlan, DrillNote, DrillState, FollowUpRun, InjectKind, InjectState } from '../../common/drill-state';
 
-const Actor: Field = {
-  check: stringField((actor) => {
-    const trimmed = actor.trim();
-    if (trimmed === '') return refuse(trimmed, 'too_small', 'actor is required (who is doing this)');
-    const problem = identityProblem(actor);
-    return problem ? refuse(actor, 'custom', problem) : accept(trimmed);
-  }),
-};
-const Source: Field = { check: oneOfField(['cli', 'slack', 'api'] satisfies DecisionSource[]) };
+/** One short line naming someone (an identity's rules), trimmed; `missing` says what to give. */
+export function identityField(missing: string): Field {
+  return {
+    check: stringField((name) => {
+      const trimmed = name.trim();
+      if (trimmed === '') return refuse(trimmed, 'too_small', missing);
+      const problem = identityProblem(name);
+      return problem ? refuse(name, 'custom', problem) : accept(trimmed);
+    }),
+  };
+}
+
+/** Free text that must say something (line breaks allowed), trimmed. */
+export function requiredTextField(what: string): Field {
+  return {
+    check: stringField((text) => {
+      const trimmed = text.trim();
+      if (trimmed === '') return refuse(trimmed, 'too_small', `${what} is required`);
+      const problem = freeTextProblem(trimmed);
+      return problem ? refuse(text, 'custom', problem) : accept(trimmed);
+    }),
+  };
+}
+
+export const Actor = identityField('actor is required (who is doing this)');
+export const Source: Field = { check: oneOfField(['cli', 'slack', 'api'] satisfies DecisionSource[]) };
 const InjectId: Field = {
   check: stringField((text) => {
     const problem = referenceProblem(text);
     return problem ? refuse(text, 'custom', problem) : accept(text);
   }),
 };
-/** Free text that must say something: a note, trimmed. */
-const RequiredText: Field = {
-  check: stringField((text) => {
-    const trimmed = text.trim();
-    if (trimmed === '') return refuse(trimmed, 'too_small', 'text is required');
-    const problem = freeTextProblem(trimmed);
-    return problem ? refuse(text, 'custom', problem) : accept(trimmed);
-  }),
-};
+/** A note: free text that must say something. */
+const RequiredText = requiredTextField('text');
 const OptionalText: Field = {
   check: stringField((text) => {
     const problem = freeTextProblem(text);

@@ -89,7 +89,8 @@ function applyInject(ctx: RunContext, raw: unknown): void {
       return;
     }
     case 'twist':
-      ctx.record('drill.inject', `${signal.injectId}: ${signal.message ?? lead}`);
+      // The facilitator decides whether the new picture calls for another run: say how to start it.
+      ctx.record('drill.inject', `${signal.injectId}: ${signal.message ?? lead} (facilitator: start its follow-up run with /quell drill follow-up ${ctx.input.drill?.drillId} ${signal.injectId})`);
       return;
   }
 }
