@@ -11,6 +11,7 @@ import { QuellClientError } from '../client/runs';
 import { ApproversConfigError } from '../config/approvers-file';
 import { ConnectorsConfigError } from '../connectors/connectors-file';
 import { ConfigError } from '../config/environment';
+import { registerAudit } from './commands/audit';
 import { registerCancel } from './commands/cancel';
 import { registerDecisions } from './commands/decide';
 import { registerDoctor } from './commands/doctor';
@@ -34,7 +35,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .version(versionText(env), '-V, --version', 'print the version, and whether this is the compiled build or the sources')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(shownText(text.trimEnd())) });
-  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence, registerDrill]) {
+  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence, registerDrill, registerAudit]) {
     register(program, ctx);
   }
   try {
