@@ -71,6 +71,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   const drillId = workflowInfo().workflowId;
   upsertSearchAttributes([{ key: QuellDrill, value: drillId }]);
   const scheduleId = workflowInfo().typedSearchAttributes.get(TemporalScheduledById);
+  const incidentId = drillIncidentId(input.incidentId, drillId);
   const state: DrillState = {
     drillId,
     scenario: input.scenario,
@@ -146,7 +147,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
     // Marked at once, so a second request while this one starts the child is refused.
     inject.followUpWorkflowId = drillFollowUpWorkflowId(drillId, inject.id);
     await runReady;
-    const started = await runScope.run(() => startFollowUpRun(input, state, inject, drillIncidentId(input.incidentId, drillId), request.actor.trim(), request.via, clock.elapsedMs()));
+    const started = await runScope.run(() => startFollowUpRun(input, state, inject, incidentId, request.actor.trim(), request.via, clock.elapsedMs()));
     state.followUps.push(started.record);
     followUpsEnded.push(started.ended);
     return started.record;
@@ -200,14 +201,14 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   const child = await runScope.run(() =>
     startChild<typeof runRunbook>('runRunbook', {
       workflowId: state.childWorkflowId,
-      args: [childInput(input, drillId)],
+      args: [childInput(input, drillId, incidentId)],
       // The run settles its cancel itself (undo, final state): wait for it to say how it ended.
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       typedSearchAttributes: [
         { key: QuellRunbook, value: input.runbook.id },
         { key: QuellRunbookVersion, value: input.runbook.version },
-        { key: QuellIncident, value: drillIncidentId(input.incidentId, drillId) },
+        { key: QuellIncident, value: incidentId },
         { key: QuellMode, value: 'tabletop' },
         { key: QuellRequester, value: input.requestedBy },
         { key: QuellStatus, value: 'running' },
@@ -248,7 +249,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
    */
   async function probeReadiness(): Promise<void> {
     // The scope a live run of the same inputs would start with (its own id and time unknown yet).
-    const run = { id: state.childWorkflowId, incident: drillIncidentId(input.incidentId, drillId), mode: 'live', requester: input.requestedBy, runbook: input.runbook.id, version: input.runbook.version };
+    const run = { id: state.childWorkflowId, incident: incidentId, mode: 'live', requester: input.requestedBy, runbook: input.runbook.id, version: input.runbook.version };
     const request = requiredActions(input.runbook, { inputs: input.inputs, run });
     try {
       state.readiness = await probeDrillReadiness(request);
@@ -318,7 +319,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
   }
 }
 
-function childInput(input: RunDrillInput, drillId: string): RunRunbookInput {
+function childInput(input: RunDrillInput, drillId: string, incidentId: string): RunRunbookInput {
   return {
     runbook: input.runbook,
     runbookSha256: input.runbookSha256,
@@ -326,7 +327,7 @@ function childInput(input: RunDrillInput, drillId: string): RunRunbookInput {
     mode: 'tabletop',
     requestedBy: input.requestedBy,
     requestedVia: input.requestedVia,
-    incidentId: drillIncidentId(input.incidentId, drillId),
+    incidentId,
     drill: { drillId },
   };
 }

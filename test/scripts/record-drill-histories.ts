@@ -29,24 +29,12 @@ import type { RunState } from '../../common/run-state';
 import { createQuellWorker } from '../../worker/create-worker';
 import { startDevServer } from '../../worker/dev-server';
 import { createLogger, installTemporalRuntime } from '../../worker/logger';
-import { loadTestDrill } from '../support/drills';
+import { DRILL_APPROVERS, DRILL_FACILITATOR, loadTestDrill } from '../support/drills';
 import { eventually } from '../support/eventually';
 
 const TASK_QUEUE = 'record-drill-histories';
 /** The recording's folder name under test/fixtures/histories/drills/. */
 const RECORDING = 'drill-kinds';
-const FACILITATOR = 'lee';
-const APPROVERS = `
-version: 1
-people:
-  rita:  { cli: rita }
-  alice: { cli: alice }
-  bob:   { cli: bob }
-  lee:   { cli: lee }
-groups:
-  security-oncall: { people: [alice, bob] }
-  security-leads:  { people: [lee] }
-`;
 
 async function main(): Promise<void> {
   // Error level: the faulted action's deliberate failures would otherwise print as warnings.
@@ -54,7 +42,7 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-record-drill-'));
   const approversFile = path.join(dataDir, 'approvers.yaml');
-  fs.writeFileSync(approversFile, APPROVERS);
+  fs.writeFileSync(approversFile, DRILL_APPROVERS);
   const server = await startDevServer({});
   try {
     const nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -109,7 +97,7 @@ async function playKindsDrill(client: Client): Promise<string> {
   await refused('alice is unavailable for this drill', () => decideApproval(client, runId, { stepId: 'approve', actor: 'alice', via: 'cli', decision: 'approve', summarySha256: gate.summarySha256! }));
   await decideApproval(client, runId, { stepId: 'approve', actor: 'bob', via: 'cli', decision: 'approve', summarySha256: gate.summarySha256! });
   await eventually('page done after its faulted attempts', async () => stepOf(await runState(), 'page').status === 'succeeded');
-  await noteDrill(client, drillId, { text: 'The pager retried as planned', actor: FACILITATOR, via: 'cli' });
+  await noteDrill(client, drillId, { text: 'The pager retried as planned', actor: DRILL_FACILITATOR, via: 'cli' });
 
   const late = await fired(['vendor-late', 'legal-silent']);
   if (injectOf(late, 'vendor-late').eventDeliveredAtDrillMs === undefined) {
@@ -120,15 +108,15 @@ async function playKindsDrill(client: Client): Promise<string> {
   await eventually('legal wait timed out', async () => stepOf(await runState(), 'await-legal').status === 'failed', 60_000);
 
   await fired(['second-key']);
-  const followUp = await startFollowUp(client, drillId, { injectId: 'second-key', actor: FACILITATOR, via: 'cli' });
+  const followUp = await startFollowUp(client, drillId, { injectId: 'second-key', actor: DRILL_FACILITATOR, via: 'cli' });
   await eventually('follow-up running', async () => (await getRunState(client, followUp.workflowId).catch(() => undefined))?.status === 'running');
 
-  await pauseDrill(client, drillId, { actor: FACILITATOR, via: 'cli' });
-  await resumeDrill(client, drillId, { actor: FACILITATOR, via: 'cli' });
+  await pauseDrill(client, drillId, { actor: DRILL_FACILITATOR, via: 'cli' });
+  await resumeDrill(client, drillId, { actor: DRILL_FACILITATOR, via: 'cli' });
   // The run's last step waits for the drill's end: the players deliver it, and the run completes.
   await deliverEvent(client, runId, { event: 'drill-ended', actor: 'bob', via: 'cli' });
   await eventually('run completed', async () => (await drillState()).runOutcome === 'completed');
-  await endDrill(client, drillId, { actor: FACILITATOR, via: 'cli', reason: 'all injects played' });
+  await endDrill(client, drillId, { actor: DRILL_FACILITATOR, via: 'cli', reason: 'all injects played' });
 
   const final = await handle.result();
   const problems = [

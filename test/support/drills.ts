@@ -7,6 +7,20 @@ import type { Scenario } from '../../runbooks/scenarios/schema';
 import type { Runbook } from '../../runbooks/schema';
 import { loadTestRunbook, REPO } from './runbooks';
 
+/** The approvers file the drill tests share: alice and bob play, lee facilitates, rita starts drills. */
+export const DRILL_APPROVERS = `
+version: 1
+people:
+  rita:  { cli: rita }
+  alice: { cli: alice }
+  bob:   { cli: bob }
+  lee:   { cli: lee }
+groups:
+  security-oncall: { people: [alice, bob] }
+  security-leads:  { people: [lee] }
+`;
+export const DRILL_FACILITATOR = 'lee';
+
 export const DRILL_RUNBOOKS_DIR = path.join(REPO, 'test', 'fixtures', 'drills', 'runbooks');
 
 export interface TestDrill {

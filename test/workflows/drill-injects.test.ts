@@ -17,24 +17,12 @@ import type { DrillState, InjectState } from '../../common/drill-state';
 import type { RunState } from '../../common/run-state';
 import type { runDrill } from '../../workflows';
 import { drillInjectSignal } from '../../workflows/drill/messages';
-import { loadTestDrill } from '../support/drills';
+import { DRILL_APPROVERS, DRILL_FACILITATOR, loadTestDrill } from '../support/drills';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually } from '../support/eventually';
 import { runLogger } from '../support/temporal';
 
 const TOLERANCE_MS = 1_000;
-const FACILITATOR = 'lee';
-const APPROVERS = `
-version: 1
-people:
-  rita:  { cli: rita }
-  alice: { cli: alice }
-  bob:   { cli: bob }
-  lee:   { cli: lee }
-groups:
-  security-oncall: { people: [alice, bob] }
-  security-leads:  { people: [lee] }
-`;
 
 const injectOf = (state: DrillState, id: string): InjectState => {
   const inject = state.injects.find((candidate) => candidate.id === id);
@@ -49,7 +37,7 @@ describe('drill injects of every kind', () => {
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-drill-injects-'));
     const file = path.join(work, 'approvers.yaml');
-    fs.writeFileSync(file, APPROVERS);
+    fs.writeFileSync(file, DRILL_APPROVERS);
     engine = await startTestEngine('drill-injects', { approvers: buildApproversSetup(file, undefined, runLogger('approvers')) });
   });
   afterAll(async () => {
@@ -127,13 +115,13 @@ describe('drill injects of every kind', () => {
     await eventually('legal wait timed out', async () => stepOf(await runState(), 'await-legal').status === 'failed');
 
     // The twist prompts a follow-up; the facilitator starts it; it is tabletop and linked.
-    const followUp = await startFollowUp(engine.client, drillId, { injectId: 'second-key', actor: FACILITATOR, via: 'cli' });
-    expect(followUp).toMatchObject({ injectId: 'second-key', workflowId: `${drillId}:follow-up:second-key`, runbookId: 'drill-hold', startedBy: FACILITATOR });
-    await expect(startFollowUp(engine.client, drillId, { injectId: 'second-key', actor: FACILITATOR, via: 'cli' })).rejects.toMatchObject({
+    const followUp = await startFollowUp(engine.client, drillId, { injectId: 'second-key', actor: DRILL_FACILITATOR, via: 'cli' });
+    expect(followUp).toMatchObject({ injectId: 'second-key', workflowId: `${drillId}:follow-up:second-key`, runbookId: 'drill-hold', startedBy: DRILL_FACILITATOR });
+    await expect(startFollowUp(engine.client, drillId, { injectId: 'second-key', actor: DRILL_FACILITATOR, via: 'cli' })).rejects.toMatchObject({
       code: 'refused',
       message: expect.stringContaining('already started'),
     });
-    await expect(startFollowUp(engine.client, drillId, { injectId: 'briefing', actor: FACILITATOR, via: 'cli' })).rejects.toMatchObject({
+    await expect(startFollowUp(engine.client, drillId, { injectId: 'briefing', actor: DRILL_FACILITATOR, via: 'cli' })).rejects.toMatchObject({
       message: expect.stringContaining('only a twist starts a follow-up run'),
     });
     const followUpRun = await eventually('follow-up running', async () => (await getRunState(engine.client, followUp.workflowId).catch(() => undefined))?.status === 'running');
@@ -159,7 +147,7 @@ describe('drill injects of every kind', () => {
     expect(told.sort()).toEqual(state.injects.map((inject) => inject.id).sort());
     expect((await runState()).events.find((event) => event.detail?.startsWith('briefing:'))?.detail).toBe('briefing: Alert: unknown calls from 203.0.113.7');
 
-    await endDrill(engine.client, drillId, { actor: FACILITATOR, via: 'cli' });
+    await endDrill(engine.client, drillId, { actor: DRILL_FACILITATOR, via: 'cli' });
     const final = await handle.result();
     expect(final.status).toBe('ended');
     expect(final.followUps).toEqual([expect.objectContaining({ workflowId: followUp.workflowId, outcome: 'cancelled' })]);

@@ -23,25 +23,13 @@ import { formatDrillMs } from '../../reports/drill/drill-time';
 import { DrillReportSchema, parseEventRef, type DrillReport } from '../../reports/drill/report-types';
 import { summarizeDrillReport } from '../../reports/drill/summary';
 import { quellOk, runQuell, type CliEnvironment } from '../support/cli';
-import { loadTestDrill } from '../support/drills';
+import { DRILL_APPROVERS, DRILL_FACILITATOR, loadTestDrill } from '../support/drills';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { eventually } from '../support/eventually';
 import { runLogger, testServer } from '../support/temporal';
 
 type RawEvent = temporal.api.history.v1.IHistoryEvent;
 
-const FACILITATOR = 'lee';
-const APPROVERS = `
-version: 1
-people:
-  rita:  { cli: rita }
-  alice: { cli: alice }
-  bob:   { cli: bob }
-  lee:   { cli: lee }
-groups:
-  security-oncall: { people: [alice, bob] }
-  security-leads:  { people: [lee] }
-`;
 const SCHEMA_FILE = path.resolve(__dirname, '..', '..', 'docs', 'drill-report.schema.json');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const stepOf = (state: RunState, id: string) => state.steps.find((step) => step.id === id)!;
@@ -77,7 +65,7 @@ describe('drill scorecard and after-action report', () => {
   beforeAll(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-drill-score-'));
     const file = path.join(work, 'approvers.yaml');
-    fs.writeFileSync(file, APPROVERS);
+    fs.writeFileSync(file, DRILL_APPROVERS);
     engine = await startTestEngine('drill-score', { approvers: buildApproversSetup(file, undefined, runLogger('approvers')) });
     const server = testServer();
     env = { address: server.address, namespace: server.namespace, taskQueue: engine.taskQueue, dataDir: work };
@@ -106,14 +94,14 @@ describe('drill scorecard and after-action report', () => {
     await expect(decideApproval(client, runId, { stepId: 'approve', actor: 'alice', via: 'cli', decision: 'approve', summarySha256: gate.summarySha256 })).rejects.toMatchObject({ code: 'refused' });
     await decideApproval(client, runId, { stepId: 'approve', actor: 'bob', via: 'cli', decision: 'approve', summarySha256: gate.summarySha256 });
     await eventually('twist fired', async () => (await getDrillState(client, drillId)).injects.find((inject) => inject.id === 'second-key')?.status === 'fired');
-    await pauseDrill(client, drillId, { actor: FACILITATOR, via: 'cli' });
+    await pauseDrill(client, drillId, { actor: DRILL_FACILITATOR, via: 'cli' });
     await sleep(1_500);
-    await resumeDrill(client, drillId, { actor: FACILITATOR, via: 'cli' });
-    const followUp = await startFollowUp(client, drillId, { injectId: 'second-key', actor: FACILITATOR, via: 'cli' });
-    await noteDrill(client, drillId, { text: 'Bob stepped in for Alice at once', actor: FACILITATOR, via: 'cli' });
-    await skipInject(client, drillId, { injectId: 'unused', actor: FACILITATOR, via: 'cli' });
+    await resumeDrill(client, drillId, { actor: DRILL_FACILITATOR, via: 'cli' });
+    const followUp = await startFollowUp(client, drillId, { injectId: 'second-key', actor: DRILL_FACILITATOR, via: 'cli' });
+    await noteDrill(client, drillId, { text: 'Bob stepped in for Alice at once', actor: DRILL_FACILITATOR, via: 'cli' });
+    await skipInject(client, drillId, { injectId: 'unused', actor: DRILL_FACILITATOR, via: 'cli' });
     await eventually('handover waiting', async () => stepOf(await runState(), 'handover').status === 'waiting', 60_000);
-    await injectNow(client, drillId, { injectId: 'press-call', actor: FACILITATOR, via: 'cli' });
+    await injectNow(client, drillId, { injectId: 'press-call', actor: DRILL_FACILITATOR, via: 'cli' });
     await sleep(300);
     await completeManual(client, runId, { stepId: 'handover', actor: 'bob', via: 'cli', note: 'rotation ticket filed' });
     await eventually('follow-up running', async () => (await getRunState(client, followUp.workflowId).catch(() => undefined))?.status === 'running');
@@ -140,7 +128,7 @@ describe('drill scorecard and after-action report', () => {
     expect(closing.workflowExecutionCompletedEventAttributes).toBeTruthy();
     expect(report.drillTime).toEqual({ totalMs: clock(timeOf(closing)), pausedMs: timeOf(resume) - timeOf(pause), wallMs: timeOf(closing) - timeOf(drillEvents[0]!), final: true });
     expect(report.drillTime.pausedMs).toBeGreaterThanOrEqual(1_400);
-    expect(report.pauses).toEqual([{ paused: moment('drill', pause), pausedBy: FACILITATOR, resumed: moment('drill', resume), resumedBy: FACILITATOR, durationMs: timeOf(resume) - timeOf(pause) }]);
+    expect(report.pauses).toEqual([{ paused: moment('drill', pause), pausedBy: DRILL_FACILITATOR, resumed: moment('drill', resume), resumedBy: DRILL_FACILITATOR, durationMs: timeOf(resume) - timeOf(pause) }]);
 
     // The run's action activities and the players' Updates, read by hand.
     const scheduledById = new Map(runEvents.filter((event) => event.activityTaskScheduledEventAttributes).map((event) => [Number(event.eventId), event]));
@@ -198,8 +186,8 @@ describe('drill scorecard and after-action report', () => {
       expect({ id, status: inject(id).status, settled: inject(id).settled }).toEqual({ id, status: 'fired', settled: moment('drill', firedSignal(id)) });
     }
     const skip = drillEvents.find((event) => updateName(event) === 'skipInject')!;
-    expect(inject('unused')).toMatchObject({ status: 'skipped', settledBy: FACILITATOR, settled: moment('drill', skip) });
-    expect(inject('press-call').settledBy).toBe(FACILITATOR);
+    expect(inject('unused')).toMatchObject({ status: 'skipped', settledBy: DRILL_FACILITATOR, settled: moment('drill', skip) });
+    expect(inject('press-call').settledBy).toBe(DRILL_FACILITATOR);
     expect(inject('detection').settledBy).toBe('schedule');
     const firedMs = (id: string) => clock(timeOf(firedSignal(id)));
 
@@ -223,13 +211,13 @@ describe('drill scorecard and after-action report', () => {
     expect(inject('press-call').handling).toMatchObject({ kind: 'message', nextAction: { ...moment('run', nextAfter('press-call')), what: 'completeManual', actor: 'bob' } });
     expect(inject('press-call').tookMs).toBe(clock(timeOf(nextAfter('press-call'))) - firedMs('press-call'));
     // twist: the follow-up run's own start.
-    expect(inject('second-key').handling).toEqual({ kind: 'twist', followUpStarted: true, followUpWorkflowId: `${drillId}:follow-up:second-key`, started: moment('follow-up:second-key', followEvents[0]!), startedBy: FACILITATOR });
+    expect(inject('second-key').handling).toEqual({ kind: 'twist', followUpStarted: true, followUpWorkflowId: `${drillId}:follow-up:second-key`, started: moment('follow-up:second-key', followEvents[0]!), startedBy: DRILL_FACILITATOR });
 
     // Notes, the run and the follow-up.
     const note = drillEvents.find((event) => updateName(event) === 'noteDrill')!;
-    expect(report.notes).toEqual([{ ...moment('drill', note), actor: FACILITATOR, text: 'Bob stepped in for Alice at once' }]);
+    expect(report.notes).toEqual([{ ...moment('drill', note), actor: DRILL_FACILITATOR, text: 'Bob stepped in for Alice at once' }]);
     expect(report.run).toMatchObject({ status: 'completed', started: moment('run', runEvents[0]!), closed: moment('run', runEvents[runEvents.length - 1]!) });
-    expect(report.followUps).toEqual([expect.objectContaining({ injectId: 'second-key', status: 'completed', runbookId: 'drill-hold', startedBy: FACILITATOR })]);
+    expect(report.followUps).toEqual([expect.objectContaining({ injectId: 'second-key', status: 'completed', runbookId: 'drill-hold', startedBy: DRILL_FACILITATOR })]);
     expect(report.warnings).toEqual([]);
 
     // Every timeline line names an event of the history it cites, of the type it says, at its drill time.
@@ -250,10 +238,10 @@ describe('drill scorecard and after-action report', () => {
     );
 
     // The plan, through the CLI: two items, one about an objective; mistakes are refused naming the flag.
-    const add = (extra: string[]) => runQuell(['drill', 'plan', 'add', drillId, '--as', FACILITATOR, ...extra], env);
+    const add = (extra: string[]) => runQuell(['drill', 'plan', 'add', drillId, '--as', DRILL_FACILITATOR, ...extra], env);
     const added = await add(['--finding', 'Only Bob could approve | when Alice flew', '--action', 'Add a third approver to security-oncall', '--owner', 'lee', '--due', '2030-01-31', '--objective', 'contained']);
     expect(added).toMatchObject({ code: 0, stdout: `[${EXERCISE_MARK}] plan item 1 added to ${drillId}: Only Bob could approve | when Alice flew → Add a third approver to security-oncall (lee, due 2030-01-31)` });
-    await quellOk(['drill', 'plan', 'add', drillId, '--as', FACILITATOR, '--finding', 'Legal never signed off', '--action', 'Agree a legal on-call rota', '--owner', 'counsel', '--due', '2030-02-28'], env);
+    await quellOk(['drill', 'plan', 'add', drillId, '--as', DRILL_FACILITATOR, '--finding', 'Legal never signed off', '--action', 'Agree a legal on-call rota', '--owner', 'counsel', '--due', '2030-02-28'], env);
     // A player may not write the plan: the debrief checks the drill's facilitator groups.
     const byPlayer = await runQuell(['drill', 'plan', 'add', drillId, '--as', 'bob', '--finding', 'x', '--action', 'y', '--owner', 'z', '--due', '2030-02-01'], env);
     expect(byPlayer).toMatchObject({ code: 1, stderr: expect.stringContaining('bob (cli) may not steer this drill: only members of security-leads may') });
@@ -271,8 +259,8 @@ describe('drill scorecard and after-action report', () => {
     expect({ valid: validate(json), errors: validate.errors ?? null }).toEqual({ valid: true, errors: null });
     expect(DrillReportSchema.safeParse(json).success).toBe(true);
     expect(json.improvementPlan.items.map(({ id, finding, action, owner, due, objectiveId, addedBy }) => ({ id, finding, action, owner, due, objectiveId, addedBy }))).toEqual([
-      { id: 1, finding: 'Only Bob could approve | when Alice flew', action: 'Add a third approver to security-oncall', owner: 'lee', due: '2030-01-31', objectiveId: 'contained', addedBy: FACILITATOR },
-      { id: 2, finding: 'Legal never signed off', action: 'Agree a legal on-call rota', owner: 'counsel', due: '2030-02-28', objectiveId: undefined, addedBy: FACILITATOR },
+      { id: 1, finding: 'Only Bob could approve | when Alice flew', action: 'Add a third approver to security-oncall', owner: 'lee', due: '2030-01-31', objectiveId: 'contained', addedBy: DRILL_FACILITATOR },
+      { id: 2, finding: 'Legal never signed off', action: 'Agree a legal on-call rota', owner: 'counsel', due: '2030-02-28', objectiveId: undefined, addedBy: DRILL_FACILITATOR },
     ]);
     expect(json.objectives.map((objective) => objective.verdict)).toEqual(verdicts.map((objective) => objective.verdict));
     const debriefEvents = (await engine.client.workflow.getHandle(`${drillId}:debrief`).fetchHistory()).events ?? [];
