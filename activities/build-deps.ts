@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import type { Logger } from 'pino';
+import type { AuditKeyFiles } from '../reports/audit/key-files';
 import { buildApproversSetup } from './approvers/build';
 import type { ActivityDeps } from './deps';
 import { FileEffectJournal } from './effects/file-journal';
@@ -22,6 +23,8 @@ export interface ActivityConfig {
   connectorsFile?: string;
   /** Absolute path of the approvers file; undefined: the approval policy is open. */
   approversFile?: string;
+  /** The dossier signing keys (QUELL_AUDIT_SIGNING_KEY / QUELL_AUDIT_PUBLIC_KEY), for the scheduled archive. */
+  auditKeyFiles?: AuditKeyFiles;
 }
 
 export function effectJournalPath(dataDir: string): string {
@@ -59,6 +62,7 @@ export async function buildActivityDeps(
     live: connectors ? await liveSetupOf(connectors, config, logger) : EMPTY_LIVE_SETUP,
     tabletopLatencyMs: config.tabletopLatencyMs,
     ...(approvers ? { approvers } : {}),
+    auditArchive: { dataDir: config.dataDir, keyFiles: config.auditKeyFiles ?? {} },
     ...slackSurfaceOf(connectors, config.dataDir, logger),
   };
 }

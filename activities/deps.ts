@@ -7,6 +7,7 @@ import type { LiveSetup } from './action-performer';
 import type { SlackSurface } from './slack-surface';
 import type { EffectJournal } from './effects/effect-journal';
 import type { IntentNotes } from './effects/intent-notes';
+import type { AuditKeyFiles } from '../reports/audit/key-files';
 
 export interface ActivityDeps {
   logger: Logger;
@@ -22,4 +23,6 @@ export interface ActivityDeps {
   approvers?: ApproversSetup;
   /** Where runs post their root message and thread. Absent: runs have no Slack presence. */
   slackSurface?: SlackSurface;
+  /** What the scheduled archive needs besides the live setup's stores. Absent: it refuses, saying why. */
+  auditArchive?: { dataDir: string; keyFiles: AuditKeyFiles };
 }

@@ -12,6 +12,7 @@ import { createDrillSummaryActivity } from './drill-summary';
 import { withoutSecrets } from '../connectors/failures';
 import { createSlackSurfaceActivities } from './slack-surface';
 import { createActionActivity, type ActionActivity } from './perform-action';
+import { createAuditArchiveActivity } from './audit-archive';
 
 export type { ActivityDeps } from './deps';
 
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     resolveApprovers: createResolveApproversActivity(deps.approvers),
     probeDrillReadiness: createDrillReadinessProbe(deps.live, deps.approvers?.config),
     postDrillSummary: createDrillSummaryActivity(deps.slackSurface),
+    archiveClosedRunsActivity: createAuditArchiveActivity(deps.auditArchive && { ...deps.auditArchive, live: deps.live }),
     ...createSlackSurfaceActivities(deps.slackSurface),
   });
 }

@@ -4,8 +4,9 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig, connectionOptions, type QuellConfig } from '../config/environment';
+import { PayloadKeysConfigError, payloadDataConverter } from '../config/codec/payload-data-converter';
 import { checkedIdentity } from './checks';
-import { CliFailure, usageFailure } from './failure';
+import { CliFailure, EXIT_USAGE, usageFailure } from './failure';
 
 export { CliFailure } from './failure';
 
@@ -31,6 +32,14 @@ export class CliContext {
   async getClient(): Promise<Client> {
     this.client ??= (async () => {
       const config = this.getConfig();
+      // Before connecting: a configured key file that cannot be used is the problem to report.
+      let dataConverter: ReturnType<typeof payloadDataConverter>;
+      try {
+        dataConverter = payloadDataConverter(config, this.env);
+      } catch (error) {
+        if (error instanceof PayloadKeysConfigError) throw new CliFailure(error.message, EXIT_USAGE);
+        throw error;
+      }
       const options = connectionOptions(config);
       let connection: Connection;
       try {
@@ -41,7 +50,7 @@ export class CliContext {
             (config.temporalAddress ? 'Check TEMPORAL_ADDRESS and its TLS/API key settings.' : 'Start it with `npm start` (embedded server) or set TEMPORAL_ADDRESS.'),
         );
       }
-      return { client: new Client({ connection, namespace: config.namespace }), connection };
+      return { client: new Client({ connection, namespace: config.namespace, ...(dataConverter ? { dataConverter } : {}) }), connection };
     })();
     return (await this.client).client;
   }

@@ -21,6 +21,7 @@ import { registerEvent } from './commands/event';
 import { registerEvidence } from './commands/evidence';
 import { registerHistory } from './commands/history';
 import { registerLint } from './commands/lint';
+import { registerList } from './commands/list';
 import { registerRunbooks } from './commands/runbooks';
 import { registerStart } from './commands/start';
 import { registerStatus } from './commands/status';
@@ -35,7 +36,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .version(versionText(env), '-V, --version', 'print the version, and whether this is the compiled build or the sources')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(shownText(text.trimEnd())) });
-  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence, registerDrill, registerAudit]) {
+  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerList, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence, registerDrill, registerAudit]) {
     register(program, ctx);
   }
   try {

@@ -21,6 +21,7 @@ import {
   type PlanItem,
 } from '../workflows/drill-debrief';
 import { describeIssues, type RequestSchema } from '../workflows/messages';
+import { fetchDecodedHistory } from './decoded-history';
 import { isWorkflowNotFound } from './drill-report';
 import { QuellClientError } from './errors';
 import { checkWorkflowId } from './runs';
@@ -75,7 +76,7 @@ export async function listPlanItems(client: Client, drillId: string): Promise<Im
   await drillFacts(client, drillId);
   const debriefId = drillDebriefWorkflowId(drillId);
   try {
-    const history = await client.workflow.getHandle(debriefId).fetchHistory();
+    const history = await fetchDecodedHistory(client, debriefId);
     return improvementPlan(drillId, new HistoryView('debrief', history));
   } catch (error) {
     if (isWorkflowNotFound(error)) return improvementPlan(drillId, undefined);
@@ -88,7 +89,7 @@ export async function listPlanItems(client: Client, drillId: string): Promise<Im
 async function drillFacts(client: Client, drillId: string): Promise<{ objectiveIds: string[]; facilitators: string[] }> {
   let input: Partial<DrillStartInput> | undefined;
   try {
-    const history = await client.workflow.getHandle(drillId).fetchHistory();
+    const history = await fetchDecodedHistory(client, drillId);
     input = new HistoryView('drill', history).started?.input[0] as Partial<DrillStartInput> | undefined;
   } catch (error) {
     if (isWorkflowNotFound(error)) throw new QuellClientError('not-found', `drillId: no drill ${drillId}`, { cause: error });

@@ -16,6 +16,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { drillRunWorkflowId } from '../common/drill-state';
 import type { RunDrillInput } from '../workflows/drill/state';
+import { decodeStoredHistory } from './decoded-history';
 import { QuellClientError } from './errors';
 import { checkWorkflowId } from './runs';
 import { withWorkflowErrors } from './workflow-errors';
@@ -149,7 +150,7 @@ async function closedWorkflow(client: Client, workflowId: string, what: string, 
     // The drill has closed but left this run open (it was terminated, say): only the run can be closed now.
     throw new QuellClientError('refused', `the ${what} ${workflowId} of drill ${drillId} is still open; a drill is recorded once its runs have closed. Cancel it first: quell cancel ${workflowId} --reason TEXT`);
   }
-  return { description, history: await handle.fetchHistory() };
+  return { description, history: await decodeStoredHistory(client, await handle.fetchHistory(), workflowId) };
 }
 
 function entryOf(file: string, workflowId: string, role: RecordedRole, recorded: ClosedWorkflow): RecordedWorkflow {

@@ -8,6 +8,7 @@ import { buildDrillReport, type DrillHistories } from '../reports/drill/build';
 import { ReportInputError } from '../reports/drill/drill-facts';
 import { fetchDrillHistoriesWith, isWorkflowNotFound } from '../reports/drill/fetch-histories';
 import type { DrillReport } from '../reports/drill/report-types';
+import { decodingHistoryReader } from './decoded-history';
 import { QuellClientError } from './errors';
 import { checkWorkflowId } from './runs';
 
@@ -15,7 +16,7 @@ import { checkWorkflowId } from './runs';
 export async function fetchDrillHistories(client: Client, drillId: string): Promise<DrillHistories> {
   checkDrillId(drillId);
   try {
-    return await fetchDrillHistoriesWith(client.workflow, drillId);
+    return await fetchDrillHistoriesWith(decodingHistoryReader(client), drillId);
   } catch (error) {
     if (error instanceof ReportInputError) throw new QuellClientError(error.reason === 'not-found' ? 'not-found' : 'invalid-input', `drillId: ${error.message}`, { cause: error });
     throw error;

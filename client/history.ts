@@ -6,6 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
+import { fetchDecodedHistory } from './decoded-history';
 import { checkWorkflowId } from './runs';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -31,7 +32,7 @@ export interface HistoryEntry {
 
 export async function runHistory(client: Client, workflowId: string): Promise<HistoryEntry[]> {
   checkWorkflowId(workflowId);
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const history = await fetchDecodedHistory(client, workflowId);
   return summariseHistory(history.events ?? []);
 }
 

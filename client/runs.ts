@@ -26,6 +26,7 @@ import {
   QuellStatus,
 } from '../common/search-attributes';
 import { excerpt } from '../common/text-safety';
+import { controlsSearchAttribute } from '../runbooks/controls';
 import { formatInputProblems, validateRunInputs } from '../runbooks/inputs';
 import type { Runbook } from '../runbooks/schema';
 import type { runRunbook } from '../workflows';
@@ -103,6 +104,7 @@ export async function startRun(client: Client, request: StartRunRequest): Promis
         { key: QuellMode, value: request.mode },
         { key: QuellRequester, value: input.requestedBy },
         { key: QuellStatus, value: 'running' },
+        ...controlsSearchAttribute(request.runbook),
       ],
     });
   } catch (error) {

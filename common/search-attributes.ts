@@ -14,11 +14,20 @@ export const QuellRequester = defineSearchAttributeKey('QuellRequester', SearchA
 export const QuellStatus = defineSearchAttributeKey('QuellStatus', SearchAttributeType.KEYWORD);
 /** Set on a drill and on every run it starts: a drill's runs are found by it and never counted as incidents. */
 export const QuellDrill = defineSearchAttributeKey('QuellDrill', SearchAttributeType.KEYWORD);
+/**
+ * Every control id the runbook's steps declare (runbooks/controls.ts), set at start: a reviewer
+ * finds the runs that exercised a control without opening them.
+ */
+export const QuellControls = defineSearchAttributeKey('QuellControls', SearchAttributeType.KEYWORD_LIST);
+/** Everyone who approved or rejected a gate of the run so far, added as decisions are applied. */
+export const QuellApprovers = defineSearchAttributeKey('QuellApprovers', SearchAttributeType.KEYWORD_LIST);
 /** Temporal's own: set by the server on a workflow a Schedule started (never registered by Quell). */
 export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
+export type SearchAttributeFlagType = 'Keyword' | 'Int' | 'KeywordList';
+
 /** Name → type as the Temporal CLI's `--search-attribute Name=Type` flag spells it. */
-export const SEARCH_ATTRIBUTE_FLAGS: Readonly<Record<string, 'Keyword' | 'Int'>> = {
+export const SEARCH_ATTRIBUTE_FLAGS: Readonly<Record<string, SearchAttributeFlagType>> = {
   QuellRunbook: 'Keyword',
   QuellRunbookVersion: 'Int',
   QuellIncident: 'Keyword',
@@ -26,4 +35,6 @@ export const SEARCH_ATTRIBUTE_FLAGS: Readonly<Record<string, 'Keyword' | 'Int'>>
   QuellRequester: 'Keyword',
   QuellStatus: 'Keyword',
   QuellDrill: 'Keyword',
+  QuellControls: 'KeywordList',
+  QuellApprovers: 'KeywordList',
 };

@@ -23,6 +23,8 @@ export const EMBEDDED_SERVER_HOST = '127.0.0.1';
 export const DEFAULT_TEMPORAL_PORT = 7233;
 /** Default Web UI port of the embedded dev server (the Temporal CLI's own default). */
 export const DEFAULT_UI_PORT = 8233;
+/** Default port of the codec endpoint the Web UI decodes payloads through (worker/codec-server.ts). */
+export const DEFAULT_CODEC_PORT = 8234;
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -101,6 +103,11 @@ const envSchema = z
     QUELL_RUNBOOKS_DIR: directory(path.join(REPO_ROOT, 'runbooks')),
     QUELL_CONNECTORS_FILE: existingFile,
     QUELL_APPROVERS_FILE: existingFile,
+    QUELL_PAYLOAD_KEYS_FILE: existingFile,
+    QUELL_CODEC_HOST: z.preprocess(unsetIfEmpty, z.string().trim().default(EMBEDDED_SERVER_HOST)),
+    QUELL_CODEC_PORT: port(DEFAULT_CODEC_PORT),
+    QUELL_CODEC_ORIGINS: optionalString,
+    QUELL_CODEC_TOKEN_FILE: existingFile,
     QUELL_TABLETOP_LATENCY_MS: z.preprocess(
       unsetIfEmpty,
       z.coerce
@@ -139,6 +146,17 @@ const envSchema = z
       connectorsFile: absolute(env.QUELL_CONNECTORS_FILE),
       /** People and approver groups (YAML); undefined: the approval policy is open. */
       approversFile: absolute(env.QUELL_APPROVERS_FILE),
+      /** AES-256 payload keys (YAML, config/codec/key-ring.ts); undefined: payloads are stored readable. */
+      payloadKeysFile: absolute(env.QUELL_PAYLOAD_KEYS_FILE),
+      /** The codec endpoint for the Web UI, started with the worker when payload keys are configured. */
+      codecServer: {
+        host: env.QUELL_CODEC_HOST,
+        port: env.QUELL_CODEC_PORT,
+        /** Comma-separated browser origins allowed to call it; default: the embedded Web UI's. */
+        origins: env.QUELL_CODEC_ORIGINS,
+        /** File holding the bearer token callers must send (or QUELL_CODEC_TOKEN, read at start). */
+        tokenFile: absolute(env.QUELL_CODEC_TOKEN_FILE),
+      },
       tabletopLatencyMs: env.QUELL_TABLETOP_LATENCY_MS,
       /** Explicit Temporal CLI binary for the embedded server; see worker/dev-server.ts. */
       temporalCliPath: absolute(env.TEMPORAL_CLI_PATH),

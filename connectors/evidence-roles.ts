@@ -168,8 +168,8 @@ export interface EvidenceStore {
   putArtifact(key: string, body: Readable, mediaType: string, progress: ProgressListener, context: PutContext): Promise<StoredObject>;
   /** Opens a stored copy for reading (the exact version when the store keeps versions). */
   openArtifact(ref: ObjectRef): Promise<Readable>;
-  /** Creates `key` holding `bytes` unless it exists; false when it already did. Atomic. */
-  createIfAbsent(key: string, bytes: Buffer): Promise<boolean>;
+  /** Creates `key` holding `bytes` unless it exists; false when it already did. Atomic. `mediaType` defaults to JSON. */
+  createIfAbsent(key: string, bytes: Buffer, mediaType?: string): Promise<boolean>;
   /** The objects directly in `folder` (a key prefix ending with `/`), in no particular order. */
   listFolder(folder: string): Promise<ListedObject[]>;
   /**

@@ -27,6 +27,10 @@ export const Duration = z.string().superRefine((value, ctx) => {
 export const KebabId = (what: string) =>
   z.string().regex(KEBAB, { message: `${what} must be kebab-case (lowercase letters, digits and single hyphens)` });
 
+/** Phases in the order an incident passes through them (NIST SP 800-61's life cycle). */
+export const INCIDENT_PHASES = ['detect', 'contain', 'eradicate', 'recover'] as const;
+export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
+
 export const InputType = z.enum(['string', 'number', 'boolean', 'list']);
 
 export const InputSpec = z
@@ -38,6 +42,8 @@ export const InputSpec = z
     pattern: z.string().optional(),
     enum: z.array(z.union([z.string(), z.number()])).min(1).optional(),
     items: z.enum(['string', 'number']).optional(),
+    /** Kept out of dossiers and exports (shown as redacted); the codec still encrypts every input. */
+    sensitive: z.boolean().optional(),
   })
   .superRefine((spec, ctx) => {
     // Whether the pattern compiles (in the linear-time engine it runs in) is checked by semantics.ts.
@@ -56,6 +62,26 @@ export const RetrySpec = z.strictObject({
   max_interval: Duration.optional(),
 });
 
+/** What a control id may be: SOC2:CC7.4, ISO27001:A.5.26, NIST-800-61r3:RS.MA. */
+const CONTROL_ID = /^[A-Za-z0-9][A-Za-z0-9.:_/-]*$/;
+export const CONTROL_ID_MAX_LENGTH = 64;
+export const CONTROLS_PER_STEP = 20;
+
+export const ControlId = z
+  .string()
+  .max(CONTROL_ID_MAX_LENGTH, { message: `a control id is at most ${CONTROL_ID_MAX_LENGTH} characters` })
+  .regex(CONTROL_ID, { message: 'a control id starts with a letter or digit and holds only letters, digits and . : _ - / (e.g. SOC2:CC7.4)' });
+
+/** The compliance controls a step helps satisfy; the audit dossier and `quell audit list --control` read them. */
+export const Controls = z
+  .array(ControlId)
+  .max(CONTROLS_PER_STEP, { message: `a step lists at most ${CONTROLS_PER_STEP} controls` })
+  .superRefine((ids, ctx) => {
+    ids.forEach((id, index) => {
+      if (ids.indexOf(id) !== index) ctx.addIssue({ code: 'custom', path: [index], message: `control "${id}" is listed twice in this step` });
+    });
+  });
+
 const StepBase = {
   id: KebabId('step id'),
   title: z.string().min(1).optional(),
@@ -63,6 +89,9 @@ const StepBase = {
   timeout: Duration.optional(),
   retry: RetrySpec.optional(),
   on_error: z.enum(['fail', 'continue']).optional(),
+  /** The incident-response phase the step belongs to; the dossier times each phase from these. */
+  phase: z.enum(INCIDENT_PHASES).optional(),
+  controls: Controls.optional(),
 };
 
 export const ActionName = z.enum(ACTION_NAMES);

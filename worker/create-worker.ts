@@ -30,6 +30,8 @@ export interface QuellWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Bound of the workflow cache; default: QUELL_MAX_CACHED_WORKFLOWS, else DEFAULT_MAX_CACHED_WORKFLOWS. */
   maxCachedWorkflows?: number;
+  /** The payload codec (config/codec/payload-data-converter.ts); without it payloads are stored readable. */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 /**
@@ -62,5 +64,6 @@ export async function createQuellWorker(options: QuellWorkerOptions): Promise<Wo
     // evicted run is replayed from its history when it next has work, which approvals do at once.
     maxCachedWorkflows,
     workflowBundle,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
   });
 }

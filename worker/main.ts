@@ -17,11 +17,22 @@ import type { ActivityDeps } from '../activities/deps';
 import { ApproversConfigError } from '../config/approvers-file';
 import { ConnectorsConfigError } from '../connectors/connectors-file';
 import { scrubSecrets } from '../config/secret';
+import { auditKeyFiles, signingKeyPem } from '../reports/audit/key-files';
+import { SigningKeyError } from '../reports/audit/signing';
 import { SlackAppStartError, createSlackApp, type QuellSlackApp } from '../slack/app';
 import { createLivePreflight } from '../client/preflight';
 import { watchFatalErrors } from './fatal-errors';
 import { SlackAppConfigError, slackAppSettings, type SlackAppSettings } from '../config/slack-app';
 import { ConfigError, QuellConfig, connectionOptions, loadConfig } from '../config/environment';
+import {
+  PayloadKeysConfigError,
+  codecServerSettings,
+  dataConverterFor,
+  loadPayloadEncryption,
+  type CodecServerSettings,
+  type PayloadEncryption,
+} from '../config/codec/payload-data-converter';
+import { startCodecServer, type CodecServer } from './codec-server';
 import { createQuellWorker, maxCachedWorkflowsFrom } from './create-worker';
 import { DevServerHandle, resolveTemporalCli, startDevServer } from './dev-server';
 import { createLogger, installTemporalRuntime } from './logger';
@@ -44,22 +55,42 @@ async function main(): Promise<number> {
     process.stderr.write(`quell worker: ${(error as Error).message}\n`);
     return 2;
   }
+  // The payload keys are read once, here, and shared by the worker, the Slack app's client and the
+  // codec endpoint. A configured key file that cannot be used stops the start: never store clear text by accident.
+  let encryption: PayloadEncryption | undefined;
+  let codecSettings: CodecServerSettings | undefined;
+  try {
+    encryption = loadPayloadEncryption(config);
+    if (encryption) codecSettings = codecServerSettings(config);
+  } catch (error) {
+    if (!(error instanceof PayloadKeysConfigError)) throw error;
+    process.stderr.write(`quell worker: ${error.message}\n`);
+    return 2;
+  }
+  const dataConverter = dataConverterFor(encryption);
   const logger = createLogger(config);
   // Connectors first: a bad connectors file should fail before any server is started.
   let deps: ActivityDeps;
   let slackSettings: SlackAppSettings | undefined;
   try {
     const connectors = loadConnectorsFile(config);
-    deps = await buildActivityDeps(config, logger, { connectors });
+    // The dossier signing key is read now, so a wrong path fails the start, not the first archive pass.
+    const keyFiles = auditKeyFiles(process.env);
+    signingKeyPem(keyFiles);
+    deps = await buildActivityDeps({ ...config, auditKeyFiles: keyFiles }, logger, { connectors });
     slackSettings = slackAppSettings(connectors?.slack);
   } catch (error) {
-    if (!(error instanceof ConnectorsConfigError || error instanceof ApproversConfigError || error instanceof SlackAppConfigError)) throw error;
+    if (!(error instanceof ConnectorsConfigError || error instanceof ApproversConfigError || error instanceof SlackAppConfigError || error instanceof SigningKeyError)) throw error;
     process.stderr.write(`quell worker: ${error.message}\n`);
     return 2;
   }
   logger.info(
     { connectorsFile: config.connectorsFile ?? null, connectors: [...deps.live.connectors.keys()] },
     config.connectorsFile ? 'live connectors loaded' : 'no connectors file (QUELL_CONNECTORS_FILE): live runs will be refused',
+  );
+  logger.info(
+    { payloadKeysFile: config.payloadKeysFile ?? null, payloadKeys: encryption?.keyRing ?? null },
+    encryption ? `payloads encrypted at rest with key "${encryption.keyRing.current.id}"` : 'payload encryption off (QUELL_PAYLOAD_KEYS_FILE unset): inputs and results are stored readable',
   );
   installTemporalRuntime(logger);
   const stopRequested = firstShutdownSignal(logger);
@@ -69,6 +100,7 @@ async function main(): Promise<number> {
   let connection: NativeConnection | undefined;
   let clientConnection: Connection | undefined;
   let slackApp: QuellSlackApp | undefined;
+  let codecServer: CodecServer | undefined;
   try {
     if (!config.temporalAddress) server = await startEmbeddedServer(config, logger);
     const options = connectionOptions(config, server?.address);
@@ -81,12 +113,20 @@ async function main(): Promise<number> {
       taskQueue: config.taskQueue,
       deps,
       maxCachedWorkflows,
+      ...(dataConverter ? { dataConverter } : {}),
     });
+    if (encryption && codecSettings) {
+      codecServer = await startCodecServer({ codec: encryption.codec, ...codecSettings, logger: logger.child({ component: 'codec-endpoint' }) });
+      logger.info(
+        { url: codecServer.url, allowedOrigins: codecSettings.allowedOrigins },
+        `codec endpoint for the Web UI at ${codecServer.url} (set it as the UI's codec endpoint; callers send Authorization: Bearer <token>)`,
+      );
+    }
     if (slackSettings) {
       clientConnection = await Connection.connect(options);
       slackApp = createSlackApp({
         settings: slackSettings,
-        temporal: new Client({ connection: clientConnection, namespace: config.namespace }),
+        temporal: new Client({ connection: clientConnection, namespace: config.namespace, ...(dataConverter ? { dataConverter } : {}) }),
         taskQueue: config.taskQueue,
         runbooksDir: config.runbooksDir,
         logger,
@@ -105,6 +145,7 @@ async function main(): Promise<number> {
     // Slack stops taking requests first, so nothing new arrives while the worker drains.
     const stopping = stopRequested.then(async (signal) => {
       await slackApp?.stop();
+      await codecServer?.stop();
       return signal;
     });
     // Shuts the worker down (finishing in-flight tasks) once a signal arrives, or fails it when
@@ -125,6 +166,7 @@ async function main(): Promise<number> {
     return 1;
   } finally {
     await slackApp?.stop();
+    await codecServer?.stop();
     await clientConnection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the client connection failed'));
     // The worker is gone before the server stops, so no poll fails against a dying server.
     await connection?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the connection failed'));

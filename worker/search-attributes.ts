@@ -10,13 +10,14 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import type { Logger } from 'pino';
-import { SEARCH_ATTRIBUTE_FLAGS } from '../common/search-attributes';
+import { SEARCH_ATTRIBUTE_FLAGS, type SearchAttributeFlagType } from '../common/search-attributes';
 
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 
-const PROTO_TYPE: Record<'Keyword' | 'Int', temporal.api.enums.v1.IndexedValueType> = {
+const PROTO_TYPE: Record<SearchAttributeFlagType, temporal.api.enums.v1.IndexedValueType> = {
   Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+  KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
 /** Thrown when the attributes are missing or mistyped and cannot be fixed from here. */

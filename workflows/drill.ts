@@ -29,6 +29,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { QuellActivities } from '../activities';
 import type { DecisionSource, RunResult } from '../common/run-state';
 import { TemporalScheduledById, QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../common/search-attributes';
+import { controlsSearchAttribute } from '../runbooks/controls';
 import { DrillClock } from './drill/clock';
 import { FacilitatorPolicy } from './drill/facilitators';
 import { followUpToStart, startFollowUpRun } from './drill/follow-ups';
@@ -213,6 +214,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
         { key: QuellRequester, value: input.requestedBy },
         { key: QuellStatus, value: 'running' },
         { key: QuellDrill, value: drillId },
+        ...controlsSearchAttribute(input.runbook),
       ],
     }),
   );

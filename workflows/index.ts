@@ -2,3 +2,4 @@
 export { runRunbook } from './run-runbook';
 export { runDrill } from './drill';
 export { drillDebrief } from './drill-debrief';
+export { auditArchive } from './audit-archive';

@@ -6,10 +6,16 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { SigningKeyError, generateSigningKey, writePrivateKeyFile, writePublicKeyFile } from '../../reports/audit/signing';
 import { CliFailure, type CliContext } from '../context';
+import { registerAuditExport } from './audit-export';
+import { registerAuditVerify } from './audit-verify';
+import { registerAuditArchive } from './audit-archive';
+import { registerAuditControls } from './audit-controls';
+import { registerAuditArchiveSchedule } from './audit-archive-schedule';
+import { registerAuditList } from './audit-list';
 import { usageFailure } from '../failure';
 
 export function registerAudit(program: Command, ctx: CliContext): void {
-  const audit = program.command('audit').description('tamper-evident compliance dossiers: signing keys');
+  const audit = program.command('audit').description('compliance review: find runs, export and verify tamper-evident dossiers, signing keys');
   audit
     .command('keygen')
     .description('create an Ed25519 key pair for signing dossiers (refuses to overwrite existing files)')
@@ -43,4 +49,10 @@ export function registerAudit(program: Command, ctx: CliContext): void {
       ctx.io.stdout(`private key: ${privateFile} (mode 0600; keep it secret)`);
       ctx.io.stdout(`public key: ${publicFile}`);
     });
+  registerAuditExport(audit, ctx);
+  registerAuditVerify(audit, ctx);
+  registerAuditControls(audit, ctx);
+  registerAuditArchive(audit, ctx);
+  registerAuditArchiveSchedule(audit, ctx);
+  registerAuditList(audit, ctx);
 }

@@ -125,7 +125,7 @@ export class S3ObjectLockStore implements EvidenceStore {
     }
   }
 
-  async createIfAbsent(key: string, bytes: Buffer): Promise<boolean> {
+  async createIfAbsent(key: string, bytes: Buffer, mediaType = 'application/json'): Promise<boolean> {
     const site = { connector: S3_STORE_CONNECTOR, operation: `create ${this.location}${key}` };
     try {
       await this.s3.send(
@@ -133,7 +133,7 @@ export class S3ObjectLockStore implements EvidenceStore {
           ...this.lockedPut({
             Key: this.config.prefix + key,
             Body: bytes,
-            ContentType: 'application/json',
+            ContentType: mediaType,
             ChecksumAlgorithm: 'SHA256',
             ChecksumSHA256: createHash('sha256').update(bytes).digest('base64'),
           }),

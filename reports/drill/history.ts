@@ -25,7 +25,20 @@ interface EventBase {
 
 /** What each event the report reads carries, decoded; everything else is `other`. */
 type Attributes =
-  | { kind: 'workflow-started'; input: unknown[]; firstRunId?: string }
+  | {
+      kind: 'workflow-started';
+      input: unknown[];
+      firstRunId?: string;
+      workflowType: string;
+      taskQueue: string;
+      /** The client identity that started it (`pid@host` for the SDK's default). */
+      identity: string;
+      parentWorkflowId?: string;
+      /** Search attributes given at start, decoded (e.g. TemporalScheduledById for a Schedule's run). */
+      searchAttributes: Record<string, unknown>;
+    }
+  | { kind: 'timer-started'; timerId: string; fireAfterMs: number }
+  | { kind: 'timer-fired'; timerId: string; startedEventId: number }
   | { kind: 'workflow-completed'; result: unknown }
   | { kind: 'workflow-closed-abnormally'; message: string }
   | { kind: 'activity-scheduled'; activityType: string; input: unknown[] }
@@ -83,7 +96,22 @@ type Decoded = Attributes;
 
 function decodeAttributes(event: RawEvent): Decoded {
   const started = event.workflowExecutionStartedEventAttributes;
-  if (started) return { kind: 'workflow-started', input: payloads(started.input), ...(started.firstExecutionRunId ? { firstRunId: started.firstExecutionRunId } : {}) };
+  if (started) {
+    return {
+      kind: 'workflow-started',
+      input: payloads(started.input),
+      ...(started.firstExecutionRunId ? { firstRunId: started.firstExecutionRunId } : {}),
+      workflowType: started.workflowType?.name ?? '',
+      taskQueue: started.taskQueue?.name ?? '',
+      identity: started.identity ?? '',
+      ...(started.parentWorkflowExecution?.workflowId ? { parentWorkflowId: started.parentWorkflowExecution.workflowId } : {}),
+      searchAttributes: searchAttributes(started.searchAttributes?.indexedFields),
+    };
+  }
+  const timerStarted = event.timerStartedEventAttributes;
+  if (timerStarted) return { kind: 'timer-started', timerId: timerStarted.timerId ?? '', fireAfterMs: durationMs(timerStarted.startToFireTimeout) };
+  const timerFired = event.timerFiredEventAttributes;
+  if (timerFired) return { kind: 'timer-fired', timerId: timerFired.timerId ?? '', startedEventId: Number(timerFired.startedEventId ?? 0) };
   const completed = event.workflowExecutionCompletedEventAttributes;
   if (completed) return { kind: 'workflow-completed', result: payloads(completed.result)[0] };
   if (event.workflowExecutionFailedEventAttributes) return { kind: 'workflow-closed-abnormally', message: `failed: ${innermostMessage(event.workflowExecutionFailedEventAttributes.failure)}` };
@@ -143,6 +171,22 @@ function decodeChildClose(event: RawEvent): Decoded | undefined {
     };
   }
   return undefined;
+}
+
+function searchAttributes(fields: Record<string, temporal.api.common.v1.IPayload> | null | undefined): Record<string, unknown> {
+  const decoded: Record<string, unknown> = {};
+  for (const [name, payload] of Object.entries(fields ?? {})) {
+    try {
+      decoded[name] = defaultPayloadConverter.fromPayload(payload);
+    } catch {
+      decoded[name] = undefined;
+    }
+  }
+  return decoded;
+}
+
+function durationMs(duration: { seconds?: unknown; nanos?: number | null } | null | undefined): number {
+  return Number(duration?.seconds ?? 0) * 1000 + Math.floor((duration?.nanos ?? 0) / 1e6);
 }
 
 /** Each payload decoded; one that cannot be decoded reads as undefined rather than failing the report. */

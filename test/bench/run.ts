@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 
 /** Each file is one benchmark; see its header for what it measures and its settings. */
-const BENCHES = ['slack-ack', 'effect-journal', 'parked-runs'];
+const BENCHES = ['slack-ack', 'effect-journal', 'parked-runs', 'audit-dossier'];
 
 function runOne(name: string): Promise<number> {
   return new Promise((resolve, reject) => {

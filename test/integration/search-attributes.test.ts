@@ -43,7 +43,11 @@ describe('ensureSearchAttributes', () => {
     await ensureSearchAttributes(connection, namespace, silent);
     const after = await customAttributes(namespace);
     for (const [name, type] of Object.entries(SEARCH_ATTRIBUTE_FLAGS)) {
-      const expected = type === 'Int' ? IndexedValueType.INDEXED_VALUE_TYPE_INT : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+      const expected = {
+        Int: IndexedValueType.INDEXED_VALUE_TYPE_INT,
+        Keyword: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        KeywordList: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
+      }[type];
       expect([name, after[name]]).toEqual([name, expected]);
     }
 

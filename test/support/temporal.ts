@@ -13,11 +13,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type ClientOptions } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityDeps } from '../../activities/deps';
 import { buildActivityDeps } from '../../activities/build-deps';
-import { createQuellWorker } from '../../worker/create-worker';
+import { createQuellWorker, type QuellWorkerOptions } from '../../worker/create-worker';
 import { createLogger, installTemporalRuntime } from '../../worker/logger';
 import { runLogSink, teeToRunLog } from './run-logs';
 import { TestServerState, readTestState } from './test-state';
@@ -73,10 +73,10 @@ export function ensureTestRuntime(): void {
 }
 
 /** A client on the run's server. Close it with `client.connection.close()`. */
-export async function connectTestClient(): Promise<Client> {
+export async function connectTestClient(options: { dataConverter?: ClientOptions['dataConverter'] } = {}): Promise<Client> {
   const { address, namespace } = testServer();
   const connection = await Connection.connect({ address });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}) });
 }
 
 /** A task queue no other test uses, so workers of different tests never steal each other's tasks. */
@@ -96,6 +96,8 @@ export interface StartTestWorkerOptions {
   taskQueue: string;
   /** Activity dependencies; by default nothing live (tabletop only), with a journal in a fresh temp dir. */
   deps?: ActivityDeps;
+  /** The payload codec the worker uses (e.g. encryption at rest); none by default. */
+  dataConverter?: QuellWorkerOptions['dataConverter'];
 }
 
 /**
@@ -125,6 +127,7 @@ export async function startTestWorker(options: StartTestWorkerOptions): Promise<
       taskQueue: options.taskQueue,
       deps,
       workflowBundle: { code: bundleCode },
+      ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     });
   } catch (error) {
     await connection.close();

@@ -47,7 +47,7 @@ describe('loadRunbookText', () => {
     const text = `${HEADER}steps:\n  - id: a\n    action: notfy\n    with: { message: hi }\n    approvers: [x]\n    retry: { max_attempts: 0 }\n`;
     expect(errorsOf(text)).toEqual([
       '7:13: unknown action "notfy"; known actions: credentials.revoke, sessions.revoke, egress.block, egress.unblock, evidence.collect, vendor.request_deletion, identity.deprovision, identity.access_report, notify (did you mean "notify"?)',
-      '9:5: unknown key "approvers"; allowed keys here: id, title, when, timeout, retry, on_error, action, with, compensate',
+      '9:5: unknown key "approvers"; allowed keys here: id, title, when, timeout, retry, on_error, phase, controls, action, with, compensate',
       '10:28: max_attempts must be at least 1, got 0',
     ]);
   });

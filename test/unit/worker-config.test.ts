@@ -30,6 +30,8 @@ describe('worker config', () => {
       runbooksDir: path.join(REPO_ROOT, 'runbooks'),
       tabletopLatencyMs: 0,
       temporalCliPath: undefined,
+      payloadKeysFile: undefined,
+      codecServer: { host: '127.0.0.1', port: 8234, origins: undefined, tokenFile: undefined },
     });
   });
 

@@ -8,6 +8,7 @@ import { ChildWorkflowCancellationType, isCancellation, ParentClosePolicy, start
 import { drillFollowUpWorkflowId, type DrillState, type FollowUpRun, type InjectState } from '../../common/drill-state';
 import type { RunResult } from '../../common/run-state';
 import { QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../../common/search-attributes';
+import { controlsSearchAttribute } from '../../runbooks/controls';
 import type { RunRunbookInput } from '../input';
 import type { runRunbook } from '../run-runbook';
 import { namedInject } from './injects';
@@ -64,6 +65,7 @@ export async function startFollowUpRun(
       { key: QuellRequester, value: startedBy },
       { key: QuellStatus, value: 'running' },
       { key: QuellDrill, value: state.drillId },
+      ...controlsSearchAttribute(runbook),
     ],
   });
   const record: FollowUpRun = { injectId: inject.id, workflowId, runbookId: runbook.id, startedBy, startedAt: new Date().toISOString(), startedAtDrillMs: drillMs };

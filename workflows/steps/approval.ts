@@ -6,7 +6,7 @@
  *
  * Workflow-safe.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { durationMs } from '../../common/duration';
 import { renderTemplate } from '../../common/expression';
 import type { ApprovalGateState } from '../../common/run-state';
@@ -18,6 +18,7 @@ import { unavailableProblem } from '../drill/run-effects';
 import { DecisionRequest, describeIssues } from '../messages';
 import { describeError, RunRejected, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
+import { QuellApprovers } from '../../common/search-attributes';
 import { sha256Hex } from '../../common/sha256';
 import { withArticle } from '../../common/text';
 
@@ -36,6 +37,10 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
 
   // False only while replaying a run recorded before the policy: it keeps its old commands.
   const policyApplies = gatePolicyApplies(ctx);
+  // Asked when the gate opens, beside the policy's own patch: a marker first recorded in the
+  // Update that closes the gate and ends the run made the server fail that Update's workflow task
+  // (UnhandledCommand). Runs recorded before the attribute existed replay without it.
+  const recordsApprovers = patched(APPROVERS_ATTRIBUTE_PATCH);
   const gate: ApprovalGateState = {
     approverGroups: [...spec.approvers],
     quorum: spec.quorum,
@@ -95,6 +100,8 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
   }
 
   state.endedAt = ctx.now();
+  // Who decided, for `quell audit list --approver`, once the gate has closed.
+  if (recordsApprovers && gate.decisions.length > 0) upsertSearchAttributes([{ key: QuellApprovers, value: runDeciders(ctx) }]);
   if (gate.outcome === 'approved') {
     ctx.moveStep(state, 'succeed');
     const approvers = gate.decisions.filter((d) => d.decision === 'approve').map((d) => d.person ?? d.actor);
@@ -175,4 +182,16 @@ export function applyDecision(ctx: RunContext, request: DecisionRequest): Approv
   else if (approvals >= gate.quorum) gate.outcome = 'approved';
   ctx.record(`approval.${request.decision}d`, request.reason, { step: request.stepId, actor: person });
   return gate;
+}
+
+/** The patch id guarding the QuellApprovers upsert (kept forever once shipped). */
+export const APPROVERS_ATTRIBUTE_PATCH = 'audit-approvers-attribute';
+
+/** Everyone who has approved or rejected any gate of the run, as the approval policy named them. */
+function runDeciders(ctx: RunContext): string[] {
+  const people = new Set<string>();
+  for (const step of ctx.state.steps) {
+    for (const decision of step.approval?.decisions ?? []) people.add(decision.person ?? decision.actor);
+  }
+  return [...people].sort();
 }

@@ -1,0 +1,79 @@
+/**
+ * `quell audit export <run>`: the run's compliance dossier from its Temporal history alone (no
+ * worker needed), signed with the configured key, as JSON (the verifiable record), Markdown or a
+ * self-contained HTML page. The human formats carry the verification result of the JSON they
+ * were rendered from.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { exportRunDossier } from '../../client/audit-dossier';
+import { excerpt } from '../../common/text-safety';
+import { renderDossierHtml } from '../../reports/audit/dossier-html';
+import { renderDossierMarkdown } from '../../reports/audit/dossier-markdown';
+import type { DossierDocument } from '../../reports/audit/dossier-types';
+import { dossierView } from '../../reports/audit/dossier-view';
+import { auditKeyFiles, signingKeyPem, verifyingKeyPem } from '../../reports/audit/key-files';
+import { SigningKeyError } from '../../reports/audit/signing';
+import { verifyDossierOffline } from '../../reports/audit/verify-dossier';
+import { checkedReference } from '../checks';
+import type { CliContext } from '../context';
+import { shownLine } from '../display';
+import { CliFailure, usageFailure } from '../failure';
+
+export const DOSSIER_FORMATS = ['json', 'md', 'html'] as const;
+export type DossierFormat = (typeof DOSSIER_FORMATS)[number];
+
+/** The text of a dossier in one format; md and html show how the JSON verifies with `publicKeyPem`. */
+export function renderDossier(document: DossierDocument, format: DossierFormat, publicKeyPem: string | undefined): string {
+  if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
+  const view = dossierView(document, verifyDossierOffline(document, publicKeyPem));
+  return format === 'html' ? renderDossierHtml(view) : renderDossierMarkdown(view);
+}
+
+interface ExportOptions {
+  format?: string;
+  out?: string;
+  key?: string;
+  unsigned?: boolean;
+}
+
+export function registerAuditExport(audit: Command, ctx: CliContext): void {
+  audit
+    .command('export <workflowId>')
+    .description("a run's signed compliance dossier, built from its Temporal history (no worker needed)")
+    .option('--format <format>', `output format: ${DOSSIER_FORMATS.join(', ')}`, 'json')
+    .option('--out <file>', 'write it to this file instead of printing it')
+    .option('--key <file>', 'Ed25519 private key to sign with (default: $QUELL_AUDIT_SIGNING_KEY)')
+    .option('--unsigned', 'export without a signature (verify will say the head is unprotected)')
+    .action(async (workflowId: string, options: ExportOptions) => {
+      checkedReference('<workflowId>', workflowId);
+      const format = options.format ?? 'json';
+      if (!(DOSSIER_FORMATS as readonly string[]).includes(format)) throw usageFailure(`--format "${excerpt(format, 20)}" is not one of ${DOSSIER_FORMATS.join(', ')}`);
+      if (options.out !== undefined && options.out.trim() === '') throw usageFailure('--out is empty: give a file');
+      const files = { ...auditKeyFiles(ctx.env), ...(options.key ? { signingKeyFile: options.key, publicKeyFile: undefined } : {}) };
+      let privatePem: string | undefined;
+      let publicPem: string | undefined;
+      try {
+        privatePem = options.unsigned ? undefined : signingKeyPem(files);
+        publicPem = options.unsigned ? undefined : verifyingKeyPem({ ...files, publicKeyFile: undefined });
+      } catch (error) {
+        if (error instanceof SigningKeyError) throw new CliFailure(error.message);
+        throw error;
+      }
+      if (!options.unsigned && !privatePem) {
+        throw usageFailure('no signing key: set QUELL_AUDIT_SIGNING_KEY (create one with `quell audit keygen --out FILE`), pass --key FILE, or --unsigned');
+      }
+      const document = await exportRunDossier(await ctx.getClient(), workflowId, { ...(privatePem ? { signingKeyPem: privatePem } : {}), exportedBy: `quell ${ctx.env.QUELL_VERSION ?? 'unknown'}` });
+      const text = renderDossier(document, format as DossierFormat, publicPem);
+      if (options.out === undefined) return ctx.io.stdout(text.replace(/\n$/, ''));
+      const file = path.resolve(options.out);
+      try {
+        fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
+      } catch (error) {
+        throw new CliFailure(`cannot write --out ${excerpt(options.out, 200)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      }
+      const signed = document.signature ? `signed by key ${document.signature.keyId}` : 'UNSIGNED';
+      ctx.io.stdout(`dossier of ${workflowId} written to ${shownLine(file)} (${format}): ${document.head.entryCount} entries over ${document.head.historyEventCount} history events, head ${document.head.headSha256.slice(0, 16)}…, ${signed}`);
+    });
+}

@@ -1,0 +1,154 @@
+/**
+ * A run's dossier as one self-contained HTML page for auditors: inline CSS, no script, nothing to
+ * fetch (a Content-Security-Policy forbids every load), printable. The header carries the
+ * verification result; then the timeline, approvals, evidence with hashes, controls, steps, and
+ * what the view left out. A tabletop run's page says it was an exercise, top and bottom.
+ *
+ * Every value came from people or connectors, so all of it is escaped (../drill/html-escape.ts).
+ */
+import { EXERCISE_BANNER } from '../../common/exercise';
+import { element, escapeHtml } from '../drill/html-escape';
+import { badge, facts, html, section, table, wallClock, type Cell } from '../drill/html-parts';
+import { DRILL_PAGE_CSP } from '../drill/html';
+import { DRILL_REPORT_CSS } from '../drill/html-style';
+import { humanDuration, type DossierView } from './dossier-view';
+
+const DOSSIER_CSS = `${DRILL_REPORT_CSS}
+.verification { border: 2px solid; padding: 8px 14px; margin: 12px 0; }
+.verification.ok { border-color: #1e6b1e; background: #f2faf2; }
+.verification.bad { border-color: #9b1c1c; background: #fdf2f2; }
+.verification p { margin: 2px 0; font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12px; overflow-wrap: anywhere; }
+.hash { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 11px; overflow-wrap: anywhere; }
+`;
+
+const events = (ids: number[]): Cell => (ids.length ? html(element('span', ids.map((id) => `#${id}`).join(' '), 'class="ref"')) : undefined);
+const hash = (value: string | undefined): Cell => (value ? html(element('span', value, 'class="hash"')) : undefined);
+const statusTone = (status: string) => (['succeeded', 'completed', 'approve', 'approved'].includes(status) ? 'ok' : ['failed', 'rejected', 'reject', 'cancelled', 'timed-out'].includes(status) ? 'bad' : 'info');
+
+export function renderDossierHtml(view: DossierView): string {
+  const exercise = view.run.mode !== 'live';
+  const title = `Run dossier: ${view.run.runbook.title} — ${view.run.incidentId} (${view.run.mode})`;
+  const body = [
+    element('h1', title),
+    header(view),
+    section('timeline', 'Timeline', table(['Time', 'What', 'Who', 'Events'], view.timeline.map((line) => [wallClock(line.at), line.what, line.actor, events(line.eventIds)]))),
+    section('approvals', 'Approvals and rejections', approvals(view)),
+    section('people', 'Escalations, events, tasks and cancels', people(view)),
+    section('evidence', 'Evidence', evidence(view)),
+    section('controls', 'Controls', controls(view)),
+    section('steps', 'Steps', steps(view)),
+    section('compensations', 'Compensations', compensations(view)),
+    section('coverage', 'What this view leaves out', coverage(view)),
+  ].join('\n');
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="${DRILL_PAGE_CSP}">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="referrer" content="no-referrer">',
+    element('title', exercise ? `[EXERCISE] ${title}` : title),
+    `<style>${DOSSIER_CSS}</style>`,
+    '</head>',
+    '<body>',
+    exercise ? element('p', EXERCISE_BANNER, 'class="exercise-banner" role="note"') : '',
+    '<main>',
+    body,
+    '</main>',
+    exercise ? element('p', EXERCISE_BANNER, 'class="exercise-banner footer"') : '',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+function header(view: DossierView): string {
+  const { run, outcome } = view;
+  const verification = `<div class="verification ${view.verification.ok ? 'ok' : 'bad'}" role="status">${element('h3', view.verification.ok ? 'Verified: chain intact and signature valid' : 'NOT VERIFIED')}${view.verification.lines.map((line) => element('p', line)).join('')}</div>`;
+  const phases = outcome.phases.map((phase) => `${phase.phase} ${humanDuration(phase.durationMs)}`).join(' → ');
+  return [
+    verification,
+    facts([
+      ['Run', html(element('code', run.workflowId))],
+      ['Runbook', `${run.runbook.id} v${run.runbook.version} — ${run.runbook.title}`],
+      ['Runbook sha256', hash(run.runbook.sha256)],
+      ['Incident', run.incidentId],
+      ['Mode', run.mode],
+      ['Started', `${wallClock(run.startedAt)} by ${run.requestedBy} from ${run.surface}${run.scheduleId ? ` (schedule ${run.scheduleId})` : ''}${run.drillId ? ` (drill ${run.drillId})` : ''}`],
+      ['Client identity', run.clientIdentity],
+      ['Outcome', html(`${badge(outcome.status, statusTone(outcome.status)).html}${outcome.failure ? ` ${escapeHtml(outcome.failure.message)}` : ''}`)],
+      ['Closed', outcome.closedAt ? `${wallClock(outcome.closedAt)} after ${humanDuration(outcome.totalDurationMs)}` : 'still open'],
+      ['Phases', phases || undefined],
+      ['Inputs', html(element('code', JSON.stringify(run.inputs)))],
+      ['Redacted inputs', run.redactedInputs.join(', ') || undefined],
+      ['Exported', `${wallClock(view.exported.at)} by ${view.exported.by}`],
+    ]),
+  ].join('\n');
+}
+
+function approvals(view: DossierView): string {
+  return table(
+    ['Time', 'Step', 'Decision', 'Who', 'Surface', 'Reason', 'Summary shown (sha256)', 'Gate after', 'Events'],
+    view.decisions.map((decision) => [
+      wallClock(decision.at),
+      decision.stepId,
+      badge(decision.decision === 'approve' ? 'approved' : 'rejected', statusTone(decision.decision)),
+      decision.person && decision.person !== decision.actor ? `${decision.person} (${decision.actor})` : decision.actor,
+      decision.surface,
+      decision.reason,
+      html(`${hash(decision.summarySha256) ? element('span', decision.summarySha256, 'class="hash"') : '—'}${decision.summaryMatchesGate === false ? ' <strong>does not match the gate</strong>' : ''}`),
+      decision.gateAfter,
+      events([decision.acceptedEventId, ...(decision.completedEventId ? [decision.completedEventId] : [])]),
+    ]),
+    { empty: 'No approval decisions.' },
+  );
+}
+
+function people(view: DossierView): string {
+  const escalations = table(['Time', 'Step', 'Escalated to', 'New deadline', 'Events'], view.escalations.map((item) => [wallClock(item.at), item.stepId, item.groups.join(', '), wallClock(item.deadline), events(item.notifyEventIds)]), { empty: 'No escalations.' });
+  const actions = table(['Time', 'What', 'Step / event', 'Who', 'Surface', 'Note', 'Events'], view.humanActions.map((item) => [wallClock(item.at), item.what, item.stepId ?? item.event, item.actor, item.surface, item.note, events([item.acceptedEventId])]), { empty: 'No events delivered, tasks completed or cancels.' });
+  return `${element('h3', 'Escalations')}${escalations}${element('h3', 'Other human actions')}${actions}`;
+}
+
+function evidence(view: DossierView): string {
+  const rows = view.evidence.flatMap((item) =>
+    item.artifacts.map((artifact) => [item.stepId, artifact.name, hash(artifact.sha256), artifact.size, artifact.location, `#${item.custody.index ?? '—'} ${item.custody.head?.slice(0, 16) ?? ''}`, item.tabletop ? 'simulated' : 'live', events([item.eventId])] as Cell[]),
+  );
+  return table(['Step', 'Artifact', 'SHA-256', { label: 'Bytes', numeric: true }, 'Stored at', 'Custody entry', 'Kind', 'Event'], rows, { empty: 'No evidence collected.' });
+}
+
+function controls(view: DossierView): string {
+  return table(
+    ['Control', 'Steps', 'Evidence'],
+    view.controls.map((control) => [control.control, control.steps.map((step) => `${step.stepId} (${step.status})`).join(', '), control.evidence.map((item) => `${item.name} ${item.sha256.slice(0, 16)}…`).join(', ')]),
+    { empty: 'The runbook maps no controls.' },
+  );
+}
+
+function steps(view: DossierView): string {
+  return table(
+    ['Step', 'Kind', 'Phase', 'Status', 'Started', 'Ended', { label: 'Attempts', numeric: true }, 'Output', 'Events'],
+    view.steps.map((step) => [
+      step.parent ? `↳ ${step.stepId}` : step.stepId,
+      step.action ?? step.kind,
+      step.phase,
+      badge(step.status, statusTone(step.status)),
+      wallClock(step.startedAt),
+      wallClock(step.endedAt),
+      step.attempts,
+      step.error ? `error: ${step.error}` : (step.outputSummary ?? step.skippedBecause),
+      events(step.eventIds),
+    ]),
+  );
+}
+
+function compensations(view: DossierView): string {
+  return table(['Step', 'Undo action', 'Outcome', 'When', { label: 'Attempts', numeric: true }, 'Output', 'Events'], view.compensations.map((item) => [item.stepId, item.action, item.outcome, wallClock(item.at), item.attempts, item.error ?? item.outputSummary, events(item.eventIds)]), { empty: 'Nothing was undone.' });
+}
+
+function coverage(view: DossierView): string {
+  const { coverage: c } = view;
+  const lede = `${c.citedEvents} of ${c.historyEventCount} history events are cited above; the other ${c.historyEventCount - c.citedEvents} are Quell's own plumbing, counted here.`;
+  return `${element('p', lede, 'class="lede"')}${table(['Left out', { label: 'Events', numeric: true }, 'Event types'], c.omitted.map((item) => [item.reason, item.count, Object.entries(item.eventTypes).map(([type, count]) => `${type} ×${count}`).join(', ')]))}${facts([['History sha256', hash(c.historySha256)]])}`;
+}

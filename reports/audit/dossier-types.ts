@@ -1,0 +1,194 @@
+/**
+ * The run dossier as an auditor receives it: a list of chained entries (chain.ts), each a fact
+ * read from the run's Temporal history and citing the event ids it came from, then the chain head
+ * and an Ed25519 signature over it (signing.ts).
+ *
+ * The entries are a pure function of the history: exporting the same history twice yields the
+ * same entries and the same head, so an archived copy and a fresh export can be compared by hash.
+ * When and by what it was exported sits outside the chain, in `exported`.
+ */
+import type { ChainHead, ChainedEntry } from './chain';
+import type { HeadSignature } from './signing';
+
+export const DOSSIER_FORMAT = 'quell-dossier/1';
+
+/** Where a run was started from: the requester's surface, a Temporal Schedule, or a drill. */
+export type StartSurface = 'slack' | 'cli' | 'api' | 'schedule' | 'drill';
+
+export interface RunEntryData {
+  workflowId: string;
+  runId: string;
+  namespace: string;
+  workflowType: string;
+  taskQueue: string;
+  startedAt: string;
+  startEventId: number;
+  requestedBy: string;
+  surface: StartSurface;
+  /** The Temporal client identity that started the workflow (`pid@host` by default). */
+  clientIdentity: string;
+  scheduleId?: string;
+  drillId?: string;
+  incidentId: string;
+  mode: string;
+  runbook: { id: string; version: number; title: string; sha256: string };
+  /** Inputs as the run received them; those the runbook marks `sensitive` read `[redacted]`. */
+  inputs: Record<string, unknown>;
+  redactedInputs: string[];
+}
+
+/** The runbook definition exactly as it travelled in the run's input. */
+export interface RunbookEntryData {
+  runbookId: string;
+  definition: unknown;
+}
+
+export interface StepEntryData {
+  stepId: string;
+  kind: string;
+  title?: string;
+  parent?: string;
+  phase?: string;
+  controls: string[];
+  status: string;
+  startedAt?: string;
+  endedAt?: string;
+  /** Attempts of the step's action (its last call), when it is an action. */
+  attempts?: number;
+  action?: string;
+  /** Short, bounded rendering of the output: what an auditor reads, not the raw data. */
+  outputSummary?: string;
+  error?: string;
+  actor?: string;
+  alreadyDone?: boolean;
+  skippedBecause?: string;
+  eventIds: number[];
+}
+
+export interface DecisionEntryData {
+  stepId: string;
+  decision: 'approve' | 'reject';
+  actor: string;
+  person?: string;
+  surface: string;
+  at: string;
+  reason?: string;
+  /** Hash of the summary the decider was shown, as their request carried it. */
+  summarySha256?: string;
+  /** Whether it equals the hash of the summary the gate showed (from the gate's recorded state). */
+  summaryMatchesGate?: boolean;
+  /** How the gate stood right after this decision: approved, rejected or still open. */
+  gateAfter: string;
+  acceptedEventId: number;
+  completedEventId?: number;
+}
+
+export interface EscalationEntryData {
+  stepId: string;
+  at: string;
+  groups: string[];
+  deadline?: string;
+  /** The notify activity that told the escalation groups, when one was sent. */
+  notifyEventIds: number[];
+}
+
+/** A wait, manual task or cancel ended by a person (an Update) or by the clock. */
+export interface HumanActionEntryData {
+  what: 'event-delivered' | 'manual-completed' | 'cancel-requested';
+  stepId?: string;
+  event?: string;
+  actor: string;
+  surface: string;
+  at: string;
+  note?: string;
+  acceptedEventId: number;
+  completedEventId?: number;
+}
+
+export interface CompensationEntryData {
+  stepId: string;
+  action: string;
+  outcome: string;
+  attempts?: number;
+  at?: string;
+  outputSummary?: string;
+  error?: string;
+  eventIds: number[];
+}
+
+export interface EvidenceArtifact {
+  name: string;
+  sha256: string;
+  size?: number;
+  location?: string;
+}
+
+export interface EvidenceEntryData {
+  stepId: string;
+  source?: string;
+  store?: string;
+  label?: string;
+  collectedAt?: string;
+  artifacts: EvidenceArtifact[];
+  /** The custody log entry certifying the artifacts: its position and hash in the store's chain. */
+  custody: { index?: number; head?: string };
+  tabletop: boolean;
+  eventId: number;
+}
+
+export interface PhaseDuration {
+  phase: string;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  steps: string[];
+}
+
+export interface OutcomeEntryData {
+  status: string;
+  failure?: { step?: string; message: string };
+  closedAt?: string;
+  closeEventId?: number;
+  /** From the start event to the close event (absent while the run is open). */
+  totalDurationMs?: number;
+  phases: PhaseDuration[];
+}
+
+export interface ControlsEntryData {
+  controls: Array<{ control: string; steps: Array<{ stepId: string; status: string }>; evidence: Array<{ stepId: string; name: string; sha256: string }> }>;
+}
+
+/** What the auditor view leaves out, counted so nothing disappears silently. */
+export interface CoverageEntryData {
+  historyEventCount: number;
+  /** Events some entry cites. */
+  citedEvents: number;
+  /** Events left out, by why: workflow tasks, Slack publishing, engine checks… */
+  omitted: Array<{ reason: string; count: number; eventTypes: Record<string, number> }>;
+  /** SHA-256 of the history's canonical JSON (see historyDigest). */
+  historySha256: string;
+}
+
+export type DossierEntry =
+  | { kind: 'run'; data: RunEntryData }
+  | { kind: 'runbook'; data: RunbookEntryData }
+  | { kind: 'step'; data: StepEntryData }
+  | { kind: 'decision'; data: DecisionEntryData }
+  | { kind: 'escalation'; data: EscalationEntryData }
+  | { kind: 'human-action'; data: HumanActionEntryData }
+  | { kind: 'compensation'; data: CompensationEntryData }
+  | { kind: 'evidence'; data: EvidenceEntryData }
+  | { kind: 'outcome'; data: OutcomeEntryData }
+  | { kind: 'controls'; data: ControlsEntryData }
+  | { kind: 'coverage'; data: CoverageEntryData };
+
+export type DossierEntryKind = DossierEntry['kind'];
+
+/** A dossier file: the chain, its head, its signature, and when and by what it was exported. */
+export interface DossierDocument {
+  format: typeof DOSSIER_FORMAT;
+  exported: { at: string; by: string };
+  entries: ChainedEntry[];
+  head: ChainHead;
+  signature?: HeadSignature;
+}

@@ -1,0 +1,105 @@
+/**
+ * A dossier's entries sorted by kind for the human renderings (Markdown and HTML), with the
+ * verification result they show in their header. Renderers read this, never the raw chain.
+ */
+import type { ChainHead } from './chain';
+import type {
+  CompensationEntryData,
+  ControlsEntryData,
+  CoverageEntryData,
+  DecisionEntryData,
+  DossierDocument,
+  EscalationEntryData,
+  EvidenceEntryData,
+  HumanActionEntryData,
+  OutcomeEntryData,
+  RunEntryData,
+  StepEntryData,
+} from './dossier-types';
+import type { OfflineVerdict } from './verify-dossier';
+
+export interface DossierView {
+  run: RunEntryData;
+  steps: StepEntryData[];
+  decisions: DecisionEntryData[];
+  escalations: EscalationEntryData[];
+  humanActions: HumanActionEntryData[];
+  compensations: CompensationEntryData[];
+  evidence: EvidenceEntryData[];
+  outcome: OutcomeEntryData;
+  controls: ControlsEntryData['controls'];
+  coverage: CoverageEntryData;
+  head: ChainHead;
+  signedBy?: string;
+  exported: DossierDocument['exported'];
+  /** One line each: what was checked and how it came out. */
+  verification: { ok: boolean; lines: string[] };
+  /** Each fact with its time, for the timeline (oldest first). */
+  timeline: Array<{ at: string; what: string; actor?: string; eventIds: number[] }>;
+}
+
+function ofKind<T>(document: DossierDocument, kind: string): T[] {
+  return document.entries.filter((entry) => entry.kind === kind).map((entry) => entry.data as T);
+}
+
+export function dossierView(document: DossierDocument, verdict: OfflineVerdict): DossierView {
+  const one = <T>(kind: string): T => {
+    const found = ofKind<T>(document, kind)[0];
+    if (!found) throw new Error(`the dossier has no ${kind} entry`);
+    return found;
+  };
+  const view: Omit<DossierView, 'timeline'> = {
+    run: one<RunEntryData>('run'),
+    steps: ofKind(document, 'step'),
+    decisions: ofKind(document, 'decision'),
+    escalations: ofKind(document, 'escalation'),
+    humanActions: ofKind(document, 'human-action'),
+    compensations: ofKind(document, 'compensation'),
+    evidence: ofKind(document, 'evidence'),
+    outcome: one<OutcomeEntryData>('outcome'),
+    controls: one<ControlsEntryData>('controls').controls,
+    coverage: one<CoverageEntryData>('coverage'),
+    head: document.head,
+    ...(document.signature ? { signedBy: document.signature.keyId } : {}),
+    exported: document.exported,
+    verification: {
+      ok: verdict.ok,
+      lines: [
+        `chain: ${verdict.chain.ok ? `intact, ${document.head.entryCount} entries, head ${document.head.headSha256}` : `BROKEN at entry ${verdict.chain.entryIndex}: ${verdict.chain.reason}`}`,
+        `signature: ${verdict.signature.ok ? 'valid' : 'NOT VALID'} (${verdict.signature.detail})`,
+        `history: ${document.head.historyEventCount} events, last event id ${document.head.lastEventId}`,
+      ],
+    },
+  };
+  return { ...view, timeline: timelineOf(view) };
+}
+
+function timelineOf(view: Omit<DossierView, 'timeline'>): DossierView['timeline'] {
+  const lines: DossierView['timeline'] = [{ at: view.run.startedAt, what: `run started (${view.run.surface})`, actor: view.run.requestedBy, eventIds: [view.run.startEventId] }];
+  for (const step of view.steps) {
+    if (step.kind === 'parallel') continue;
+    if (step.startedAt) lines.push({ at: step.startedAt, what: `${step.stepId} started`, eventIds: step.eventIds.slice(0, 1) });
+    const ended = step.status === 'compensated' ? 'succeeded (undone later)' : step.status;
+    if (step.endedAt) lines.push({ at: step.endedAt, what: `${step.stepId} ${ended}${step.attempts && step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}`, ...(step.actor ? { actor: step.actor } : {}), eventIds: step.eventIds.slice(-1) });
+  }
+  for (const decision of view.decisions) lines.push({ at: decision.at, what: `${decision.decision === 'approve' ? 'approved' : 'rejected'} ${decision.stepId} via ${decision.surface}`, actor: decision.person ?? decision.actor, eventIds: [decision.acceptedEventId] });
+  for (const escalation of view.escalations) lines.push({ at: escalation.at, what: `${escalation.stepId} escalated to ${escalation.groups.join(', ')}`, eventIds: escalation.notifyEventIds.slice(0, 1) });
+  for (const action of view.humanActions) lines.push({ at: action.at, what: `${action.what.replace('-', ' ')}${action.stepId ? ` (${action.stepId})` : ''}${action.event ? ` (${action.event})` : ''} via ${action.surface}`, actor: action.actor, eventIds: [action.acceptedEventId] });
+  for (const compensation of view.compensations) if (compensation.at) lines.push({ at: compensation.at, what: `${compensation.stepId} undone by ${compensation.action}: ${compensation.outcome}`, eventIds: compensation.eventIds.slice(-1) });
+  for (const evidence of view.evidence) if (evidence.collectedAt) lines.push({ at: evidence.collectedAt, what: `evidence collected by ${evidence.stepId}: ${evidence.artifacts.length} artifact(s)`, eventIds: [evidence.eventId] });
+  if (view.outcome.closedAt) lines.push({ at: view.outcome.closedAt, what: `run ${view.outcome.status}`, eventIds: view.outcome.closeEventId ? [view.outcome.closeEventId] : [] });
+  return lines.sort((a, b) => a.at.localeCompare(b.at) || (a.eventIds[0] ?? 0) - (b.eventIds[0] ?? 0));
+}
+
+/** "1 h 02 min", "3 min 05 s", "850 ms". */
+export function humanDuration(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  if (ms < 1000) return `${ms} ms`;
+  const seconds = Math.round(ms / 1000);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
+  return `${s} s`;
+}

@@ -1,0 +1,38 @@
+/**
+ * The compliance controls a runbook's steps declare (`controls:` on any step or parallel branch),
+ * gathered for search attributes, listings and the audit dossier.
+ *
+ * Workflow-safe: pure functions over the parsed runbook, types only from ./schema (no zod at run time);
+ * the drill workflow uses it for the runs it starts.
+ */
+import { QuellControls } from '../common/search-attributes';
+import type { Runbook, RunbookBranchStep, RunbookStep } from './schema';
+
+/** Every control id any step of the runbook names, sorted and without repeats. */
+export function runbookControls(runbook: Pick<Runbook, 'steps'>): string[] {
+  const found = new Set<string>();
+  for (const { controls } of controlledSteps(runbook)) controls.forEach((id) => found.add(id));
+  return [...found].sort();
+}
+
+/** Each step or branch that declares controls, in runbook order (a parallel step before its branches). */
+export function controlledSteps(runbook: Pick<Runbook, 'steps'>): Array<{ stepId: string; controls: readonly string[] }> {
+  const steps: Array<{ stepId: string; controls: readonly string[] }> = [];
+  const visit = (step: RunbookStep | RunbookBranchStep) => {
+    if (step.controls && step.controls.length > 0) steps.push({ stepId: step.id, controls: step.controls });
+  };
+  for (const step of runbook.steps) {
+    visit(step);
+    if ('parallel' in step) step.parallel.forEach(visit);
+  }
+  return steps;
+}
+
+/**
+ * The QuellControls search attribute of a run of this runbook, to spread into a start's
+ * typedSearchAttributes: nothing when no step names a control (an empty list reads as unset anyway).
+ */
+export function controlsSearchAttribute(runbook: Pick<Runbook, 'steps'>): Array<{ key: typeof QuellControls; value: string[] }> {
+  const controls = runbookControls(runbook);
+  return controls.length > 0 ? [{ key: QuellControls, value: controls }] : [];
+}
