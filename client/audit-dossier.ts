@@ -4,6 +4,8 @@
  * signed from it. Verification against the live history rebuilds it the same way and compares.
  */
 import type { Client } from '@temporalio/client';
+import type { Payload } from '@temporalio/common';
+import { isEncryptedPayload } from '../config/codec/aes-gcm-codec';
 import { buildDossier, DossierInputError } from '../reports/audit/dossier';
 import type { DossierDocument } from '../reports/audit/dossier-types';
 import { decodeWithCodecs } from '../reports/audit/client-histories';
@@ -43,6 +45,11 @@ export async function decodeWithClientCodecs(client: Client, history: RawHistory
 
 export async function exportRunDossier(client: Client, workflowId: string, options: ExportOptions = {}): Promise<DossierDocument> {
   const history = await fetchRunHistory(client, workflowId);
+  const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+  if (input && isEncryptedPayload(input as Payload)) {
+    // Without the keys every fact would read as missing: say why instead of exporting an empty record.
+    throw new QuellClientError('refused', `${workflowId}: its payloads are encrypted and this client has no payload keys (set QUELL_PAYLOAD_KEYS_FILE)`);
+  }
   try {
     return buildDossier(history, { workflowId, namespace: client.options.namespace, ...options });
   } catch (error) {

@@ -12,9 +12,30 @@ export interface WorkflowWords {
   takesNoMore: string;
 }
 
+/**
+ * How often an Update is sent again after the server failed the workflow task that would have
+ * taken it. The server answers FAILED_PRECONDITION "unexpected workflow task failure" only for
+ * Updates it had not accepted (an accepted one is durable), so sending again cannot apply it twice;
+ * it happens when other work (an activity result, a timer) lands while that task is being
+ * completed, and the next task takes the Update.
+ */
+const UNACCEPTED_RETRY_DELAYS_MS = [200, 500, 1_000];
+
+async function withUnacceptedRetries<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      const delay = UNACCEPTED_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !(error instanceof Error && /unexpected workflow task failure/i.test(error.message))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
 export async function withWorkflowErrors<T>(workflowId: string, words: WorkflowWords, call: () => Promise<T>): Promise<T> {
   try {
-    return await call();
+    return await withUnacceptedRetries(call);
   } catch (error) {
     if (error instanceof WorkflowUpdateFailedError) {
       const reason = error.cause instanceof Error ? error.cause.message : error.message;

@@ -86,11 +86,14 @@ export const IdentityAccessReportWith = z.strictObject({
   identities: z.record(NonEmpty, NonEmpty.nullable()).optional(),
 });
 
-export const NotifyWith = z.strictObject({
-  channel: z.enum(['slack', 'email']).optional(),
-  to: z.array(NonEmpty).optional(),
-  message: NonEmpty,
-});
+export const NotifyWith = z
+  .strictObject({
+    channel: z.enum(['slack', 'email']).optional(),
+    to: z.array(NonEmpty).optional(),
+    message: NonEmpty,
+  })
+  // Slack has the incident channel to fall back on; e-mail has no default recipient.
+  .refine((notify) => notify.channel !== 'email' || (notify.to?.length ?? 0) > 0, { path: ['to'], message: 'channel email needs at least one address in to' });
 
 /** Everything the engine needs to know about one action. */
 export interface ActionDefinition<S extends z.ZodObject = z.ZodObject> {

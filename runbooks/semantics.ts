@@ -110,6 +110,7 @@ function checkWith(action: ActionName, withBlock: Record<string, unknown> | unde
       if (!result.success) problems.push(...explainIssues(result.error.issues, value, field, [...withPath, key]));
     }
   }
+  problems.push(...crossFieldProblems(action, given, withPath));
   const missing = required.filter((key) => !Object.prototype.hasOwnProperty.call(given, key));
   if (missing.length > 0) {
     const keys = missing.map((key) => `"${key}"`).join(', ');
@@ -120,6 +121,20 @@ function checkWith(action: ActionName, withBlock: Record<string, unknown> | unde
     });
   }
   return problems;
+}
+
+/**
+ * Rules that tie fields together, which the per-field checks above cannot see: the catalogue's
+ * schemas state them too (refinements), for the values a run finally computes.
+ */
+function crossFieldProblems(action: ActionName, given: Record<string, unknown>, withPath: DocumentPath): DocumentProblem[] {
+  if (action === 'notify' && given.channel === 'email') {
+    const to = given.to;
+    if (to === undefined || (Array.isArray(to) && to.length === 0)) {
+      return [{ path: to === undefined ? withPath : [...withPath, 'to'], message: 'channel email needs at least one address in to: e-mail has no default recipient' }];
+    }
+  }
+  return [];
 }
 
 /**

@@ -38,6 +38,11 @@ export class RunContext {
    */
   surface: { slack?: { channel: string } } = {};
   /**
+   * Whether gates write who decided into the QuellApprovers search attribute: decided once, in the
+   * run's first workflow task (see run-runbook.ts), so runs recorded before it replay without it.
+   */
+  recordsApprovers = false;
+  /**
    * Grows whenever the visible state may have changed (an event recorded, the run's or a step's
    * status set, or `touch()`). Observers such as the Slack publisher wait for it to move instead
    * of comparing whole states.

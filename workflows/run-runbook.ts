@@ -37,7 +37,7 @@ import { describeError, RunRejected, StepFailure } from './outcomes';
 import { startSlackPublisher } from './publisher';
 import { requiredActions } from './required-actions';
 import { RunContext } from './run-context';
-import { applyDecision, validateDecision } from './steps/approval';
+import { APPROVERS_ATTRIBUTE_PATCH, applyDecision, validateDecision } from './steps/approval';
 import { runStep } from './steps';
 import { applyManualCompletion, validateManualCompletion } from './steps/manual';
 import { applyEventDelivery, validateEventDelivery } from './steps/wait';
@@ -83,6 +83,9 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
   // Reads the runbook's approver groups in the background, so the check above has an answer
   // before the first gate opens.
   startApprovalPolicy(ctx);
+  // In the first workflow task, as the policy's own patch: asked at a gate, the marker landed in
+  // whichever task opened it, and a replay that reached the gate in another task failed on it.
+  ctx.recordsApprovers = patched(APPROVERS_ATTRIBUTE_PATCH);
 
   ctx.record('run.started', `${input.runbook.id} v${input.runbook.version} (${input.mode})`, { actor: input.requestedBy });
   // The Slack presence (root message, thread, cards). Behind a patch: runs started by older code

@@ -4,8 +4,6 @@
  * self-contained HTML page. The human formats carry the verification result of the JSON they
  * were rendered from.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { exportRunDossier } from '../../client/audit-dossier';
 import { excerpt } from '../../common/text-safety';
@@ -18,6 +16,7 @@ import { SigningKeyError } from '../../reports/audit/signing';
 import { verifyDossierOffline } from '../../reports/audit/verify-dossier';
 import { checkedReference } from '../checks';
 import type { CliContext } from '../context';
+import { writeOutFile } from '../out-file';
 import { shownLine } from '../display';
 import { CliFailure, usageFailure } from '../failure';
 
@@ -67,12 +66,7 @@ export function registerAuditExport(audit: Command, ctx: CliContext): void {
       const document = await exportRunDossier(await ctx.getClient(), workflowId, { ...(privatePem ? { signingKeyPem: privatePem } : {}), exportedBy: `quell ${ctx.env.QUELL_VERSION ?? 'unknown'}` });
       const text = renderDossier(document, format as DossierFormat, publicPem);
       if (options.out === undefined) return ctx.io.stdout(text.replace(/\n$/, ''));
-      const file = path.resolve(options.out);
-      try {
-        fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
-      } catch (error) {
-        throw new CliFailure(`cannot write --out ${excerpt(options.out, 200)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
+      const file = writeOutFile(options.out, text);
       const signed = document.signature ? `signed by key ${document.signature.keyId}` : 'UNSIGNED';
       ctx.io.stdout(`dossier of ${workflowId} written to ${shownLine(file)} (${format}): ${document.head.entryCount} entries over ${document.head.historyEventCount} history events, head ${document.head.headSha256.slice(0, 16)}…, ${signed}`);
     });

@@ -8,8 +8,6 @@
  *
  * Every line printed is marked as an exercise; the reports carry the banner themselves.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { addPlanItem, listPlanItems } from '../../client/drill-debrief';
 import { getDrillReport } from '../../client/drill-report';
@@ -22,8 +20,9 @@ import type { ImprovementPlan } from '../../reports/drill/report-types';
 import { PlanItemRequest } from '../../workflows/drill-debrief';
 import { checkedReference } from '../checks';
 import type { CliContext } from '../context';
+import { writeOutFile } from '../out-file';
 import { jsonForTerminal, shownLine } from '../display';
-import { CliFailure, usageFailure } from '../failure';
+import { usageFailure } from '../failure';
 import { renderControl } from './drill-render';
 
 const FORMATS = ['md', 'json', 'html'] as const;
@@ -56,12 +55,7 @@ export function registerDrillAfterAction(drill: Command, ctx: CliContext): void 
       const report = await getDrillReport(await ctx.getClient(), drillId);
       const text = format === 'json' ? jsonForTerminal(report) : format === 'html' ? renderDrillReportHtml(report) : renderDrillReportMarkdown(report);
       if (options.out === undefined) return ctx.io.stdout(text.replace(/\n$/, ''));
-      const file = path.resolve(options.out);
-      try {
-        fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
-      } catch (error) {
-        throw new CliFailure(`cannot write --out ${excerpt(options.out, 200)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
+      const file = writeOutFile(options.out, text);
       ctx.io.stdout(renderControl(`after-action report of ${drillId} written to ${shownLine(file)} (${format as ReportFormat}): ${report.score.met}/${report.score.total} objectives met`));
     });
 

@@ -6,8 +6,6 @@
  * Building a report reads each drill's histories, so many drills take a while: progress goes to
  * stderr, marked as an exercise like every line about drills, and the result to stdout or --out.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Command } from 'commander';
 import { collectDrillTrend, type TrendProgress } from '../../client/drill-trend';
 import { parseDuration } from '../../common/duration';
@@ -18,7 +16,8 @@ import { counted } from '../../reports/drill/trend-stats';
 import { renderTrendHtml } from '../../reports/drill/trend-html';
 import { renderTrendMarkdown, renderTrendTable } from '../../reports/drill/trend-text';
 import type { CliContext } from '../context';
-import { CliFailure, usageFailure } from '../failure';
+import { writeOutFile } from '../out-file';
+import { usageFailure } from '../failure';
 
 const FORMATS = ['table', 'md', 'html', 'json'] as const;
 type TrendFormat = (typeof FORMATS)[number];
@@ -101,12 +100,7 @@ export function registerDrillReport(drill: Command, ctx: CliContext): void {
       });
       const text = render(trend, format as TrendFormat);
       if (options.out === undefined) return ctx.io.stdout(text);
-      const file = path.resolve(options.out);
-      try {
-        fs.writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
-      } catch (error) {
-        throw new CliFailure(`cannot write --out ${excerpt(options.out, 200)}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-      }
+      const file = writeOutFile(options.out, text);
       ctx.io.stdout(withExerciseMark('tabletop', `drill trend written to ${file}: ${counted(trend.drills.count, 'drill')}, ${counted(trend.live.count, 'live incident')} (${format})`));
     });
 }

@@ -6,10 +6,9 @@
  *
  * Every value came from people or connectors, so all of it is escaped (../drill/html-escape.ts).
  */
-import { EXERCISE_BANNER } from '../../common/exercise';
 import { element, escapeHtml } from '../drill/html-escape';
 import { badge, facts, html, section, table, wallClock, type Cell } from '../drill/html-parts';
-import { DRILL_PAGE_CSP } from '../drill/html';
+import { selfContainedPage } from '../drill/html';
 import { DRILL_REPORT_CSS } from '../drill/html-style';
 import { humanDuration, type DossierView } from './dossier-view';
 
@@ -40,27 +39,7 @@ export function renderDossierHtml(view: DossierView): string {
     section('compensations', 'Compensations', compensations(view)),
     section('coverage', 'What this view leaves out', coverage(view)),
   ].join('\n');
-  return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta http-equiv="Content-Security-Policy" content="${DRILL_PAGE_CSP}">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="referrer" content="no-referrer">',
-    element('title', exercise ? `[EXERCISE] ${title}` : title),
-    `<style>${DOSSIER_CSS}</style>`,
-    '</head>',
-    '<body>',
-    exercise ? element('p', EXERCISE_BANNER, 'class="exercise-banner" role="note"') : '',
-    '<main>',
-    body,
-    '</main>',
-    exercise ? element('p', EXERCISE_BANNER, 'class="exercise-banner footer"') : '',
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
+  return selfContainedPage({ title, body, css: DOSSIER_CSS, exercise });
 }
 
 function header(view: DossierView): string {

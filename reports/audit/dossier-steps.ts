@@ -57,7 +57,11 @@ function callError(call: ActionCall): string | undefined {
   return call.end && call.end.kind !== 'activity-completed' ? call.end.message : undefined;
 }
 
-export function stepEntries(run: RunFacts): StepEntryData[] {
+/** Replaces sensitive values in a value: applied before anything is shortened, so no prefix survives. */
+export type Scrub = <T>(value: T) => T;
+const unchanged: Scrub = (value) => value;
+
+export function stepEntries(run: RunFacts, scrub: Scrub = unchanged): StepEntryData[] {
   const finalSteps = new Map<string, StepState>((run.final?.state.steps ?? []).map((state) => [state.id, state]));
   // A branch without a phase of its own is in its parallel step's phase.
   const inherited = new Map<string, string>();
@@ -65,10 +69,10 @@ export function stepEntries(run: RunFacts): StepEntryData[] {
     const phase = stepPhase(step);
     if (phase && 'parallel' in step) for (const branch of step.parallel) inherited.set(branch.id, phase);
   }
-  return flattenSteps(run.input?.runbook).map((step) => stepEntry(run, step, finalSteps.get(step.id), inherited.get(step.id)));
+  return flattenSteps(run.input?.runbook).map((step) => stepEntry(run, step, finalSteps.get(step.id), inherited.get(step.id), scrub));
 }
 
-function stepEntry(run: RunFacts, step: Step, state: StepState | undefined, parentPhase: string | undefined): StepEntryData {
+function stepEntry(run: RunFacts, step: Step, state: StepState | undefined, parentPhase: string | undefined, scrub: Scrub): StepEntryData {
   const calls = callsOf(run, step.id, 'perform');
   const last = calls[calls.length - 1];
   const result = last ? callResult(last) : undefined;
@@ -80,7 +84,7 @@ function stepEntry(run: RunFacts, step: Step, state: StepState | undefined, pare
   const startedAt = state?.startedAt ?? calls[0]?.scheduled.at;
   const endedAt = state?.endedAt ?? last?.end?.at;
   const output = result?.output ?? state?.output;
-  const summary = summariseOutput(output);
+  const summary = summariseOutput(scrub(output));
   return {
     stepId: step.id,
     kind: stepKind(step),
@@ -102,7 +106,7 @@ function stepEntry(run: RunFacts, step: Step, state: StepState | undefined, pare
   };
 }
 
-export function compensationEntries(run: RunFacts): CompensationEntryData[] {
+export function compensationEntries(run: RunFacts, scrub: Scrub = unchanged): CompensationEntryData[] {
   const finalSteps = new Map<string, StepState>((run.final?.state.steps ?? []).map((state) => [state.id, state]));
   const stepIds = [...new Set(run.activities.filter((call) => call.purpose === 'compensate').map((call) => call.stepId))];
   return stepIds
@@ -110,7 +114,7 @@ export function compensationEntries(run: RunFacts): CompensationEntryData[] {
       const calls = callsOf(run, stepId, 'compensate');
       const last = calls[calls.length - 1]!;
       const recorded = finalSteps.get(stepId)?.compensation;
-      const summary = summariseOutput(callResult(last)?.output ?? recorded?.output);
+      const summary = summariseOutput(scrub(callResult(last)?.output ?? recorded?.output));
       const error = callError(last) ?? recorded?.error;
       const at = last.end?.at ?? recorded?.at;
       return {

@@ -63,7 +63,7 @@ export function dossierEntries(history: RawHistory, identity: RunIdentity): Doss
     throw new DossierInputError(`this history is run ${recordedId}, not ${identity.workflowId}`);
   }
   const redaction = redactionFor(run.input?.runbook, (run.input as { inputs?: Record<string, unknown> } | undefined)?.inputs ?? {});
-  const steps = stepEntries(run);
+  const steps = stepEntries(run, redaction.scrub);
   const evidence = evidenceEntries(run);
   const entries: DossierEntry[] = [
     { kind: 'run', data: runEntry(run, history, identity, redaction.inputs, redaction.redactedInputs) },
@@ -72,7 +72,7 @@ export function dossierEntries(history: RawHistory, identity: RunIdentity): Doss
     ...decisionEntries(run).map((data) => ({ kind: 'decision' as const, data })),
     ...escalationEntries(run).map((data) => ({ kind: 'escalation' as const, data })),
     ...humanActionEntries(run).map((data) => ({ kind: 'human-action' as const, data })),
-    ...compensationEntries(run).map((data) => ({ kind: 'compensation' as const, data })),
+    ...compensationEntries(run, redaction.scrub).map((data) => ({ kind: 'compensation' as const, data })),
     ...evidence.map((data) => ({ kind: 'evidence' as const, data })),
     { kind: 'outcome', data: outcomeEntry(run, steps) },
     { kind: 'controls', data: controlsEntry(steps, evidence) },

@@ -25,8 +25,11 @@ export interface HtmlPage {
   body: string;
 }
 
-/** The shell every drill page shares: banners, stylesheet and security policy around `body`. */
-export function drillHtmlPage(page: HtmlPage): string {
+/**
+ * A self-contained page: stylesheet and security policy inline, and, for an exercise, the banner
+ * at the top, the bottom and (in print) on every page. Shared by the drill pages and the dossier.
+ */
+export function selfContainedPage(page: HtmlPage & { css: string; exercise: boolean }): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en">',
@@ -35,20 +38,24 @@ export function drillHtmlPage(page: HtmlPage): string {
     `<meta http-equiv="Content-Security-Policy" content="${DRILL_PAGE_CSP}">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="referrer" content="no-referrer">',
-    element('title', `[EXERCISE] ${page.title}`),
-    `<style>${DRILL_REPORT_CSS}</style>`,
+    element('title', page.exercise ? `[EXERCISE] ${page.title}` : page.title),
+    `<style>${page.css}</style>`,
     '</head>',
     '<body>',
-    element('div', EXERCISE_BANNER, 'class="print-banner" aria-hidden="true"'),
-    element('p', EXERCISE_BANNER, 'class="exercise-banner" role="note"'),
+    ...(page.exercise ? [element('div', EXERCISE_BANNER, 'class="print-banner" aria-hidden="true"'), element('p', EXERCISE_BANNER, 'class="exercise-banner" role="note"')] : []),
     '<main>',
     page.body,
     '</main>',
-    element('p', EXERCISE_BANNER, 'class="exercise-banner footer"'),
+    ...(page.exercise ? [element('p', EXERCISE_BANNER, 'class="exercise-banner footer"')] : []),
     '</body>',
     '</html>',
     '',
   ].join('\n');
+}
+
+/** The shell every drill page shares: banners, stylesheet and security policy around `body`. */
+export function drillHtmlPage(page: HtmlPage): string {
+  return selfContainedPage({ ...page, css: DRILL_REPORT_CSS, exercise: true });
 }
 
 /** The whole after-action report of `report` as one HTML document. */

@@ -29,6 +29,7 @@ import { freePort } from '../support/server-process';
 import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
 import { getRunState } from '../../client/runs';
 import { runHistory } from '../../client/history';
+import { exportRunDossier } from '../../client/audit-dossier';
 import { endDrill, noteDrill, startDrill } from '../../client/drills';
 import { getDrillReport } from '../../client/drill-report';
 import { loadTestDrill } from '../support/drills';
@@ -227,6 +228,17 @@ describe('payload encryption wired into worker, client, reports and the codec en
     const entries = await runHistory(client, workflowId);
     expect(entries[0]).toMatchObject({ kind: 'run.started', actor: 'rita.requester' });
     expect(entries[0]!.detail).toMatch(/^sensitive-inputs v1 \(tabletop\) incident INC-CODEC-/);
+
+    // The dossier, exported with the keys, shows the plain input and redacts the sensitive ones.
+    const dossier = await exportRunDossier(client, workflowId);
+    expect((dossier.entries[0]!.data as { inputs: Record<string, unknown> }).inputs).toEqual({ host: 'db-7.internal', leaked_token: '[redacted]', reporter_phone: '[redacted]' });
+    const exported = JSON.stringify(dossier);
+    // Not even a shortened one: summaries are cut after redaction, never before.
+    expect(exported).not.toContain(PHONE.slice(0, 16));
+    expect(exported).not.toContain(TOKEN_INPUT.slice(0, 12));
+    expect(exported).toContain('reporter [redacted] found [redacted] on db-7');
+    // Without keys the export is refused, naming the setting, rather than coming out empty.
+    await expect(exportRunDossier(plain, workflowId)).rejects.toMatchObject({ code: 'refused', message: expect.stringContaining('its payloads are encrypted and this client has no payload keys (set QUELL_PAYLOAD_KEYS_FILE)') });
 
     // A ring that dropped the old key says which key it lacks, rather than leaving holes.
     const newOnly = loadPayloadEncryption({ payloadKeysFile: newOnlyFile }, env)!;

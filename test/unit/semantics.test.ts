@@ -138,6 +138,20 @@ describe('action with blocks', () => {
   });
 });
 
+describe('notify by e-mail', () => {
+  it('needs an address in to: e-mail has no default recipient', () => {
+    expect(check([{ id: 'tell', action: 'notify', with: { channel: 'email', message: 'done' } }])).toEqual([
+      { path: ['steps', 0, 'with'], message: 'channel email needs at least one address in to: e-mail has no default recipient' },
+    ]);
+    expect(check([{ id: 'tell', action: 'notify', with: { channel: 'email', to: [], message: 'done' } }])).toEqual([
+      { path: ['steps', 0, 'with', 'to'], message: 'channel email needs at least one address in to: e-mail has no default recipient' },
+    ]);
+    // A templated address is known only at run time; Slack falls back to the incident channel.
+    expect(check([{ id: 'tell', action: 'notify', with: { channel: 'email', to: ['${{ inputs.manager }}'], message: 'done' } }], { manager: { type: 'string' } })).toEqual([]);
+    expect(check([{ id: 'tell', action: 'notify', with: { channel: 'slack', message: 'done' } }])).toEqual([]);
+  });
+});
+
 describe('duplicate ids and input defaults', () => {
   it('points at the second use and remembers the first', () => {
     expect(check([note('x', 'a'), { id: 'p', parallel: [note('y', 'b'), note('x', 'c')] }])).toEqual([

@@ -6,7 +6,7 @@
  *
  * Workflow-safe.
  */
-import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, upsertSearchAttributes } from '@temporalio/workflow';
 import { durationMs } from '../../common/duration';
 import { renderTemplate } from '../../common/expression';
 import type { ApprovalGateState } from '../../common/run-state';
@@ -37,10 +37,6 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
 
   // False only while replaying a run recorded before the policy: it keeps its old commands.
   const policyApplies = gatePolicyApplies(ctx);
-  // Asked when the gate opens, beside the policy's own patch: a marker first recorded in the
-  // Update that closes the gate and ends the run made the server fail that Update's workflow task
-  // (UnhandledCommand). Runs recorded before the attribute existed replay without it.
-  const recordsApprovers = patched(APPROVERS_ATTRIBUTE_PATCH);
   const gate: ApprovalGateState = {
     approverGroups: [...spec.approvers],
     quorum: spec.quorum,
@@ -101,7 +97,7 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
 
   state.endedAt = ctx.now();
   // Who decided, for `quell audit list --approver`, once the gate has closed.
-  if (recordsApprovers && gate.decisions.length > 0) upsertSearchAttributes([{ key: QuellApprovers, value: runDeciders(ctx) }]);
+  if (ctx.recordsApprovers && gate.decisions.length > 0) upsertSearchAttributes([{ key: QuellApprovers, value: runDeciders(ctx) }]);
   if (gate.outcome === 'approved') {
     ctx.moveStep(state, 'succeed');
     const approvers = gate.decisions.filter((d) => d.decision === 'approve').map((d) => d.person ?? d.actor);
