@@ -175,7 +175,7 @@ describe('names that are taken literally', () => {
 
 describe('credentials in URLs', () => {
   it('a URL with userinfo anywhere in a runbook is refused at its line, naming where credentials go', () => {
-    const text = `${HEADER}steps:\n  - id: tell\n    action: notify\n    with:\n      channel: email\n      message: "see https://user:pa55@api.vendor.example/x"\n`;
+    const text = `${HEADER}steps:\n  - id: tell\n    action: notify\n    with:\n      channel: slack\n      message: "see https://user:pa55@api.vendor.example/x"\n`;
     const [error] = errorsOf(loadRunbookText(text, 'url.yaml'));
     expect(error).toMatchObject({ line: 11, col: 16 });
     expect(error.message).toMatch(/must not contain credentials.*connectors file/);
