@@ -31,13 +31,13 @@ const SCENARIOS: Array<{ runbook: string; inputs: string[]; expectSkipped: strin
   },
   {
     runbook: 'offboarding',
-    inputs: ['person=mallory@example.com', 'kind=vendor', 'vendor=acme', 'aws_user=mallory', 'github_login=mallory-gh'],
+    inputs: ['person=mallory@example.com', 'kind=vendor', 'vendor=acme', 'aws_user=mallory', 'github_login=mallory-gh', 'manager_email=boss@example.com'],
     expectSkipped: [],
   },
   {
     runbook: 'offboarding',
     inputs: ['person=eve@example.com'],
-    expectSkipped: ['revoke-aws-keys', 'remove-github', 'request-data-return', 'await-data-return'],
+    expectSkipped: ['revoke-aws-keys', 'remove-github', 'request-data-return', 'await-data-return', 'tell-manager'],
   },
 ];
 

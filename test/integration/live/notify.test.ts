@@ -205,7 +205,9 @@ describe('e-mail', () => {
 
   test('e-mail without addresses, or with a group name, is invalid input and sends nothing', async () => {
     const mark = sink.messages.length;
-    await expect(notify(live, { channel: 'email', message: 'x' }, newContext())).rejects.toMatchObject({ type: ErrorType.InvalidInput, nonRetryable: true });
+    // No address: the catalogue refuses it before any connector is asked (the activity reports that as invalid input).
+    expect(ACTION_CATALOGUE.notify.with.safeParse({ channel: 'email', message: 'x' }).error?.issues).toEqual([expect.objectContaining({ path: ['to'], message: 'channel email needs at least one address in to' })]);
+    await expect(live.actions.notify!.perform('notify', { channel: 'email', message: 'x' }, newContext())).rejects.toMatchObject({ type: ErrorType.InvalidInput, nonRetryable: true });
     await expect(notify(live, { channel: 'email', to: ['security-leads'], message: 'x' }, newContext())).rejects.toMatchObject({
       type: ErrorType.InvalidInput,
       message: expect.stringContaining('security-leads'),
