@@ -13,7 +13,7 @@ import type { RunStatus, StepStatus } from './run-state';
 
 export type RunStatusView = RunStatus;
 export type StepStatusView = StepStatus;
-export type StepKindView = 'action' | 'approval' | 'parallel' | 'wait' | 'manual';
+export type StepKindView = 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep';
 
 /** One line of the root message. */
 export interface StepLineView {
@@ -34,6 +34,8 @@ export interface StepLineView {
   /** The event a wait step waits for. */
   event?: string;
   assignee?: string;
+  /** When a sleeping step wakes (ISO time). */
+  wakesAt?: string;
 }
 
 /** The root message: the run at a glance. */

@@ -78,7 +78,7 @@ export interface ApprovalGateState {
 
 export interface StepState {
   id: string;
-  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual';
+  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep';
   /** Id of the enclosing parallel step, for branches. */
   parent?: string;
   title?: string;
@@ -95,6 +95,8 @@ export interface StepState {
   approval?: ApprovalGateState;
   wait?: { event: string; deadline?: string; remindersSent: number; payload?: Record<string, unknown> };
   manual?: { task: string; assignee?: string; note?: string };
+  /** A sleep step: when it wakes (ISO time), and what it was asked (`for 10m`, `until …`). */
+  sleep?: { until: string; asked: string };
   compensation?: { action: string; status: 'succeeded' | 'failed'; at: string; output?: Record<string, unknown>; error?: string };
   skippedBecause?: string;
 }

@@ -20,6 +20,7 @@ import {
   ManualStep,
   ParallelStep,
   RunbookSchema,
+  SleepStep,
   WaitStep,
   type Runbook,
 } from './schema';
@@ -51,6 +52,7 @@ const STEP_SCHEMAS: Record<StepKind, z.ZodType> = {
   parallel: ParallelStep,
   wait: WaitStep,
   manual: ManualStep,
+  sleep: SleepStep,
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -141,12 +141,26 @@ export const ManualSpec = z.strictObject({
 
 export const ManualStep = z.strictObject({ ...StepBase, manual: ManualSpec });
 
+/**
+ * A pause on the clock: `for` a duration, or `until` an absolute time (an ISO time, usually a
+ * template such as `${{ inputs.embargo_ends }}`). Exactly one of the two.
+ */
+export const SleepSpec = z
+  .strictObject({ for: Duration.optional(), until: z.string().min(1).optional() })
+  .superRefine((spec, ctx) => {
+    if ((spec.for === undefined) === (spec.until === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'sleep needs exactly one of for (a duration) and until (an ISO time)' });
+    }
+  });
+
+export const SleepStep = z.strictObject({ ...StepBase, sleep: SleepSpec });
+
 /** Steps that may appear as branches of a `parallel` step (no nesting: keeps runs readable). */
-export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep]);
+export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep]);
 
 export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(BranchStep).min(2) });
 
-export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep]);
+export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep]);
 
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
@@ -169,5 +183,6 @@ export type ApprovalStepSpec = z.infer<typeof ApprovalStep>;
 export type ParallelStepSpec = z.infer<typeof ParallelStep>;
 export type WaitStepSpec = z.infer<typeof WaitStep>;
 export type ManualStepSpec = z.infer<typeof ManualStep>;
+export type SleepStepSpec = z.infer<typeof SleepStep>;
 export type InputSpecType = z.infer<typeof InputSpec>;
 export type RetrySpecType = z.infer<typeof RetrySpec>;

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
+import { ISO_TIME_EXAMPLE, parseIsoTime } from '../common/iso-time';
 import { actionWithSchema } from '../connectors/with-schemas';
 import { ExpressionError, RUN_CONTEXT_FIELDS, hasTemplate, parseTemplate, templateReferences, wholeTemplateExpression } from '../common/expression';
 import { parseDuration } from '../common/duration';
@@ -159,6 +160,13 @@ function checkLiteralNames(step: AnyStep, path: DocumentPath): DocumentProblem[]
     }));
 }
 
+/** A literal `until` must be a time the step can wake at; a template is checked when the run computes it. */
+function checkSleep(step: Extract<AnyStep, { sleep: unknown }>, path: DocumentPath): DocumentProblem[] {
+  const until = step.sleep.until;
+  if (until === undefined || hasTemplate(until) || parseIsoTime(until) !== undefined) return [];
+  return [{ path: [...path, 'sleep', 'until'], message: `until "${until.slice(0, 60)}" is not an ISO time with a date, time and offset (${ISO_TIME_EXAMPLE}) nor a template that yields one` }];
+}
+
 /** Temporal refuses a retry policy whose longest wait is shorter than its first one. */
 function checkRetry(step: AnyStep, path: DocumentPath): DocumentProblem[] {
   const retry = step.retry;
@@ -218,6 +226,7 @@ function templateFields(step: AnyStep, path: DocumentPath): Array<{ text: string
   }
   if ('approval' in step) add(step.approval.summary, [...path, 'approval', 'summary']);
   if ('manual' in step) add(step.manual.task, [...path, 'manual', 'task']);
+  if ('sleep' in step && step.sleep.until !== undefined) add(step.sleep.until, [...path, 'sleep', 'until']);
   return fields;
 }
 
@@ -329,6 +338,7 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
   for (const { step, place } of placed) {
     if ('action' in step) problems.push(...checkAction(step, place.path));
     problems.push(...checkLiteralNames(step, place.path));
+    if ('sleep' in step) problems.push(...checkSleep(step, place.path));
     for (const field of templateFields(step, place.path)) {
       const scope: ReferenceScope = { inputs, places, self: place, inCompensate: field.inCompensate };
       const isWhen = field.path.length === place.path.length + 1 && field.path[field.path.length - 1] === 'when';

@@ -6,7 +6,7 @@
 import type { RunbookBranchStep, RunbookStep } from './schema';
 
 /** The keys that decide a step's kind, in the order the schema's union lists them. */
-export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual'] as const;
+export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** The kind of a validated step (exactly one kind key is present). */
@@ -15,5 +15,6 @@ export function stepKind(step: RunbookStep | RunbookBranchStep): StepKind {
   if ('approval' in step) return 'approval';
   if ('parallel' in step) return 'parallel';
   if ('wait' in step) return 'wait';
+  if ('sleep' in step) return 'sleep';
   return 'manual';
 }

@@ -89,6 +89,7 @@ function stepLine(step: StepState): StepLineView {
     ...(gate && open ? { approvals: { count: approvalsOf(gate), quorum: gate.quorum } } : {}),
     ...(step.wait && open ? { event: step.wait.event } : {}),
     ...(step.manual?.assignee && open ? { assignee: step.manual.assignee } : {}),
+    ...(step.sleep && open ? { wakesAt: step.sleep.until } : {}),
   };
 }
 

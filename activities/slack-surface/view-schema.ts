@@ -16,7 +16,7 @@ const StepStatusView = z.enum(['pending', 'running', 'waiting', 'succeeded', 'fa
 export const StepLineView = z.object({
   id: z.string(),
   title: z.string().optional(),
-  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual']),
+  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep']),
   status: StepStatusView,
   parent: z.string().optional(),
   action: z.string().optional(),
@@ -28,6 +28,7 @@ export const StepLineView = z.object({
   approvals: z.object({ count: z.number(), quorum: z.number() }).optional(),
   event: z.string().optional(),
   assignee: z.string().optional(),
+  wakesAt: z.string().optional(),
 });
 
 /** A run's mode; thread requests carry it so that a tabletop run's every message says it is an exercise. */

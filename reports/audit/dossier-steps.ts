@@ -18,6 +18,7 @@ export function stepKind(step: Step): string {
   if ('approval' in step) return 'approval';
   if ('wait' in step) return 'wait';
   if ('manual' in step) return 'manual';
+  if ('sleep' in step) return 'sleep';
   return 'parallel';
 }
 

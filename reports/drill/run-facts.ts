@@ -192,6 +192,8 @@ function endEvent(run: RunFacts, clock: HistoryDrillClock, spec: RunbookStep | R
     const late = [...run.lateArrivals.values()].find((event) => (event.input[0] as { event?: unknown } | undefined)?.event === spec.wait.event);
     return late ? { status: 'succeeded', moment: at(late) } : undefined;
   }
+  // A sleep ends on its timer, which no event names: its final state says when.
+  if (!('parallel' in spec)) return undefined;
   const branches = spec.parallel.map((branch) => endEvent(run, clock, branch));
   if (branches.some((branch) => branch === undefined)) return undefined;
   const latest = branches.reduce((a, b) => (b!.moment.drillMs >= a!.moment.drillMs ? b : a))!;

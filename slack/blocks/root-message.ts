@@ -91,6 +91,7 @@ function stepStateText(step: StepLineView): string {
       if (step.approvals) text = `waiting for approval (${step.approvals.count} of ${step.approvals.quorum})`;
       else if (step.event) text = `waiting for \`${escapeText(step.event)}\``;
       else if (step.kind === 'manual') text = `waiting for ${step.assignee ? escapeText(step.assignee) : 'someone'} to do it`;
+      else if (step.wakesAt) text = `sleeping until ${escapeText(step.wakesAt.slice(0, 16).replace('T', ' '))} UTC`;
       else text = 'waiting';
       break;
     case 'succeeded':

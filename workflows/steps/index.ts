@@ -11,6 +11,7 @@ import type { RunContext } from '../run-context';
 import { runActionStep } from './action';
 import { runApprovalStep } from './approval';
 import { runManualStep } from './manual';
+import { runSleepStep } from './sleep';
 import { runWaitStep } from './wait';
 
 export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranchStep): Promise<void> {
@@ -36,6 +37,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
     else if ('approval' in step) await runApprovalStep(ctx, step);
     else if ('parallel' in step) await runParallelStep(ctx, step);
     else if ('wait' in step) await runWaitStep(ctx, step);
+    else if ('sleep' in step) await runSleepStep(ctx, step);
     else await runManualStep(ctx, step);
   } catch (error) {
     if (isCancellation(error) || error instanceof RunRejected) throw error;
