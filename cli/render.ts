@@ -13,6 +13,7 @@ import { EXERCISE_BANNER, isExercise, withExerciseBanner, withExerciseMark } fro
 import { ownValue } from '../common/own';
 import type { RunMode, RunState, StepState } from '../common/run-state';
 import { shownLine } from './display';
+import { groupProgress } from '../workflows/steps/group-quorum';
 
 const STATUS_MARK: Record<StepState['status'], string> = {
   pending: '·',
@@ -84,7 +85,9 @@ function stepDetail(step: StepState): string {
   if (step.status === 'skipped') return step.skippedBecause ?? '';
   if (step.approval && step.status === 'waiting') {
     const approvals = step.approval.decisions.filter((d) => d.decision === 'approve').length;
-    return `${approvals} of ${step.approval.quorum} approvals from ${step.approval.approverGroups.join(', ')}: ${step.approval.summary}`;
+    const perGroup = groupProgress(step.approval);
+    const from = perGroup ? perGroup.map((item) => `${item.group} ${item.filled}/${item.needed}`).join(', ') : step.approval.approverGroups.join(', ');
+    return `${approvals} of ${step.approval.quorum} approvals from ${from}: ${step.approval.summary}`;
   }
   if (step.wait && step.status === 'waiting') return `waiting for event ${step.wait.event}`;
   if (step.manual && step.status === 'waiting') return `task for ${step.manual.assignee ?? 'anyone'}: ${step.manual.task}`;

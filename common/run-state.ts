@@ -35,6 +35,8 @@ export interface ApprovalDecision {
   person?: string;
   /** The hash of the summary the decider was shown (equal to the gate's `summarySha256`). */
   summarySha256?: string;
+  /** Per-group quorum only: the gate's groups this person belonged to when deciding. */
+  groups?: string[];
 }
 
 /** Someone who may decide on a gate as its membership was last resolved (the requester excluded). */
@@ -51,6 +53,8 @@ export interface EligibleApprover {
 export interface ApprovalGateState {
   approverGroups: string[];
   quorum: number;
+  /** Approvals needed from each group, when the runbook gives a count per group (`quorum` is their sum). */
+  groupQuorum?: Record<string, number>;
   summary: string;
   /** sha256 (hex) of `summary`: a decision must quote it, binding it to what the approver saw. */
   summarySha256: string;

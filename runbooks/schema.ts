@@ -110,14 +110,22 @@ export const ActionStep = z.strictObject({
 
 export const ApprovalSpec = z
   .strictObject({
-    approvers: z.array(z.string().min(1)).min(1),
-    quorum: z.int().min(1).max(10).default(1),
+    /** Groups, any of whose members count toward `quorum`; or each group with how many of its members must approve. */
+    approvers: z.union([z.array(z.string().min(1)).min(1), z.record(z.string().min(1), z.int().min(1).max(10))]),
+    quorum: z.int().min(1).max(10).optional(),
     timeout: Duration,
     on_timeout: z.enum(['reject', 'approve', 'escalate']).default('reject'),
     escalate_to: z.array(z.string().min(1)).min(1).optional(),
     summary: z.string().min(1),
   })
   .superRefine((spec, ctx) => {
+    if (!Array.isArray(spec.approvers)) {
+      const counts = Object.values(spec.approvers);
+      if (counts.length === 0) ctx.addIssue({ code: 'custom', path: ['approvers'], message: 'approvers names no group' });
+      if (spec.quorum !== undefined) ctx.addIssue({ code: 'custom', path: ['quorum'], message: "with a count per approver group, each group's count is its quorum: drop quorum" });
+      const total = counts.reduce((sum, count) => sum + count, 0);
+      if (total > 10) ctx.addIssue({ code: 'custom', path: ['approvers'], message: `the groups' counts add up to ${total} approvals; at most 10` });
+    }
     if (spec.on_timeout === 'escalate' && !spec.escalate_to) {
       ctx.addIssue({ code: 'custom', path: ['escalate_to'], message: 'on_timeout: escalate needs escalate_to (who to escalate to)' });
     }

@@ -20,6 +20,7 @@ import { didYouMean } from '../common/suggest';
 import { explainIssues, type DocumentPath, type DocumentProblem } from '../config/yaml/explain-issues';
 import { checkInputs } from './input-checks';
 import type { Runbook, RunbookBranchStep, RunbookStep } from './schema';
+import { approverGroupsOf } from './approver-groups';
 
 export type { DocumentPath, DocumentProblem } from '../config/yaml/explain-issues';
 export { inputValueProblem } from './input-checks';
@@ -145,7 +146,9 @@ function crossFieldProblems(action: ActionName, given: Record<string, unknown>, 
 function checkLiteralNames(step: AnyStep, path: DocumentPath): DocumentProblem[] {
   const named: Array<{ text: string; path: DocumentPath; what: string }> = [];
   if ('approval' in step) {
-    step.approval.approvers.forEach((group, index) => named.push({ text: group, path: [...path, 'approval', 'approvers', index], what: 'approvers names approver groups' }));
+    approverGroupsOf(step.approval).forEach((group, index) =>
+      named.push({ text: group, path: [...path, 'approval', 'approvers', Array.isArray(step.approval.approvers) ? index : group], what: 'approvers names approver groups' }),
+    );
     (step.approval.escalate_to ?? []).forEach((group, index) => named.push({ text: group, path: [...path, 'approval', 'escalate_to', index], what: 'escalate_to names approver groups' }));
   }
   if ('manual' in step && step.manual.assignee !== undefined) {

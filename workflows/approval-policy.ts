@@ -21,6 +21,7 @@ import type { ApprovalGateState, DecisionSource, EligibleApprover } from '../com
 import type { Runbook } from '../runbooks/schema';
 import { describeError } from './outcomes';
 import type { RunContext } from './run-context';
+import { approverGroupsOf } from '../runbooks/approver-groups';
 
 export const APPROVAL_POLICY_PATCH = 'approval-policy';
 
@@ -75,7 +76,7 @@ export function runbookApproverGroups(runbook: Runbook): string[] {
   for (const step of runbook.steps) {
     for (const candidate of 'parallel' in step ? step.parallel : [step]) {
       if (!('approval' in candidate)) continue;
-      for (const group of [...candidate.approval.approvers, ...(candidate.approval.escalate_to ?? [])]) {
+      for (const group of [...approverGroupsOf(candidate.approval), ...(candidate.approval.escalate_to ?? [])]) {
         if (!groups.includes(group)) groups.push(group);
       }
     }

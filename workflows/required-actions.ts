@@ -12,6 +12,7 @@ import type { LiveReadinessRequest, LiveRequirement } from '../activities/action
 import type { ActionName } from '../common/actions';
 import { isTruthy, renderTemplate, templateReferences, type TemplateContext } from '../common/expression';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../runbooks/schema';
+import { approverGroupsOf } from '../runbooks/approver-groups';
 
 /** Known before the run: what templates may read at start. */
 export interface StartScope {
@@ -37,7 +38,7 @@ export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: 
     } else if ('parallel' in step) {
       step.parallel.forEach(visit);
     } else if ('approval' in step) {
-      approvals.push({ stepId: step.id, groups: [...new Set([...step.approval.approvers, ...(step.approval.escalate_to ?? [])])] });
+      approvals.push({ stepId: step.id, groups: [...new Set([...approverGroupsOf(step.approval), ...(step.approval.escalate_to ?? [])])] });
       if (step.approval.on_timeout === 'escalate') need('notify', step.id, 'notify', { to: step.approval.escalate_to, message: 'escalation' });
     } else if ('wait' in step && step.wait.remind_every) {
       need('notify', step.id, 'notify', { message: 'reminder' });

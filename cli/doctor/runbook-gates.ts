@@ -7,6 +7,7 @@ import { emptyRecord, setOwn } from '../../common/own';
 import { formatRunbookError, loadRunbookDirectory, type RunbookError } from '../../runbooks/load';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
 import { requiredActions } from '../../workflows/required-actions';
+import { approverGroupsOf } from '../../runbooks/approver-groups';
 
 export interface RunbookGate {
   runbook: string;
@@ -45,7 +46,7 @@ export async function runbookGates(runbooksDir: string): Promise<RunbookGates> {
       const fields = emptyRecord<Array<'approvers' | 'escalate_to'>>();
       for (const group of groups) {
         setOwn(fields, group, [
-          ...(spec?.approvers.includes(group) ? (['approvers'] as const) : []),
+          ...((spec ? approverGroupsOf(spec) : []).includes(group) ? (['approvers'] as const) : []),
           ...(spec?.escalate_to?.includes(group) ? (['escalate_to'] as const) : []),
         ]);
       }

@@ -24,6 +24,7 @@ import { formatDrillMs, tookMs } from './drill-time';
 import type { InjectHandling, InjectReport, Moment } from './report-types';
 import { flattenSteps, stepOutcome, type RunFacts } from './run-facts';
 import { actorMoment, decisionPerson, lastKnownGate } from './scorecard';
+import { approverGroupsOf } from '../../runbooks/approver-groups';
 
 export interface InjectContext {
   drill: DrillFacts;
@@ -161,7 +162,7 @@ function unavailableHandling(inject: DrillInjectPlan, fired: Moment, ctx: Inject
   const firedMs = Date.parse(fired.at);
   for (const spec of flattenSteps(ctx.runbook)) {
     if (!('approval' in spec)) continue;
-    if (group && ![...spec.approval.approvers, ...(spec.approval.escalate_to ?? [])].includes(group)) continue;
+    if (group && ![...approverGroupsOf(spec.approval), ...(spec.approval.escalate_to ?? [])].includes(group)) continue;
     const outcome = stepOutcome(run, ctx.drill.clock, spec.id);
     const gate = lastKnownGate(run, spec.id);
     if (outcome.status === 'skipped' || outcome.status === 'pending') continue;

@@ -32,6 +32,7 @@ import type { HistoryDrillClock } from './drill-time';
 import { formatDrillMs } from './drill-time';
 import type { ActorMoment, ApprovalFigure, ContainmentFigure, Figures, GateFigure, Moment, ObjectiveReport, ObjectiveStep, RetryFigure, StepMark } from './report-types';
 import { flattenSteps, stepOutcome, type PlayerAction, type RunFacts } from './run-facts';
+import { gateQuorum } from '../../runbooks/approver-groups';
 
 export interface ScoreContext {
   runbook: Runbook;
@@ -209,7 +210,7 @@ export function gateFigures(ctx: ScoreContext, run: RunFacts): GateFigure[] {
     const escalated = gate?.escalation?.at && closingRef ? ctx.clock.recordedMoment(gate.escalation.at, closingRef) : undefined;
     const figure: GateFigure = {
       stepId: spec.id,
-      quorum: spec.approval.quorum,
+      quorum: gateQuorum(spec.approval),
       outcome: gate?.outcome ?? (reached ? 'open' : 'not-reached'),
       approvedBy: (gate?.decisions ?? []).filter((decision) => decision.decision === 'approve').map((decision) => decision.person ?? decision.actor),
       ...(gate?.outcome && outcome.ended ? { closed: outcome.ended } : {}),

@@ -5,6 +5,7 @@
  */
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../schema';
 import { TARGET_NAMES } from './schema';
+import { approverGroupsOf } from '../approver-groups';
 
 export interface RunbookFacts {
   stepIds: string[];
@@ -26,7 +27,7 @@ export function runbookFacts(runbook: Runbook): RunbookFacts {
     stepIds: steps.map((step) => step.id),
     actions: unique(steps.flatMap((step) => ('action' in step ? [step.action, ...(step.compensate ? [step.compensate.action] : [])] : []))),
     events: unique(steps.flatMap((step) => ('wait' in step ? [step.wait.event] : []))),
-    approverGroups: unique(steps.flatMap((step) => ('approval' in step ? [...step.approval.approvers, ...(step.approval.escalate_to ?? [])] : []))),
+    approverGroups: unique(steps.flatMap((step) => ('approval' in step ? [...approverGroupsOf(step.approval), ...(step.approval.escalate_to ?? [])] : []))),
     targets: TARGET_NAMES.filter((name) => runbook.targets?.[name] !== undefined),
   };
 }

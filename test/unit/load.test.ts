@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatRunbookError, lintFiles, loadRunbookDirectory, loadRunbookFile, loadRunbookText } from '../../runbooks/load';
+import { gateQuorum } from '../../runbooks/approver-groups';
+import type { ApprovalStepSpec } from '../../runbooks/schema';
 
 const HEADER = 'id: sample\nversion: 1\ntitle: Sample\nseverity: low\n';
 
@@ -19,7 +21,9 @@ describe('loadRunbookText', () => {
     expect(result).toMatchObject({ ok: true, file: 'sample.yaml', sha256: createHash('sha256').update(text).digest('hex') });
     if (!result.ok) throw new Error('unreachable');
     expect(result.runbook.inputs).toEqual({});
-    expect(result.runbook.steps[0]).toMatchObject({ approval: { quorum: 1, on_timeout: 'reject' } });
+    expect(result.runbook.steps[0]).toMatchObject({ approval: { on_timeout: 'reject' } });
+    // An unset quorum means one approval (runbooks/approver-groups.ts); it is not written into the runbook.
+    expect(gateQuorum((result.runbook.steps[0] as ApprovalStepSpec).approval)).toBe(1);
   });
 
   it('refuses documents that are not a runbook mapping', () => {

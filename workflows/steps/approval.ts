@@ -21,6 +21,8 @@ import type { RunContext } from '../run-context';
 import { QuellApprovers } from '../../common/search-attributes';
 import { sha256Hex } from '../../common/sha256';
 import { withArticle } from '../../common/text';
+import { approverGroupsOf, gateQuorum, groupQuorumOf } from '../../runbooks/approver-groups';
+import { quorumMet } from './group-quorum';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -37,9 +39,11 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
 
   // False only while replaying a run recorded before the policy: it keeps its old commands.
   const policyApplies = gatePolicyApplies(ctx);
+  const groupQuorum = groupQuorumOf(spec);
   const gate: ApprovalGateState = {
-    approverGroups: [...spec.approvers],
-    quorum: spec.quorum,
+    approverGroups: approverGroupsOf(spec),
+    quorum: gateQuorum(spec),
+    ...(groupQuorum ? { groupQuorum } : {}),
     summary,
     summarySha256: sha256Hex(summary),
     deadline: deadlineAfter(waitMs),
@@ -172,10 +176,11 @@ export function applyDecision(ctx: RunContext, request: DecisionRequest): Approv
     ...(request.reason ? { reason: request.reason } : {}),
     person,
     ...(quoted ? { summarySha256: quoted } : {}),
+    // Which groups this person counts for, as membership stands now (per-group quorum only).
+    ...(gate.groupQuorum ? { groups: (gate.eligible ?? []).find((eligible) => eligible.person === person)?.groups ?? [] } : {}),
   });
-  const approvals = gate.decisions.filter((decision) => decision.decision === 'approve').length;
   if (request.decision === 'reject') gate.outcome = 'rejected';
-  else if (approvals >= gate.quorum) gate.outcome = 'approved';
+  else if (quorumMet(gate)) gate.outcome = 'approved';
   ctx.record(`approval.${request.decision}d`, request.reason, { step: request.stepId, actor: person });
   return gate;
 }
