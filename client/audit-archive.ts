@@ -6,9 +6,8 @@
  */
 import type { Client } from '@temporalio/client';
 import type { EvidenceStore } from '../connectors/evidence-roles';
-import { archiveClosedRuns, type ArchiveSummary, type RunArchiveResult } from '../reports/audit/archive';
-import { listClosedRuns } from '../reports/audit/client-histories';
-import { decodeWithClientCodecs } from './audit-dossier';
+import type { ArchiveSummary, RunArchiveResult } from '../reports/audit/archive';
+import { archiveThroughClient } from '../reports/audit/client-histories';
 import { listRunsQuery } from './list-query';
 
 export interface ArchiveWindow {
@@ -32,15 +31,6 @@ export function closedRunsQuery(window: ArchiveWindow): string {
 }
 
 export async function archiveRuns(client: Client, request: ArchiveRequest): Promise<ArchiveSummary> {
-  return archiveClosedRuns({
-    namespace: client.options.namespace,
-    store: request.store,
-    signingKeyPem: request.signingKeyPem,
-    publicKeyPem: request.publicKeyPem,
-    exportedBy: request.exportedBy,
-    runs: listClosedRuns(client.workflow, closedRunsQuery(request)),
-    fetchHistory: async (run) => decodeWithClientCodecs(client, await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory()),
-    now: () => new Date(),
-    ...(request.onRun ? { onRun: request.onRun } : {}),
-  });
+  const { closedAfter: _after, closedBefore: _before, taskQueue: _queue, ...archive } = request;
+  return archiveThroughClient(client, { ...archive, query: closedRunsQuery(request) });
 }

@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { dossierEntries } from '../reports/audit/dossier';
 import type { ControlsEntryData, OutcomeEntryData, RunEntryData } from '../reports/audit/dossier-types';
-import { fetchRunHistory } from './audit-dossier';
+import { fetchDecodedRunHistory } from './decoded-history';
 import { streamRuns } from './list-runs';
 
 export interface ControlRun {
@@ -41,7 +41,7 @@ export async function controlsReport(client: Client, request: ControlsRequest): 
   const filter = { startedAfter: request.since, ...(request.control ? { control: request.control } : {}), ...(request.taskQueue ? { taskQueue: request.taskQueue } : {}) };
   for await (const summary of streamRuns(client, filter, { pageSize: 200 })) {
     if (!summary.controls?.length) continue;
-    const history = await fetchRunHistory(client, summary.workflowId);
+    const history = await fetchDecodedRunHistory(client, summary.workflowId);
     const entries = dossierEntries(history, { workflowId: summary.workflowId, namespace: client.options.namespace });
     const run = entries.find((entry) => entry.kind === 'run')!.data as RunEntryData;
     const outcome = entries.find((entry) => entry.kind === 'outcome')!.data as OutcomeEntryData;

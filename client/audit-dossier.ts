@@ -8,43 +8,17 @@ import type { Payload } from '@temporalio/common';
 import { isEncryptedPayload } from '../config/codec/aes-gcm-codec';
 import { buildDossier, DossierInputError } from '../reports/audit/dossier';
 import type { DossierDocument } from '../reports/audit/dossier-types';
-import { decodeWithCodecs } from '../reports/audit/client-histories';
-import { HistoryDecodeError } from '../reports/audit/history-codec';
 import { compareWithHistory, type HistoryComparison } from '../reports/audit/verify-dossier';
-import type { RawHistory } from '../reports/drill/history';
-import { isWorkflowNotFound } from '../reports/drill/fetch-histories';
+import { fetchDecodedRunHistory } from './decoded-history';
 import { QuellClientError } from './errors';
-import { checkWorkflowId } from './runs';
 
 export interface ExportOptions {
   signingKeyPem?: string;
   exportedBy?: string;
 }
 
-/** The run's history as stored, with its payloads decoded by the client's codecs (if any). */
-export async function fetchRunHistory(client: Client, workflowId: string): Promise<RawHistory> {
-  checkWorkflowId(workflowId);
-  let history: RawHistory;
-  try {
-    history = await client.workflow.getHandle(workflowId).fetchHistory();
-  } catch (error) {
-    if (isWorkflowNotFound(error)) throw new QuellClientError('not-found', `no run ${workflowId} in namespace ${client.options.namespace} (or its history is past retention: look for an archived dossier)`);
-    throw error;
-  }
-  return decodeWithClientCodecs(client, history);
-}
-
-export async function decodeWithClientCodecs(client: Client, history: RawHistory): Promise<RawHistory> {
-  try {
-    return await decodeWithCodecs(history, client.options.loadedDataConverter.payloadCodecs ?? []);
-  } catch (error) {
-    if (error instanceof HistoryDecodeError) throw new QuellClientError('refused', `cannot open this run's history: ${error.message}`);
-    throw error;
-  }
-}
-
 export async function exportRunDossier(client: Client, workflowId: string, options: ExportOptions = {}): Promise<DossierDocument> {
-  const history = await fetchRunHistory(client, workflowId);
+  const history = await fetchDecodedRunHistory(client, workflowId);
   const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   if (input && isEncryptedPayload(input as Payload)) {
     // Without the keys every fact would read as missing: say why instead of exporting an empty record.
@@ -65,6 +39,6 @@ export async function compareDossierWithTemporal(client: Client, document: Dossi
   if (run.namespace !== client.options.namespace) {
     throw new QuellClientError('invalid-input', `the dossier is of namespace ${String(run.namespace)}, but Quell is connected to ${client.options.namespace}`);
   }
-  const history = await fetchRunHistory(client, run.workflowId);
+  const history = await fetchDecodedRunHistory(client, run.workflowId);
   return compareWithHistory(document, history, { workflowId: run.workflowId, namespace: run.namespace });
 }

@@ -18,8 +18,8 @@ import type { temporal } from '@temporalio/proto';
 import { DefaultLogger, Worker, bundleWorkflowCode, type ReplayWorkerOptions } from '@temporalio/worker';
 import type { RunMode } from '../common/run-state';
 import { PAYLOAD_KEYS_VARIABLE } from '../config/codec/payload-data-converter';
+import { fetchStoredRunHistory } from './decoded-history';
 import { QuellClientError } from './errors';
-import { checkWorkflowId } from './runs';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -138,25 +138,9 @@ function mismatchOf(error: Error): string {
   return `${kind}: ${firstLine.trim()}`;
 }
 
-/**
- * A run's event history from Temporal, open or closed, with no worker needed.
- * @throws QuellClientError not-found when Temporal has no such run (any more).
- */
-export async function fetchRunHistory(client: Client, workflowId: string): Promise<History> {
-  checkWorkflowId(workflowId);
-  try {
-    return await client.workflow.getHandle(workflowId).fetchHistory();
-  } catch (error) {
-    if (error instanceof Error && (error.name === 'WorkflowNotFoundError' || /not found/i.test(error.message))) {
-      throw new QuellClientError('not-found', `no run ${workflowId} in Temporal (histories are kept only for the namespace's retention period)`, { cause: error });
-    }
-    throw error;
-  }
-}
-
 /** Fetches a run's history from Temporal and replays it. */
 export async function replayRun(client: Client, workflowId: string, options: Omit<ReplayOptions, 'workflowId'> = {}): Promise<ReplayVerdict> {
-  return replayHistory(await fetchRunHistory(client, workflowId), { ...options, workflowId });
+  return replayHistory(await fetchStoredRunHistory(client, workflowId), { ...options, workflowId });
 }
 
 /**

@@ -5,22 +5,41 @@
  * them mistakes an encrypted payload for a missing one.
  */
 import type { Client } from '@temporalio/client';
-import { decodeHistoryPayloads, HistoryDecodeError, type RawHistory } from '../reports/audit/history-codec';
-import type { HistoryReader } from '../reports/drill/fetch-histories';
+import { decodeWithCodecs } from '../reports/audit/client-histories';
+import { HistoryDecodeError, type RawHistory } from '../reports/audit/history-codec';
+import { isWorkflowNotFound, type HistoryReader } from '../reports/drill/fetch-histories';
 import { QuellClientError } from './errors';
+import { checkWorkflowId } from './runs';
 
 /** `history` with its payloads opened by the client's codecs (last applied, first undone); as it is without codecs. */
 export async function decodeStoredHistory(client: Client, history: RawHistory, workflowId: string): Promise<RawHistory> {
-  let decoded = history;
-  for (const codec of [...(client.options.loadedDataConverter.payloadCodecs ?? [])].reverse()) {
-    try {
-      decoded = await decodeHistoryPayloads(decoded, codec);
-    } catch (error) {
-      if (error instanceof HistoryDecodeError) throw new QuellClientError('refused', `cannot open the history of ${workflowId}: ${error.message}`, { cause: error });
-      throw error;
-    }
+  try {
+    return await decodeWithCodecs(history, client.options.loadedDataConverter.payloadCodecs ?? []);
+  } catch (error) {
+    if (error instanceof HistoryDecodeError) throw new QuellClientError('refused', `cannot open the history of ${workflowId}: ${error.message}`, { cause: error });
+    throw error;
   }
-  return decoded;
+}
+
+/**
+ * A run's history as the server stores it, open or closed, with no worker needed.
+ * @throws QuellClientError not-found when Temporal has no such run (any more).
+ */
+export async function fetchStoredRunHistory(client: Client, workflowId: string): Promise<RawHistory> {
+  checkWorkflowId(workflowId);
+  try {
+    return await client.workflow.getHandle(workflowId).fetchHistory();
+  } catch (error) {
+    if (isWorkflowNotFound(error)) {
+      throw new QuellClientError('not-found', `no run ${workflowId} in Temporal (histories are kept only for the namespace's retention period)`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** {@link fetchStoredRunHistory}, decoded. */
+export async function fetchDecodedRunHistory(client: Client, workflowId: string): Promise<RawHistory> {
+  return decodeStoredHistory(client, await fetchStoredRunHistory(client, workflowId), workflowId);
 }
 
 /** The workflow's history, decoded; errors of the fetch itself (not found, unreachable) pass through. */

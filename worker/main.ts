@@ -17,7 +17,7 @@ import type { ActivityDeps } from '../activities/deps';
 import { ApproversConfigError } from '../config/approvers-file';
 import { ConnectorsConfigError } from '../connectors/connectors-file';
 import { scrubSecrets } from '../config/secret';
-import { auditKeyFiles, signingKeyPem } from '../reports/audit/key-files';
+import { auditKeyFiles, readAuditKeys } from '../reports/audit/key-files';
 import { SigningKeyError } from '../reports/audit/signing';
 import { SlackAppStartError, createSlackApp, type QuellSlackApp } from '../slack/app';
 import { createLivePreflight } from '../client/preflight';
@@ -76,7 +76,7 @@ async function main(): Promise<number> {
     const connectors = loadConnectorsFile(config);
     // The dossier signing key is read now, so a wrong path fails the start, not the first archive pass.
     const keyFiles = auditKeyFiles(process.env);
-    signingKeyPem(keyFiles);
+    readAuditKeys(keyFiles);
     deps = await buildActivityDeps({ ...config, auditKeyFiles: keyFiles }, logger, { connectors });
     slackSettings = slackAppSettings(connectors?.slack);
   } catch (error) {

@@ -7,9 +7,9 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorType } from '../../common/errors';
-import { archiveClosedRuns, type ArchiveSummary } from '../../reports/audit/archive';
-import { decodeWithCodecs, listClosedRuns } from '../../reports/audit/client-histories';
-import { signingKeyPem, verifyingKeyPem, type AuditKeyFiles } from '../../reports/audit/key-files';
+import type { ArchiveSummary } from '../../reports/audit/archive';
+import { archiveThroughClient } from '../../reports/audit/client-histories';
+import { readAuditKeys, type AuditKeyFiles } from '../../reports/audit/key-files';
 import type { LiveSetup } from '../action-performer';
 import { openEvidenceStores } from '../evidence/open-stores';
 
@@ -43,9 +43,8 @@ const notConfigured = (message: string) => ApplicationFailure.nonRetryable(messa
 export function createAuditArchiveActivity(deps: AuditArchiveDeps | undefined) {
   return async function archiveClosedRunsActivity(request: AuditArchiveRequest): Promise<AuditArchiveResult> {
     if (!deps?.live.file) throw notConfigured('the worker has no connectors file, so no evidence store to archive into');
-    const privatePem = signingKeyPem(deps.keyFiles);
-    const publicPem = verifyingKeyPem(deps.keyFiles);
-    if (!privatePem || !publicPem) throw notConfigured('the worker has no signing key (QUELL_AUDIT_SIGNING_KEY): archived dossiers are always signed');
+    const { privateKeyPem, publicKeyPem } = readAuditKeys(deps.keyFiles);
+    if (!privateKeyPem || !publicKeyPem) throw notConfigured('the worker has no signing key (QUELL_AUDIT_SIGNING_KEY): archived dossiers are always signed');
     const context = Context.current();
     const client = context.client;
     const opened = await openEvidenceStores(deps.live.file, deps.dataDir);
@@ -55,17 +54,13 @@ export function createAuditArchiveActivity(deps: AuditArchiveDeps | undefined) {
         throw notConfigured(request.store ? `no evidence store "${request.store}" is configured (configured: ${opened.stores.map((s) => s.kind).join(', ') || 'none'})` : `name the store to archive into: ${opened.stores.length} are configured`);
       }
       const store = candidates[0]!;
-      const codecs = client.options.loadedDataConverter.payloadCodecs ?? [];
       let seen = 0;
-      const summary = await archiveClosedRuns({
-        namespace: client.options.namespace,
+      const summary = await archiveThroughClient(client, {
+        query: request.query,
         store,
-        signingKeyPem: privatePem,
-        publicKeyPem: publicPem,
+        signingKeyPem: privateKeyPem,
+        publicKeyPem,
         exportedBy: 'quell worker (scheduled archive)',
-        runs: listClosedRuns(client.workflow, request.query),
-        fetchHistory: async (run) => decodeWithCodecs(await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory(), codecs),
-        now: () => new Date(),
         onRun: () => {
           seen += 1;
           context.heartbeat({ seen });

@@ -7,25 +7,15 @@
  */
 import type { Command } from 'commander';
 import { archiveRuns } from '../../client/audit-archive';
-import { loadConnectorsConfigOrThrow } from '../../connectors/connectors-file';
 import type { EvidenceStore } from '../../connectors/evidence-roles';
-import { parseDuration } from '../../common/duration';
 import { excerpt } from '../../common/text-safety';
 import type { RunArchiveResult } from '../../reports/audit/archive';
-import { auditKeyFiles, signingKeyPem, verifyingKeyPem } from '../../reports/audit/key-files';
-import { SigningKeyError } from '../../reports/audit/signing';
+import { cliAuditKeys } from '../audit-keys';
+import { refuseUnusable, withEvidenceStores } from '../evidence-stores';
+import { pointInTime } from './list-output';
 import type { CliContext } from '../context';
 import { shownLine } from '../display';
 import { CliFailure, usageFailure } from '../failure';
-
-/** `7d`, `36h` (that long before now) or an ISO time; `flag` names the option in a refusal. */
-export function timeFlag(flag: string, value: string, now = Date.now()): Date {
-  const duration = parseDuration(value.trim());
-  if (duration.ok) return new Date(now - duration.ms);
-  const parsed = Date.parse(value);
-  if (/^\d{4}-\d{2}-\d{2}/.test(value.trim()) && !Number.isNaN(parsed)) return new Date(parsed);
-  throw usageFailure(`${flag} "${excerpt(value, 40)}" is neither a duration back from now (90d, 12h) nor an ISO time (2026-12-01 or 2026-12-01T09:00:00Z)`);
-}
 
 /** The store to archive into: the one named, or the only one configured. */
 export function pickStore(stores: readonly EvidenceStore[], wanted: string | undefined, file: string): EvidenceStore {
@@ -57,28 +47,16 @@ export function registerAuditArchive(audit: Command, ctx: CliContext): void {
     .option('--all-task-queues', "archive every Quell run in the namespace, not only this deployment's task queue")
     .option('--json', 'print the summary as JSON')
     .action(async (options: ArchiveOptions) => {
-      const closedAfter = timeFlag('--since', options.since);
-      const closedBefore = options.until !== undefined ? timeFlag('--until', options.until) : undefined;
+      const now = new Date();
+      const closedAfter = pointInTime('--since', options.since, now);
+      const closedBefore = options.until !== undefined ? pointInTime('--until', options.until, now) : undefined;
       if (closedBefore && closedBefore <= closedAfter) throw usageFailure('--until must be later than --since');
       const config = ctx.getConfig();
-      if (!config.connectorsFile) throw new CliFailure('no connectors file: set QUELL_CONNECTORS_FILE to the YAML file that configures the evidence stores', 2);
-      let privatePem: string | undefined;
-      let publicPem: string | undefined;
-      try {
-        const files = auditKeyFiles(ctx.env);
-        privatePem = signingKeyPem(files);
-        publicPem = verifyingKeyPem(files);
-      } catch (error) {
-        if (error instanceof SigningKeyError) throw new CliFailure(error.message, 2);
-        throw error;
-      }
-      if (!privatePem || !publicPem) throw new CliFailure('no signing key: set QUELL_AUDIT_SIGNING_KEY (create one with `quell audit keygen --out FILE`); archived dossiers are always signed', 2);
-      const { openEvidenceStores } = await import('../../activities/evidence/open-stores');
-      const opened = await openEvidenceStores(loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env), config.dataDir);
-      try {
-        const [unusable] = opened.unusable;
-        if (unusable) throw new CliFailure(`${unusable[0]}: ${unusable[1]}`, 2);
-        const store = pickStore(opened.stores, options.to, config.connectorsFile);
+      await withEvidenceStores(ctx, async (opened, connectorsFile) => {
+        const { privateKeyPem: privatePem, publicKeyPem: publicPem } = cliAuditKeys(ctx, undefined, 2);
+        if (!privatePem || !publicPem) throw new CliFailure('no signing key: set QUELL_AUDIT_SIGNING_KEY (create one with `quell audit keygen --out FILE`); archived dossiers are always signed', 2);
+        refuseUnusable(opened);
+        const store = pickStore(opened.stores, options.to, connectorsFile);
         let seen = 0;
         const summary = await archiveRuns(await ctx.getClient(), {
           closedAfter,
@@ -97,9 +75,7 @@ export function registerAuditArchive(audit: Command, ctx: CliContext): void {
         if (options.json) ctx.io.stdout(JSON.stringify({ store: store.location, ...summary }, null, 2));
         else ctx.io.stdout(`archive into ${shownLine(store.location)}: ${summary.archived} archived, ${summary.skipped} already archived, ${summary.failed.length} failed${summary.passAnchor ? `; pass anchor ${shownLine(summary.passAnchor)}` : ''}`);
         if (summary.failed.length > 0) throw new CliFailure(`${summary.failed.length} run(s) not archived (see above)`, 1);
-      } finally {
-        opened.close();
-      }
+      });
     });
 }
 

@@ -3,11 +3,11 @@
  * for `quell audit verify --archived <run>`: the auditor checks the copy that outlives Temporal's
  * retention, exactly as it sits in the write-once store.
  */
-import { loadConnectorsConfigOrThrow } from '../../connectors/connectors-file';
 import { excerpt } from '../../common/text-safety';
-import { runArchiveFolder } from '../../reports/audit/archive';
+import { runArchiveFolder, workflowArchiveFolder } from '../../reports/audit/archive';
 import type { CliContext } from '../context';
 import { CliFailure } from '../failure';
+import { withEvidenceStores } from '../evidence-stores';
 import { pickStore } from './audit-archive';
 
 export interface ArchivedRun {
@@ -17,13 +17,9 @@ export interface ArchivedRun {
 }
 
 export async function readArchivedRun(ctx: CliContext, workflowId: string, options: { runId?: string; from?: string }): Promise<ArchivedRun> {
-  const config = ctx.getConfig();
-  if (!config.connectorsFile) throw new CliFailure('no connectors file: set QUELL_CONNECTORS_FILE to the YAML file that configures the evidence stores', 2);
-  const { openEvidenceStores } = await import('../../activities/evidence/open-stores');
-  const opened = await openEvidenceStores(loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env), config.dataDir);
-  try {
-    const store = pickStore(opened.stores, options.from, config.connectorsFile);
-    const runsFolder = runArchiveFolder(workflowId, 'x').replace(/x\/$/, '');
+  return withEvidenceStores(ctx, async (opened, connectorsFile) => {
+    const store = pickStore(opened.stores, options.from, connectorsFile);
+    const runsFolder = workflowArchiveFolder(workflowId);
     const runIds = [...new Set((await store.listCopies(runsFolder)).map((copy) => decodeURIComponent(copy.key.slice(copy.key.indexOf(runsFolder) + runsFolder.length).split('/')[0]!)))];
     const runId = options.runId ?? (runIds.length === 1 ? runIds[0] : undefined);
     if (runIds.length === 0) throw new CliFailure(`${store.location} holds no archived dossier of ${excerpt(workflowId, 120)}`, 1);
@@ -34,7 +30,5 @@ export async function readArchivedRun(ctx: CliContext, workflowId: string, optio
     if (!dossier) throw new CliFailure(`${store.location}${folder} holds no dossier.json`, 1);
     const anchor = objects.get('anchor.json');
     return { location: `${store.location}${folder}`, dossier: await dossier.read(), ...(anchor ? { anchor: await anchor.read() } : {}) };
-  } finally {
-    opened.close();
-  }
+  });
 }

@@ -11,14 +11,14 @@ import { renderDossierHtml } from '../../reports/audit/dossier-html';
 import { renderDossierMarkdown } from '../../reports/audit/dossier-markdown';
 import type { DossierDocument } from '../../reports/audit/dossier-types';
 import { dossierView } from '../../reports/audit/dossier-view';
-import { auditKeyFiles, signingKeyPem, verifyingKeyPem } from '../../reports/audit/key-files';
-import { SigningKeyError } from '../../reports/audit/signing';
+import { auditKeyFiles } from '../../reports/audit/key-files';
 import { verifyDossierOffline } from '../../reports/audit/verify-dossier';
+import { cliAuditKeys } from '../audit-keys';
 import { checkedReference } from '../checks';
 import type { CliContext } from '../context';
 import { writeOutFile } from '../out-file';
 import { shownLine } from '../display';
-import { CliFailure, usageFailure } from '../failure';
+import { usageFailure } from '../failure';
 
 export const DOSSIER_FORMATS = ['json', 'md', 'html'] as const;
 export type DossierFormat = (typeof DOSSIER_FORMATS)[number];
@@ -50,16 +50,9 @@ export function registerAuditExport(audit: Command, ctx: CliContext): void {
       const format = options.format ?? 'json';
       if (!(DOSSIER_FORMATS as readonly string[]).includes(format)) throw usageFailure(`--format "${excerpt(format, 20)}" is not one of ${DOSSIER_FORMATS.join(', ')}`);
       if (options.out !== undefined && options.out.trim() === '') throw usageFailure('--out is empty: give a file');
-      const files = { ...auditKeyFiles(ctx.env), ...(options.key ? { signingKeyFile: options.key, publicKeyFile: undefined } : {}) };
-      let privatePem: string | undefined;
-      let publicPem: string | undefined;
-      try {
-        privatePem = options.unsigned ? undefined : signingKeyPem(files);
-        publicPem = options.unsigned ? undefined : verifyingKeyPem({ ...files, publicKeyFile: undefined });
-      } catch (error) {
-        if (error instanceof SigningKeyError) throw new CliFailure(error.message);
-        throw error;
-      }
+      // The page shows how the export verifies under the key that signed it, not a configured public key.
+      const signingKeyFile = options.key ?? auditKeyFiles(ctx.env).signingKeyFile;
+      const { privateKeyPem: privatePem, publicKeyPem: publicPem } = options.unsigned || !signingKeyFile ? {} : cliAuditKeys(ctx, { signingKeyFile });
       if (!options.unsigned && !privatePem) {
         throw usageFailure('no signing key: set QUELL_AUDIT_SIGNING_KEY (create one with `quell audit keygen --out FILE`), pass --key FILE, or --unsigned');
       }

@@ -10,6 +10,7 @@
 import type { ReplayVerdict } from '../../client/audit-replay';
 import { withExerciseMark } from '../../common/exercise';
 import { PayloadKeysConfigError, payloadDataConverter } from '../../config/codec/payload-data-converter';
+import { fetchStoredRunHistory } from '../../client/decoded-history';
 import { checkedReference } from '../checks';
 import { CliFailure, type CliContext } from '../context';
 import { jsonForTerminal, shownLine } from '../display';
@@ -28,8 +29,8 @@ export interface VerifyReplayOptions {
  * CI can gate on it; the message names the mismatch the SDK found.
  */
 export async function verifyReplay(ctx: CliContext, target: ReplayTarget, options: VerifyReplayOptions = {}): Promise<ReplayVerdict> {
-  const { fetchRunHistory, readHistoryFile, replayHistory } = await import('../../client/audit-replay');
-  const history = target.historyFile !== undefined ? readHistoryFile(target.historyFile) : await fetchRunHistory(await ctx.getClient(), target.workflowId);
+  const { readHistoryFile, replayHistory } = await import('../../client/audit-replay');
+  const history = target.historyFile !== undefined ? readHistoryFile(target.historyFile) : await fetchStoredRunHistory(await ctx.getClient(), target.workflowId);
   // A history written under the payload codec replays only through it (the code reads its inputs).
   const dataConverter = configuredDataConverter(ctx);
   const release = await quietReplayRuntime();

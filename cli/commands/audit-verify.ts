@@ -10,9 +10,9 @@ import type { Command } from 'commander';
 import { compareDossierWithTemporal } from '../../client/audit-dossier';
 import { excerpt } from '../../common/text-safety';
 import type { DossierDocument } from '../../reports/audit/dossier-types';
-import { auditKeyFiles, verifyingKeyPem } from '../../reports/audit/key-files';
-import { SigningKeyError } from '../../reports/audit/signing';
 import { verifyDossierOffline, type OfflineVerdict } from '../../reports/audit/verify-dossier';
+import { auditKeyFiles } from '../../reports/audit/key-files';
+import { cliAuditKeys } from '../audit-keys';
 import type { CliContext } from '../context';
 import { jsonForTerminal, shownText } from '../display';
 import { CliFailure, usageFailure } from '../failure';
@@ -94,13 +94,10 @@ export function registerAuditVerify(audit: Command, ctx: CliContext): void {
       const bytes = archived?.dossier ?? readDossierFile(target);
       const document = parseDossier(bytes.toString('utf8'), archived ? `${archived.location}dossier.json` : target);
       const anchorBytes = archived ? archived.anchor : options.anchor !== undefined ? readDossierFile(options.anchor) : undefined;
-      let publicPem: string | undefined;
-      try {
-        publicPem = verifyingKeyPem({ ...auditKeyFiles(ctx.env), ...(options.publicKey ? { publicKeyFile: options.publicKey } : {}) });
-      } catch (error) {
-        if (error instanceof SigningKeyError) throw new CliFailure(error.message);
-        throw error;
-      }
+      // A public key named (by flag, else environment) is all verify reads; else the signing key's public half.
+      const configured = auditKeyFiles(ctx.env);
+      const publicKeyFile = options.publicKey ?? configured.publicKeyFile;
+      const { publicKeyPem: publicPem } = cliAuditKeys(ctx, publicKeyFile ? { publicKeyFile } : configured);
       const verdict = verifyDossierOffline(document, publicPem);
       const lines = [...(archived ? [`archived copy: ${archived.location}`] : []), ...verdictLines(verdict)];
       let anchorOk = true;

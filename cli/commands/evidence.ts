@@ -8,10 +8,10 @@
  * where the worker runs), not Temporal.
  */
 import type { Command } from 'commander';
-import { loadConnectorsConfigOrThrow } from '../../connectors/connectors-file';
 import type { StoreVerification, EvidenceVerification } from '../../activities/evidence/verify';
 import { describeUncertified } from '../../activities/evidence/uncertified';
 import { CliFailure, type CliContext } from '../context';
+import { refuseUnusable, withEvidenceStores } from '../evidence-stores';
 
 /** Adds `quell evidence verify`. Read-only: safe to run any number of times, during or after a run. */
 export function registerEvidence(program: Command, ctx: CliContext): void {
@@ -21,26 +21,16 @@ export function registerEvidence(program: Command, ctx: CliContext): void {
     .description("re-hash a run's evidence and check its chain of custody in every configured store")
     .option('--json', 'print the verification as JSON')
     .action(async (workflowId: string, options: { json?: boolean }) => {
-      const config = ctx.getConfig();
-      if (!config.connectorsFile) {
-        throw new CliFailure('no connectors file: set QUELL_CONNECTORS_FILE to the YAML file that configures the evidence stores', 2);
-      }
-      // Loaded here, not at the top: the stores pull in the cloud SDKs, which would slow down
-      // every other command by most of a second.
-      const { openEvidenceStores } = await import('../../activities/evidence/open-stores');
+      // Loaded lazily (withEvidenceStores): the stores pull in the cloud SDKs.
       const { verifyRunEvidence } = await import('../../activities/evidence/verify');
-      const opened = await openEvidenceStores(loadConnectorsConfigOrThrow(config.connectorsFile, ctx.env), config.dataDir);
-      try {
-        const [unusable] = opened.unusable;
-        if (unusable) throw new CliFailure(`${unusable[0]}: ${unusable[1]}`, 2);
-        if (opened.stores.length === 0) throw new CliFailure(`${config.connectorsFile} configures no evidence store`, 2);
+      await withEvidenceStores(ctx, async (opened, connectorsFile) => {
+        refuseUnusable(opened);
+        if (opened.stores.length === 0) throw new CliFailure(`${connectorsFile} configures no evidence store`, 2);
         const report = await verifyRunEvidence(opened.stores, workflowId);
         ctx.io.stdout(options.json ? JSON.stringify(report, null, 2) : render(report));
         if (report.status === 'broken') throw new CliFailure(`evidence of ${workflowId} is BROKEN: ${report.broken!.message}`, 1);
         if (report.status === 'no-evidence') throw new CliFailure(`no store holds evidence of ${workflowId}`, 1);
-      } finally {
-        opened.close();
-      }
+      });
     });
 }
 

@@ -75,10 +75,17 @@ export interface ArchiveSummary {
   passAnchor?: string;
 }
 
+/** A name as one safe path segment: percent-encoded, and never `.` or `..`. */
+const segment = (value: string) => encodeURIComponent(value).replace(/^\./, '%2E');
+
+/** Where every archived run of one workflow id lives, one folder per run id. */
+export function workflowArchiveFolder(workflowId: string): string {
+  return `audit/runs/${segment(workflowId)}/`;
+}
+
 /** The run's folder in the store: its workflow id as one safe path segment, then its run id. */
 export function runArchiveFolder(workflowId: string, runId: string): string {
-  const segment = (value: string) => encodeURIComponent(value).replace(/^\./, '%2E');
-  return `audit/runs/${segment(workflowId)}/${segment(runId)}/`;
+  return `${workflowArchiveFolder(workflowId)}${segment(runId)}/`;
 }
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');

@@ -2,10 +2,10 @@
  * Reading runs for the audit from any Temporal client (the CLI's, or an activity's): closed runs
  * by a visibility query, and a history with its payloads opened by the client's own codecs.
  */
-import type { WorkflowClient } from '@temporalio/client';
+import type { Client, WorkflowClient } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
 import type { RawHistory } from '../drill/history';
-import type { ClosedRun } from './archive';
+import { archiveClosedRuns, type ArchiveDeps, type ArchiveSummary, type ClosedRun } from './archive';
 import { decodeHistoryPayloads } from './history-codec';
 
 export async function* listClosedRuns(workflows: Pick<WorkflowClient, 'list'>, query: string): AsyncGenerator<ClosedRun> {
@@ -19,4 +19,22 @@ export async function decodeWithCodecs(history: RawHistory, codecs: readonly Pay
   let decoded = history;
   for (const codec of [...codecs].reverse()) decoded = await decodeHistoryPayloads(decoded, codec);
   return decoded;
+}
+
+export interface ClientArchiveRequest extends Pick<ArchiveDeps, 'store' | 'signingKeyPem' | 'publicKeyPem' | 'exportedBy' | 'onRun'> {
+  /** Visibility query for the closed runs to archive. */
+  query: string;
+}
+
+/** The archive over a client (the CLI's, or an activity's): runs by its query, histories opened by its codecs. */
+export function archiveThroughClient(client: Client, request: ClientArchiveRequest): Promise<ArchiveSummary> {
+  const codecs = client.options.loadedDataConverter.payloadCodecs ?? [];
+  const { query, ...deps } = request;
+  return archiveClosedRuns({
+    ...deps,
+    namespace: client.options.namespace,
+    runs: listClosedRuns(client.workflow, query),
+    fetchHistory: async (run) => decodeWithCodecs(await client.workflow.getHandle(run.workflowId, run.runId).fetchHistory(), codecs),
+    now: () => new Date(),
+  });
 }

@@ -7,20 +7,12 @@
  */
 import type { StepState } from '../../common/run-state';
 import type { RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
+import { stepKind } from '../../runbooks/step-kind';
 import { flattenSteps, type ActionCall, type RunFacts } from '../drill/run-facts';
 import type { CompensationEntryData, EvidenceArtifact, EvidenceEntryData, StepEntryData } from './dossier-types';
 import { summariseOutput } from './output-summary';
 
 type Step = RunbookStep | RunbookBranchStep;
-
-export function stepKind(step: Step): string {
-  if ('action' in step) return 'action';
-  if ('approval' in step) return 'approval';
-  if ('wait' in step) return 'wait';
-  if ('manual' in step) return 'manual';
-  if ('sleep' in step) return 'sleep';
-  return 'parallel';
-}
 
 /** A step's `controls:` list, read defensively: runs recorded before the field carry none. */
 export function stepControls(step: Step): string[] {

@@ -18,14 +18,19 @@ export function auditKeyFiles(env: NodeJS.ProcessEnv): AuditKeyFiles {
   return { ...(signing ? { signingKeyFile: signing } : {}), ...(publicKey ? { publicKeyFile: publicKey } : {}) };
 }
 
-/** The private key's PEM, or undefined when none is configured; SigningKeyError naming the file otherwise. */
-export function signingKeyPem(files: AuditKeyFiles): string | undefined {
-  return files.signingKeyFile ? readPrivateKeyFile(files.signingKeyFile) : undefined;
+export interface AuditKeys {
+  privateKeyPem?: string;
+  /** The configured public key, else the public half of the private key. */
+  publicKeyPem?: string;
 }
 
-/** The public key to verify with: the configured one, else the signing key's public half. */
-export function verifyingKeyPem(files: AuditKeyFiles): string | undefined {
-  if (files.publicKeyFile) return readPublicKeyFile(files.publicKeyFile);
-  const privatePem = signingKeyPem(files);
-  return privatePem ? createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString() : undefined;
+/** Reads the configured key files, each once; SigningKeyError naming the file when one is unusable. */
+export function readAuditKeys(files: AuditKeyFiles): AuditKeys {
+  const privateKeyPem = files.signingKeyFile ? readPrivateKeyFile(files.signingKeyFile) : undefined;
+  const publicKeyPem = files.publicKeyFile
+    ? readPublicKeyFile(files.publicKeyFile)
+    : privateKeyPem
+      ? createPublicKey(privateKeyPem).export({ type: 'spki', format: 'pem' }).toString()
+      : undefined;
+  return { ...(privateKeyPem ? { privateKeyPem } : {}), ...(publicKeyPem ? { publicKeyPem } : {}) };
 }

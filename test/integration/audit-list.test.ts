@@ -49,7 +49,7 @@ import { loadTestRunbook, REPO } from '../support/runbooks';
 import { startScimServer, type ScimTestServer, type ScimUser } from '../support/scim-server';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api';
-import { startMoto, type MotoServer } from '../support/moto';
+import { awsSectionLines, startMoto, type MotoServer } from '../support/moto';
 import { createNetworkLab, type NetworkLab } from '../support/netns';
 import { plantSecret } from '../support/planted-secrets';
 import { startCloudTrailStub, type CloudTrailStub } from '../support/cloudtrail-stub';
@@ -176,11 +176,7 @@ beforeAll(async () => {
       '  bot_token: { env: AUDIT_LIST_SLACK_TOKEN }',
       `  channel: ${INCIDENT_CHANNEL.id}`,
       `  api_url: ${slack.apiUrl}`,
-      'aws:',
-      `  region: ${moto.region}`,
-      `  endpoint: ${moto.endpoint}`,
-      '  access_key_id: { env: AWS_ACCESS_KEY_ID }',
-      '  secret_access_key: { env: AWS_SECRET_ACCESS_KEY }',
+      ...awsSectionLines(moto),
       'nftables:',
       '  table: quell_audit_list',
       `  netns: ${netns}`,

@@ -26,7 +26,7 @@ import type { ActionContext, ActionOutcome } from '../../connectors/action-conte
 import { EvidenceCollectWith } from '../../common/actions';
 import { startCloudTrailStub, type CloudTrailStub } from './cloudtrail-stub';
 import { buildEvidenceSetup } from './evidence-setup';
-import { startMoto, type MotoServer } from './moto';
+import { awsSectionLines, startMoto, type MotoServer } from './moto';
 import { plantSecret } from './planted-secrets';
 
 export const BUCKET = 'quell-evidence-collection';
@@ -82,11 +82,7 @@ export async function collected(params: Record<string, unknown>, context: Action
 export function connectorsYaml(options: { bucket?: string; logGroup?: string; filePaths?: string[]; httpUrl?: string } = {}): string {
   return [
     'version: 1',
-    'aws:',
-    `  region: ${moto.region}`,
-    `  endpoint: ${moto.endpoint}`,
-    '  access_key_id: { env: AWS_ACCESS_KEY_ID }',
-    '  secret_access_key: { env: AWS_SECRET_ACCESS_KEY }',
+    ...awsSectionLines(moto),
     'evidence:',
     '  stores:',
     `    s3-object-lock: { bucket: ${options.bucket ?? BUCKET}, retention_days: 1 }`,

@@ -33,3 +33,8 @@ export async function startMoto(): Promise<MotoServer> {
     stop: () => process.stop(),
   };
 }
+
+/** The `aws:` section of a connectors file pointing at this moto, credentials read from `moto.env`. */
+export function awsSectionLines(moto: Pick<MotoServer, 'region' | 'endpoint'>): string[] {
+  return ['aws:', `  region: ${moto.region}`, `  endpoint: ${moto.endpoint}`, '  access_key_id: { env: AWS_ACCESS_KEY_ID }', '  secret_access_key: { env: AWS_SECRET_ACCESS_KEY }'];
+}

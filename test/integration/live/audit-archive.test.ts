@@ -19,7 +19,7 @@ import type { DossierDocument, EvidenceEntryData } from '../../../reports/audit/
 import { generateSigningKey, signHead, writePrivateKeyFile } from '../../../reports/audit/signing';
 import { runQuell, type CliEnvironment } from '../../support/cli';
 import { startTestEngine, type TestEngine } from '../../support/engine';
-import { startMoto, type MotoServer } from '../../support/moto';
+import { awsSectionLines, startMoto, type MotoServer } from '../../support/moto';
 import { eventually } from '../../support/eventually';
 import { waitForState } from '../../support/run-driver';
 import { runLogger, testServer } from '../../support/temporal';
@@ -65,11 +65,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(hostLogs, 'auth.log'), 'Accepted publickey for deploy from 198.51.100.7\n');
   const yaml = [
     'version: 1',
-    'aws:',
-    `  region: ${moto.region}`,
-    `  endpoint: ${moto.endpoint}`,
-    '  access_key_id: { env: AWS_ACCESS_KEY_ID }',
-    '  secret_access_key: { env: AWS_SECRET_ACCESS_KEY }',
+    ...awsSectionLines(moto),
     'evidence:',
     '  stores:',
     `    s3-object-lock: { bucket: ${BUCKET}, mode: COMPLIANCE, retention_days: 1, prefix: ${PREFIX} }`,

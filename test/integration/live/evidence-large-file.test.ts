@@ -17,7 +17,7 @@ import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../c
 import { loadConnectorsText } from '../../../connectors/connectors-file';
 import type { LiveAction } from '../../../activities/action-performer';
 import { buildEvidenceSetup, type EvidenceSetup } from '../../support/evidence-setup';
-import { startMoto, type MotoServer } from '../../support/moto';
+import { awsSectionLines, startMoto, type MotoServer } from '../../support/moto';
 
 const MiB = 1024 * 1024;
 const FILE_SIZE = 192 * MiB;
@@ -76,11 +76,7 @@ beforeAll(async () => {
 
   const yaml = [
     'version: 1',
-    'aws:',
-    `  region: ${moto.region}`,
-    `  endpoint: ${moto.endpoint}`,
-    '  access_key_id: { env: AWS_ACCESS_KEY_ID }',
-    '  secret_access_key: { env: AWS_SECRET_ACCESS_KEY }',
+    ...awsSectionLines(moto),
     'evidence:',
     '  stores:',
     `    s3-object-lock: { bucket: ${BUCKET}, retention_days: 1 }`,

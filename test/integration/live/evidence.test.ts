@@ -27,7 +27,7 @@ import { getRunState } from '../../../client/runs';
 import type { RunState } from '../../../common/run-state';
 import { runQuell, type CliEnvironment } from '../../support/cli';
 import { startTestEngine, type TestEngine } from '../../support/engine';
-import { startMoto, type MotoServer } from '../../support/moto';
+import { awsSectionLines, startMoto, type MotoServer } from '../../support/moto';
 import { waitForState } from '../../support/run-driver';
 import { runLogger, testServer } from '../../support/temporal';
 
@@ -49,11 +49,7 @@ let state: RunState;
 function connectorsYaml(): string {
   return [
     'version: 1',
-    'aws:',
-    `  region: ${moto.region}`,
-    `  endpoint: ${moto.endpoint}`,
-    '  access_key_id: { env: AWS_ACCESS_KEY_ID }',
-    '  secret_access_key: { env: AWS_SECRET_ACCESS_KEY }',
+    ...awsSectionLines(moto),
     'evidence:',
     '  stores:',
     `    s3-object-lock: { bucket: ${BUCKET}, mode: COMPLIANCE, retention_days: 1, prefix: cases/ }`,
