@@ -14,6 +14,7 @@ import { ConfigError } from '../config/environment';
 import { registerAudit } from './commands/audit';
 import { registerCancel } from './commands/cancel';
 import { registerDecisions } from './commands/decide';
+import { registerAnswer } from './commands/answer';
 import { registerDoctor } from './commands/doctor';
 import { registerDrill } from './commands/drill';
 import { registerDone } from './commands/done';
@@ -36,7 +37,7 @@ export async function runCli(argv: string[], io: CliIo, env: NodeJS.ProcessEnv =
     .version(versionText(env), '-V, --version', 'print the version, and whether this is the compiled build or the sources')
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout(text.trimEnd()), writeErr: (text) => io.stderr(shownText(text.trimEnd())) });
-  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerList, registerDecisions, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence, registerDrill, registerAudit]) {
+  for (const register of [registerLint, registerRunbooks, registerStart, registerStatus, registerList, registerDecisions, registerAnswer, registerEvent, registerDone, registerCancel, registerHistory, registerDoctor, registerEvidence, registerDrill, registerAudit]) {
     register(program, ctx);
   }
   try {

@@ -31,11 +31,18 @@ export function renderRunState(state: RunState): string {
     `${state.workflowId}`,
     `  runbook   ${state.runbook.id} v${state.runbook.version} — ${state.runbook.title}`,
     `  incident  ${state.incidentId}   mode ${state.mode}   requested by ${state.requestedBy}`,
-    `  status    ${state.status}${state.failure ? ` (${state.failure.step ? `${state.failure.step}: ` : ''}${state.failure.message})` : ''}`,
+    `  status    ${statusText(state)}`,
     `  started   ${state.startedAt}${state.endedAt ? `   ended ${state.endedAt}` : ''}`,
     '',
   ].map(shownLine);
   return [...lines, ...state.steps.flatMap((step) => [renderStep(step), ...renderGate(step)])].join('\n');
+}
+
+/** `completed: false-positive (closed as noise)`, `failed (step: why)`, or the bare status. */
+export function statusText(state: Pick<RunState, 'status' | 'failure' | 'outcome'>): string {
+  if (state.outcome) return `${state.status}: ${state.outcome.name}${state.outcome.summary ? ` (${state.outcome.summary})` : ''}`;
+  if (state.failure) return `${state.status} (${state.failure.step ? `${state.failure.step}: ` : ''}${state.failure.message})`;
+  return state.status;
 }
 
 /** The line `quell start` prints for a run it started. */
@@ -56,25 +63,33 @@ export function renderStep(step: StepState): string {
 }
 
 /**
- * Under a waiting approval gate: who may decide (the policy as the workflow enforces it), who
- * already did, the deadline, and what an operator must fix about membership.
+ * Under a waiting approval gate or decision: who may decide (the policy as the workflow enforces
+ * it), who already did, the deadline, and what an operator must fix about membership.
  */
 export function renderGate(step: StepState): string[] {
-  const gate = step.approval;
+  const gate = step.approval ?? step.decision;
   if (!gate || step.status !== 'waiting') return [];
   const pad = step.parent ? '        ' : '      ';
   const lines: string[] = [];
   if (gate.policy === undefined) lines.push('who may decide: not known yet (membership is being resolved; decisions are refused until then)');
-  else if (gate.policy === 'open') lines.push('who may decide: anyone named but the requester (open policy: no approvers file)');
+  else if (gate.policy === 'open') lines.push(`who may decide: anyone named${gate.requesterMayDecide ? '' : ' but the requester'} (open policy: no approvers file)`);
   else {
     const people = (gate.eligible ?? []).map((entry) => `${entry.person} (${entry.groups.join(', ')})`);
     lines.push(`who may decide: ${people.length > 0 ? people.join(', ') : 'nobody'}   as of ${gate.membershipResolvedAt ?? '?'}`);
   }
   for (const decision of gate.decisions) {
     const who = decision.person && decision.person !== decision.actor ? `${decision.actor} (${decision.person})` : decision.actor;
-    lines.push(`${decision.decision}d by ${who} via ${decision.via} at ${decision.at}${decision.reason ? `: ${decision.reason}` : ''}`);
+    const what = decision.decision === 'answer' ? `answered ${decision.option ?? '?'}` : `${decision.decision}d`;
+    lines.push(`${what} by ${who} via ${decision.via} at ${decision.at}${decision.reason ? `: ${decision.reason}` : ''}`);
   }
-  lines.push(`deadline ${gate.deadline}${gate.escalated ? `   escalated to ${gate.escalation?.groups.join(', ') ?? 'the escalation groups'}` : ''}   summary sha256 ${gate.summarySha256}`);
+  if (step.decision) {
+    lines.push(`options: ${step.decision.options.map((option) => `${option.id} (${option.label})`).join(', ')}   answer with: quell answer <run> ${step.id} <option>`);
+    for (const field of step.decision.fields) {
+      lines.push(`field ${field.name}: ${field.type}${field.enum ? ` one of ${field.enum.join(', ')}` : ''}${field.required ? ', required' : ''}${field.description ? ` — ${field.description}` : ''}`);
+    }
+  }
+  const hash = step.approval ? `summary sha256 ${step.approval.summarySha256}` : `question sha256 ${step.decision?.questionSha256 ?? '?'}`;
+  lines.push(`deadline ${gate.deadline}${gate.escalated ? `   escalated to ${gate.escalation?.groups.join(', ') ?? 'the escalation groups'}` : ''}   ${hash}`);
   for (const group of gate.unknownGroups ?? []) lines.push(`problem: group ${group} is not defined in the approvers file`);
   for (const problem of gate.membershipProblems ?? []) lines.push(`problem: ${problem}`);
   return lines.map((line) => shownLine(`${pad}${line}`));
@@ -89,9 +104,22 @@ function stepDetail(step: StepState): string {
     const from = perGroup ? perGroup.map((item) => `${item.group} ${item.filled}/${item.needed}`).join(', ') : step.approval.approverGroups.join(', ');
     return `${approvals} of ${step.approval.quorum} approvals from ${from}: ${step.approval.summary}`;
   }
+  if (step.decision && step.status === 'waiting') return `${decisionProgress(step.decision)}: ${step.decision.question}`;
+  if (step.decision?.chosen && step.status === 'succeeded') {
+    return `${step.decision.chosen}${step.decision.outcome === 'defaulted' ? ' (by default: nobody answered)' : ` by ${step.actor ?? '?'}`}`;
+  }
   if (step.wait && step.status === 'waiting') return `waiting for event ${step.wait.event}`;
   if (step.manual && step.status === 'waiting') return `task for ${step.manual.assignee ?? 'anyone'}: ${step.manual.task}`;
   if (step.compensation) return `compensated by ${step.compensation.action} (${step.compensation.status})`;
   if (step.actor) return `by ${step.actor}${step.alreadyDone ? ' (already done)' : ''}`;
   return '';
+}
+
+/** `1 of 2 for confirmed from security-oncall`, or per group when the decision counts per group. */
+function decisionProgress(decision: NonNullable<StepState['decision']>): string {
+  const counts = decision.options
+    .map((option) => ({ option: option.id, count: decision.decisions.filter((d) => d.option === option.id).length }))
+    .filter((entry) => entry.count > 0);
+  const answered = counts.length > 0 ? counts.map((entry) => `${entry.count} for ${entry.option}`).join(', ') : 'no answer yet';
+  return `${answered} (quorum ${decision.quorum}) from ${decision.approverGroups.join(', ')}`;
 }

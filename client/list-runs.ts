@@ -16,6 +16,7 @@ import type { RunMode, RunStatus } from '../common/run-state';
 import {
   QuellApprovers,
   QuellControls,
+  QuellOutcome,
   QuellDrill,
   QuellIncident,
   QuellMode,
@@ -49,6 +50,8 @@ export interface RunSummary {
   approvers?: string[];
   /** The control ids the run's runbook declares. */
   controls?: string[];
+  /** How a run an `end` step completed early says it ended (QuellOutcome), e.g. `false-positive`. */
+  outcome?: string;
 }
 
 export interface RunPage {
@@ -167,6 +170,7 @@ function summarise(raw: temporal.api.workflow.v1.IWorkflowExecutionInfo): RunSum
   const status = attributes.get(QuellStatus);
   const approvers = attributes.get(QuellApprovers);
   const controls = attributes.get(QuellControls);
+  const outcome = attributes.get(QuellOutcome);
   const closedAt = timestamp(raw.closeTime);
   return {
     workflowId: raw.execution?.workflowId ?? '',
@@ -182,6 +186,7 @@ function summarise(raw: temporal.api.workflow.v1.IWorkflowExecutionInfo): RunSum
     ...(closedAt !== undefined ? { closedAt } : {}),
     ...(approvers && approvers.length > 0 ? { approvers: [...approvers].sort() } : {}),
     ...(controls && controls.length > 0 ? { controls: [...controls].sort() } : {}),
+    ...(outcome !== undefined ? { outcome } : {}),
   };
 }
 

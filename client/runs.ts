@@ -41,6 +41,8 @@ import {
   referenceProblem,
   runStateQuery,
   CancelRequest,
+  AnswerRequest,
+  answerDecisionUpdate,
   DecisionRequest,
   EventDelivery,
   ManualCompletion,
@@ -139,6 +141,13 @@ export async function decideApproval(client: Client, workflowId: string, request
   checkRequest(workflowId, DecisionRequest, request, 'approval request');
   return withRunErrors(workflowId, () =>
     client.workflow.getHandle(workflowId).executeUpdate(decideApprovalUpdate, { args: [request], ...options }),
+  );
+}
+
+export async function answerDecision(client: Client, workflowId: string, request: AnswerRequest, options: UpdateOptions = {}) {
+  checkRequest(workflowId, AnswerRequest, request, 'answer');
+  return withRunErrors(workflowId, () =>
+    client.workflow.getHandle(workflowId).executeUpdate(answerDecisionUpdate, { args: [request], ...options }),
   );
 }
 

@@ -13,7 +13,7 @@ import type { RunStatus, StepStatus } from './run-state';
 
 export type RunStatusView = RunStatus;
 export type StepStatusView = StepStatus;
-export type StepKindView = 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep';
+export type StepKindView = 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end';
 
 /** One line of the root message. */
 export interface StepLineView {
@@ -69,7 +69,7 @@ export interface DecisionView {
   actor: string;
   /** The person behind the identity, when the approval policy resolved one. */
   person?: string;
-  decision: 'approve' | 'reject';
+  decision: 'approve' | 'reject' | 'answer';
   at: string;
   via: string;
   reason?: string;

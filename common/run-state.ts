@@ -24,7 +24,8 @@ export type DecisionSource = 'cli' | 'slack' | 'api';
 export interface ApprovalDecision {
   /** The identity as the surface gave it (a Slack user id, a `--as` name). */
   actor: string;
-  decision: 'approve' | 'reject';
+  /** `answer`: an answer to a decision step (`option` says which). */
+  decision: 'approve' | 'reject' | 'answer';
   at: string;
   via: DecisionSource;
   reason?: string;
@@ -37,6 +38,10 @@ export interface ApprovalDecision {
   summarySha256?: string;
   /** Per-group quorum only: the gate's groups this person belonged to when deciding. */
   groups?: string[];
+  /** Decision steps: the option this person chose. */
+  option?: string;
+  /** Decision steps: the form fields this person filled in, as checked against the declaration. */
+  fields?: Record<string, unknown>;
 }
 
 /** Someone who may decide on a gate as its membership was last resolved (the requester excluded). */
@@ -50,18 +55,21 @@ export interface EligibleApprover {
   groups: string[];
 }
 
-export interface ApprovalGateState {
+/**
+ * What every human gate shares, approval or decision: who may decide (the approval policy keeps
+ * `policy`, `eligible` and the membership fields current), the quorum, the deadline, escalation,
+ * and the decisions so far.
+ */
+export interface GateMembershipState {
   approverGroups: string[];
   quorum: number;
   /** Approvals needed from each group, when the runbook gives a count per group (`quorum` is their sum). */
   groupQuorum?: Record<string, number>;
-  summary: string;
-  /** sha256 (hex) of `summary`: a decision must quote it, binding it to what the approver saw. */
-  summarySha256: string;
   deadline: string;
   decisions: ApprovalDecision[];
   escalated: boolean;
-  outcome?: 'approved' | 'rejected' | 'timed-out';
+  /** A decision step that lets the run's requester answer (`requester_may_answer: true`); never an approval. */
+  requesterMayDecide?: boolean;
   /**
    * `enforced`: only `eligible` people may decide (approvers file); `open`: any named person but
    * the requester (no approvers file). Absent until membership is first resolved, and while it is
@@ -80,9 +88,49 @@ export interface ApprovalGateState {
   escalation?: { at: string; groups: string[]; slackUsergroups: string[]; deadline: string };
 }
 
+export interface ApprovalGateState extends GateMembershipState {
+  summary: string;
+  /** sha256 (hex) of `summary`: a decision must quote it, binding it to what the approver saw. */
+  summarySha256: string;
+  outcome?: 'approved' | 'rejected' | 'timed-out';
+}
+
+/** A form field a human fills in when answering a decision (or completing a task). */
+export interface FormFieldState {
+  name: string;
+  type: 'string' | 'number' | 'boolean' | 'datetime';
+  required: boolean;
+  enum?: Array<string | number>;
+  description?: string;
+}
+
+/** A decision step: a question with named options, answered under the approval policy. */
+export interface DecisionGateState extends GateMembershipState {
+  question: string;
+  /** sha256 (hex) of `question`: an answer must quote it, as an approval quotes its summary. */
+  questionSha256: string;
+  /** In the runbook's order. */
+  options: Array<{ id: string; label: string }>;
+  fields: FormFieldState[];
+  /** `answered`: an option reached the quorum; `defaulted`: the timeout chose `default`. */
+  outcome?: 'answered' | 'defaulted' | 'timed-out';
+  /** The option chosen, once answered or defaulted. */
+  chosen?: string;
+}
+
+/** How a run that completed said it ended, when an `end` step ended it (`completed: false-positive`). */
+export interface RunOutcome {
+  /** The `end` step's outcome name (kebab-case). */
+  name: string;
+  /** The `end` step that ended the run. */
+  step: string;
+  summary?: string;
+  at: string;
+}
+
 export interface StepState {
   id: string;
-  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep';
+  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end';
   /** Id of the enclosing parallel step, for branches. */
   parent?: string;
   title?: string;
@@ -97,6 +145,7 @@ export interface StepState {
   /** Whether the effect had already happened when the step ran (idempotent repeat). */
   alreadyDone?: boolean;
   approval?: ApprovalGateState;
+  decision?: DecisionGateState;
   wait?: { event: string; deadline?: string; remindersSent: number; payload?: Record<string, unknown> };
   manual?: { task: string; assignee?: string; note?: string };
   /** A sleep step: when it wakes (ISO time), and what it was asked (`for 10m`, `until …`). */
@@ -128,6 +177,8 @@ export interface RunState {
   /** `person` and `via` are recorded since the approval policy (see ApprovalDecision.person). */
   cancel?: { actor: string; reason: string; at: string; person?: string; via?: DecisionSource };
   failure?: { step?: string; message: string };
+  /** Set when an `end` step completed the run early with a named outcome. */
+  outcome?: RunOutcome;
   /**
    * The run's root message in Slack (its thread carries events, cards and pings), once posted.
    * Absent when Slack is not configured or the message is not out yet.

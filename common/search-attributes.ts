@@ -21,6 +21,8 @@ export const QuellDrill = defineSearchAttributeKey('QuellDrill', SearchAttribute
 export const QuellControls = defineSearchAttributeKey('QuellControls', SearchAttributeType.KEYWORD_LIST);
 /** Everyone who approved or rejected a gate of the run so far, added as decisions are applied. */
 export const QuellApprovers = defineSearchAttributeKey('QuellApprovers', SearchAttributeType.KEYWORD_LIST);
+/** How a run that an `end` step completed early says it ended (`false-positive`); absent otherwise. */
+export const QuellOutcome = defineSearchAttributeKey('QuellOutcome', SearchAttributeType.KEYWORD);
 /** Temporal's own: set by the server on a workflow a Schedule started (never registered by Quell). */
 export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
@@ -37,4 +39,5 @@ export const SEARCH_ATTRIBUTE_FLAGS: Readonly<Record<string, SearchAttributeFlag
   QuellDrill: 'Keyword',
   QuellControls: 'KeywordList',
   QuellApprovers: 'KeywordList',
+  QuellOutcome: 'Keyword',
 };

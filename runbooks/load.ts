@@ -21,6 +21,8 @@ import {
   ParallelStep,
   RunbookSchema,
   SleepStep,
+  DecisionStep,
+  EndStep,
   WaitStep,
   type Runbook,
 } from './schema';
@@ -53,6 +55,8 @@ const STEP_SCHEMAS: Record<StepKind, z.ZodType> = {
   wait: WaitStep,
   manual: ManualStep,
   sleep: SleepStep,
+  decision: DecisionStep,
+  end: EndStep,
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -89,7 +93,10 @@ function stepProblems(raw: unknown, path: DocumentPath, isBranch: boolean): Docu
   }
   const kind = kinds[0];
   if (isBranch && kind === 'parallel') {
-    return [{ path: [...path, 'parallel'], at: 'key', message: 'parallel steps cannot be nested: a branch must be an action, approval, wait or manual step' }];
+    return [{ path: [...path, 'parallel'], at: 'key', message: 'parallel steps cannot be nested: a branch must be an action, approval, decision, wait, manual or sleep step' }];
+  }
+  if (isBranch && kind === 'end') {
+    return [{ path: [...path, 'end'], at: 'key', message: 'an end step cannot be a branch of a parallel step: the other branches would be cut off mid-way; put it after the parallel step' }];
   }
   const schema = STEP_SCHEMAS[kind];
   const result = schema.safeParse(raw);
@@ -121,6 +128,8 @@ function schemaProblems(raw: unknown): { runbook: Runbook } | { problems: Docume
   }
   const steps = Array.isArray(raw.steps) ? raw.steps : [];
   for (const index of stepsWithIssues) problems.push(...stepProblems(steps[index], ['steps', index], false));
+  // A refusal must always say why: if choosing by kind found nothing, report what the schema said.
+  if (problems.length === 0) problems.push(...explainIssues(result.error.issues, raw, RunbookSchema));
   return { problems };
 }
 

@@ -133,6 +133,84 @@ export const ApprovalSpec = z
 
 export const ApprovalStep = z.strictObject({ ...StepBase, approval: ApprovalSpec });
 
+/** Output keys a decision writes itself; a form field may not pose as one of them. */
+export const DECISION_OUTPUT_KEYS = ['choice', 'label', 'answered_by', 'answered_at'] as const;
+export const FORM_FIELDS_MAX = 20;
+export const DECISION_OPTIONS_MAX = 10;
+
+/** A value a human fills in: a decision's form field (and, later, a task's declared output). */
+export const FormFieldSpec = z.strictObject({
+  type: z.enum(['string', 'number', 'boolean', 'datetime']),
+  required: z.boolean().optional(),
+  enum: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+  description: z.string().optional(),
+});
+
+export const FormFields = z
+  .record(z.string().regex(INPUT_NAME, { message: 'field names must be snake_case' }), FormFieldSpec)
+  .superRefine((fields, ctx) => {
+    const names = Object.keys(fields);
+    if (names.length > FORM_FIELDS_MAX) ctx.addIssue({ code: 'custom', message: `a form has at most ${FORM_FIELDS_MAX} fields` });
+    for (const name of names) {
+      if ((DECISION_OUTPUT_KEYS as readonly string[]).includes(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `field "${name}" would hide the answer's own ${name}: use another name` });
+      }
+      const spec = fields[name]!;
+      if (spec.enum && spec.type !== 'string' && spec.type !== 'number') {
+        ctx.addIssue({ code: 'custom', path: [name, 'enum'], message: 'enum applies only to string and number fields' });
+      }
+    }
+  });
+
+/**
+ * A question with named options (`confirmed: Confirmed compromise`), answered by people the approval
+ * policy allows; the chosen option is `steps.<id>.output.choice` and later steps branch on it with
+ * `when`. Nobody who requested the run answers unless `requester_may_answer` says they may.
+ */
+export const DecisionSpec = z
+  .strictObject({
+    question: z.string().min(1),
+    options: z.record(KebabId('option id'), z.string().min(1)),
+    deciders: z.union([z.array(z.string().min(1)).min(1), z.record(z.string().min(1), z.int().min(1).max(10))]),
+    quorum: z.int().min(1).max(10).optional(),
+    requester_may_answer: z.boolean().optional(),
+    fields: FormFields.optional(),
+    timeout: Duration,
+    on_timeout: z.enum(['fail', 'default', 'escalate']).default('fail'),
+    default: KebabId('option id').optional(),
+    escalate_to: z.array(z.string().min(1)).min(1).optional(),
+  })
+  .superRefine((spec, ctx) => {
+    const options = Object.keys(spec.options);
+    if (options.length < 2) ctx.addIssue({ code: 'custom', path: ['options'], message: 'a decision needs at least two options' });
+    if (options.length > DECISION_OPTIONS_MAX) ctx.addIssue({ code: 'custom', path: ['options'], message: `a decision has at most ${DECISION_OPTIONS_MAX} options` });
+    if (!Array.isArray(spec.deciders)) {
+      const counts = Object.values(spec.deciders);
+      if (counts.length === 0) ctx.addIssue({ code: 'custom', path: ['deciders'], message: 'deciders names no group' });
+      if (spec.quorum !== undefined) ctx.addIssue({ code: 'custom', path: ['quorum'], message: "with a count per group, each group's count is its quorum: drop quorum" });
+    }
+    if (spec.on_timeout === 'default' && spec.default === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['default'], message: 'on_timeout: default needs default (the option chosen when nobody answers)' });
+    }
+    if (spec.default !== undefined && !options.includes(spec.default)) {
+      ctx.addIssue({ code: 'custom', path: ['default'], message: `default "${spec.default}" is not one of the options (${options.join(', ')})` });
+    }
+    if (spec.on_timeout === 'escalate' && !spec.escalate_to) {
+      ctx.addIssue({ code: 'custom', path: ['escalate_to'], message: 'on_timeout: escalate needs escalate_to (who to escalate to)' });
+    }
+  });
+
+export const DecisionStep = z.strictObject({ ...StepBase, decision: DecisionSpec });
+
+/**
+ * Completes the run here with a named outcome (`false-positive`): later steps are skipped and
+ * nothing is compensated. Usually guarded by `when` on a decision's answer.
+ */
+export const EndStep = z.strictObject({
+  ...StepBase,
+  end: z.strictObject({ outcome: KebabId('outcome'), summary: z.string().min(1).optional() }),
+});
+
 export const WaitSpec = z.strictObject({
   event: KebabId('event name'),
   timeout: Duration.optional(),
@@ -164,11 +242,11 @@ export const SleepSpec = z
 export const SleepStep = z.strictObject({ ...StepBase, sleep: SleepSpec });
 
 /** Steps that may appear as branches of a `parallel` step (no nesting: keeps runs readable). */
-export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep]);
+export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep]);
 
 export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(BranchStep).min(2) });
 
-export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep]);
+export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep]);
 
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
@@ -192,5 +270,8 @@ export type ParallelStepSpec = z.infer<typeof ParallelStep>;
 export type WaitStepSpec = z.infer<typeof WaitStep>;
 export type ManualStepSpec = z.infer<typeof ManualStep>;
 export type SleepStepSpec = z.infer<typeof SleepStep>;
+export type DecisionStepSpec = z.infer<typeof DecisionStep>;
+export type EndStepSpec = z.infer<typeof EndStep>;
+export type FormFieldSpecType = z.infer<typeof FormFieldSpec>;
 export type InputSpecType = z.infer<typeof InputSpec>;
 export type RetrySpecType = z.infer<typeof RetrySpec>;

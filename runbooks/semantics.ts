@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
 import { ISO_TIME_EXAMPLE, parseIsoTime } from '../common/iso-time';
 import { actionWithSchema } from '../connectors/with-schemas';
-import { ExpressionError, RUN_CONTEXT_FIELDS, hasTemplate, parseTemplate, templateReferences, wholeTemplateExpression } from '../common/expression';
+import { ExpressionError, RUN_CONTEXT_FIELDS, hasTemplate, parseTemplate, templateComparisons, templateReferences, wholeTemplateExpression } from '../common/expression';
 import { parseDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 import { hasOwnKey } from '../common/own';
@@ -21,6 +21,8 @@ import { explainIssues, type DocumentPath, type DocumentProblem } from '../confi
 import { checkInputs } from './input-checks';
 import type { Runbook, RunbookBranchStep, RunbookStep } from './schema';
 import { approverGroupsOf } from './approver-groups';
+import { checkFlow } from './flow-checks';
+import { comparedValueProblem, outputNameProblem } from './output-paths';
 
 export type { DocumentPath, DocumentProblem } from '../config/yaml/explain-issues';
 export { inputValueProblem } from './input-checks';
@@ -136,6 +138,9 @@ function crossFieldProblems(action: ActionName, given: Record<string, unknown>, 
       return [{ path: to === undefined ? withPath : [...withPath, 'to'], message: 'channel email needs at least one address in to: e-mail has no default recipient' }];
     }
   }
+  if (action === 'vendor.request' && given.kind === 'other' && given.details === undefined) {
+    return [{ path: withPath, message: 'kind other needs details saying what is asked: the vendor has nothing else to go by' }];
+  }
   return [];
 }
 
@@ -150,6 +155,13 @@ function checkLiteralNames(step: AnyStep, path: DocumentPath): DocumentProblem[]
       named.push({ text: group, path: [...path, 'approval', 'approvers', Array.isArray(step.approval.approvers) ? index : group], what: 'approvers names approver groups' }),
     );
     (step.approval.escalate_to ?? []).forEach((group, index) => named.push({ text: group, path: [...path, 'approval', 'escalate_to', index], what: 'escalate_to names approver groups' }));
+  }
+  if ('decision' in step) {
+    const { deciders } = step.decision;
+    approverGroupsOf({ approvers: deciders }).forEach((group, index) =>
+      named.push({ text: group, path: [...path, 'decision', 'deciders', Array.isArray(deciders) ? index : group], what: 'deciders names approver groups' }),
+    );
+    (step.decision.escalate_to ?? []).forEach((group, index) => named.push({ text: group, path: [...path, 'decision', 'escalate_to', index], what: 'escalate_to names approver groups' }));
   }
   if ('manual' in step && step.manual.assignee !== undefined) {
     named.push({ text: step.manual.assignee, path: [...path, 'manual', 'assignee'], what: 'assignee names who does the task' });
@@ -230,12 +242,15 @@ function templateFields(step: AnyStep, path: DocumentPath): Array<{ text: string
   if ('approval' in step) add(step.approval.summary, [...path, 'approval', 'summary']);
   if ('manual' in step) add(step.manual.task, [...path, 'manual', 'task']);
   if ('sleep' in step && step.sleep.until !== undefined) add(step.sleep.until, [...path, 'sleep', 'until']);
+  if ('decision' in step) add(step.decision.question, [...path, 'decision', 'question']);
+  if ('end' in step && step.end.summary !== undefined) add(step.end.summary, [...path, 'end', 'summary']);
   return fields;
 }
 
 interface ReferenceScope {
   inputs: string[];
   places: Map<string, StepPlace>;
+  specs: Map<string, AnyStep>;
   self: StepPlace;
   inCompensate: boolean;
 }
@@ -282,7 +297,12 @@ function referenceProblem(path: readonly string[], scope: ReferenceScope): strin
   if (name === undefined) return 'name a step: steps.<id>.output.<field> or steps.<id>.status';
   const problem = stepReferenceProblem(name, scope);
   if (problem) return problem;
-  if (next === 'output' || next === 'status') return undefined;
+  if (next === 'output') {
+    const spec = scope.specs.get(name);
+    const field = path[3];
+    return spec && field !== undefined ? outputNameProblem(spec, field) : undefined;
+  }
+  if (next === 'status') return undefined;
   if (next === undefined) return `steps.${name} is not a value: write steps.${name}.output.<field> or steps.${name}.status`;
   return `after steps.${name} write "output" or "status", not "${next}"${didYouMean(next, ['output', 'status'])}`;
 }
@@ -304,6 +324,14 @@ function checkTemplate(text: string, path: DocumentPath, scope: ReferenceScope, 
   for (const reference of references) {
     const problem = referenceProblem(reference.path, scope);
     if (problem) problems.push({ path, offset: reference.offset, message: problem });
+  }
+  // Only where the path itself is sound: a comparison with a bad path is already reported.
+  for (const comparison of templateComparisons(text)) {
+    const [root, id, output, name] = comparison.path;
+    if (root !== 'steps' || output !== 'output' || id === undefined || name === undefined || referenceProblem(comparison.path, scope)) continue;
+    const spec = scope.specs.get(id);
+    const problem = spec && comparedValueProblem(spec, name, comparison.literal);
+    if (problem) problems.push({ path, offset: comparison.offset, message: problem });
   }
   return problems;
 }
@@ -331,10 +359,14 @@ function checkTexts(runbook: Runbook): DocumentProblem[] {
 export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
   const placed = placeSteps(runbook);
   const places = new Map<string, StepPlace>();
-  for (const { place } of placed) if (!places.has(place.id)) places.set(place.id, place);
+  const specs = new Map<string, AnyStep>();
+  for (const { step, place } of placed) {
+    if (!places.has(place.id)) places.set(place.id, place);
+    if (!specs.has(step.id)) specs.set(step.id, step);
+  }
   const inputs = Object.keys(runbook.inputs);
 
-  const problems: DocumentProblem[] = [...checkTexts(runbook), ...checkInputs(runbook.inputs), ...duplicateIds(placed)];
+  const problems: DocumentProblem[] = [...checkTexts(runbook), ...checkInputs(runbook.inputs), ...duplicateIds(placed), ...checkFlow(runbook)];
   if (placed.length > LIMITS.steps.value) {
     problems.push({ path: [...placed[LIMITS.steps.value].place.path, 'id'], message: `too many steps (parallel branches included): ${limitMessage('steps', placed.length)}` });
   }
@@ -343,7 +375,7 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
     problems.push(...checkLiteralNames(step, place.path));
     if ('sleep' in step) problems.push(...checkSleep(step, place.path));
     for (const field of templateFields(step, place.path)) {
-      const scope: ReferenceScope = { inputs, places, self: place, inCompensate: field.inCompensate };
+      const scope: ReferenceScope = { inputs, places, specs, self: place, inCompensate: field.inCompensate };
       const isWhen = field.path.length === place.path.length + 1 && field.path[field.path.length - 1] === 'when';
       problems.push(...checkTemplate(field.text, field.path, scope, isWhen));
     }

@@ -6,7 +6,7 @@
 import type { RunbookBranchStep, RunbookStep } from './schema';
 
 /** The keys that decide a step's kind, in the order the schema's union lists them. */
-export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep'] as const;
+export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** The kind of a validated step (exactly one kind key is present). */
@@ -16,5 +16,17 @@ export function stepKind(step: RunbookStep | RunbookBranchStep): StepKind {
   if ('parallel' in step) return 'parallel';
   if ('wait' in step) return 'wait';
   if ('sleep' in step) return 'sleep';
+  if ('decision' in step) return 'decision';
+  if ('end' in step) return 'end';
   return 'manual';
+}
+
+/** Every step of a runbook in order, each parallel step followed by its branches. */
+export function everyStep(steps: readonly RunbookStep[]): Array<RunbookStep | RunbookBranchStep> {
+  const all: Array<RunbookStep | RunbookBranchStep> = [];
+  for (const step of steps) {
+    all.push(step);
+    if ('parallel' in step) all.push(...step.parallel);
+  }
+  return all;
 }

@@ -17,7 +17,7 @@ import { CancellationScope, condition, isCancellation, log, patched, proxyActivi
 import type { QuellActivities } from '../activities';
 import type { ApproverResolution, ResolvedGroup, ResolvedPerson } from '../activities/approvers/types';
 import { identityKey, samePerson } from '../common/identity';
-import type { ApprovalGateState, DecisionSource, EligibleApprover } from '../common/run-state';
+import type { DecisionSource, EligibleApprover, GateMembershipState } from '../common/run-state';
 import type { Runbook } from '../runbooks/schema';
 import { describeError } from './outcomes';
 import type { RunContext } from './run-context';
@@ -59,7 +59,7 @@ interface RunPolicy {
 
 const runPolicies = new WeakMap<RunContext, RunPolicy>();
 /** The resolution each gate's eligible set was computed from: its decisions map identities with it. */
-const gateDirectories = new WeakMap<ApprovalGateState, Directory>();
+const gateDirectories = new WeakMap<GateMembershipState, Directory>();
 
 function runPolicy(ctx: RunContext): RunPolicy {
   let policy = runPolicies.get(ctx);
@@ -70,13 +70,18 @@ function runPolicy(ctx: RunContext): RunPolicy {
   return policy;
 }
 
-/** Every group an approval gate of the runbook names (approvers, then escalate_to), first mention first. */
+/**
+ * Every group a gate of the runbook names (an approval's approvers or a decision's deciders, then
+ * escalate_to), first mention first.
+ */
 export function runbookApproverGroups(runbook: Runbook): string[] {
   const groups: string[] = [];
   for (const step of runbook.steps) {
     for (const candidate of 'parallel' in step ? step.parallel : [step]) {
-      if (!('approval' in candidate)) continue;
-      for (const group of [...approverGroupsOf(candidate.approval), ...(candidate.approval.escalate_to ?? [])]) {
+      let named: string[] = [];
+      if ('approval' in candidate) named = [...approverGroupsOf(candidate.approval), ...(candidate.approval.escalate_to ?? [])];
+      else if ('decision' in candidate) named = [...approverGroupsOf({ approvers: candidate.decision.deciders }), ...(candidate.decision.escalate_to ?? [])];
+      for (const group of named) {
         if (!groups.includes(group)) groups.push(group);
       }
     }
@@ -152,7 +157,7 @@ export interface GateMembership {
  * {@link GateMembership.refresh} asks. A recent run-level answer is shown at once so a gate does not
  * start out undecidable when membership was just read.
  */
-export function keepGateMembership(ctx: RunContext, gate: ApprovalGateState, stepId: string): GateMembership {
+export function keepGateMembership(ctx: RunContext, gate: GateMembershipState, stepId: string): GateMembership {
   const known = runPolicy(ctx).directory;
   if (known && isFresh(known)) applyToGate(ctx, gate, stepId, known);
   const wake = { requested: false };
@@ -201,13 +206,13 @@ export function keepGateMembership(ctx: RunContext, gate: ApprovalGateState, ste
   }
 }
 
-function applyToGate(ctx: RunContext, gate: ApprovalGateState, stepId: string, directory: Directory): void {
+function applyToGate(ctx: RunContext, gate: GateMembershipState, stepId: string, directory: Directory): void {
   gateDirectories.set(gate, directory);
   const first = gate.policy === undefined;
   gate.policy = directory.resolution.policy;
   gate.membershipResolvedAt = directory.resolvedAt;
   if (directory.resolution.policy === 'open') {
-    if (first) ctx.record('approval.policy', 'open: no approvers file, any named person but the requester may decide', { step: stepId });
+    if (first) ctx.record('approval.policy', `open: no approvers file, any named person${gate.requesterMayDecide ? '' : ' but the requester'} may decide`, { step: stepId });
     ctx.touch();
     return;
   }
@@ -215,7 +220,7 @@ function applyToGate(ctx: RunContext, gate: ApprovalGateState, stepId: string, d
   const eligible = new Map<string, EligibleApprover>();
   for (const group of gate.approverGroups) {
     for (const member of directory.groups.get(group)?.members ?? []) {
-      if (samePerson(member, requester)) continue;
+      if (!gate.requesterMayDecide && samePerson(member, requester)) continue;
       const key = member.toLowerCase();
       let entry = eligible.get(key);
       if (!entry) {
@@ -250,7 +255,7 @@ function slackUsergroupsOf(directory: Directory, groups: readonly string[]): str
 }
 
 /** The Slack user groups of `groups` as last resolved for this gate (for escalation pings). */
-export function gateSlackUsergroups(gate: ApprovalGateState, groups: readonly string[]): string[] {
+export function gateSlackUsergroups(gate: GateMembershipState, groups: readonly string[]): string[] {
   const directory = gateDirectories.get(gate);
   return directory ? slackUsergroupsOf(directory, groups) : [];
 }
@@ -280,7 +285,7 @@ function describe(actor: string, person: string): string {
 }
 
 /** Who is deciding on `gate`, resolved with the membership its eligible set came from. */
-export function decisionPerson(gate: ApprovalGateState, via: DecisionSource, actor: string): string {
+export function decisionPerson(gate: GateMembershipState, via: DecisionSource, actor: string): string {
   return personIn(gateDirectories.get(gate), via, actor);
 }
 
@@ -288,17 +293,18 @@ export function decisionPerson(gate: ApprovalGateState, via: DecisionSource, act
  * The policy part of a decision's validation (the gate is known to be open). Throws, with a reason
  * the person can act on, when they may not decide.
  */
-export function checkDecider(ctx: RunContext, gate: ApprovalGateState, stepId: string, request: { actor: string; via: DecisionSource; decision: 'approve' | 'reject' }): string {
+export function checkDecider(
+  ctx: RunContext,
+  gate: GateMembershipState,
+  stepId: string,
+  request: { actor: string; via: DecisionSource; decision: 'approve' | 'reject' | 'answer' },
+): string {
   if (!gate.policy) throw new Error('approver membership not yet known; try again shortly');
   const directory = gateDirectories.get(gate);
   const person = personIn(directory, request.via, request.actor);
   const who = describe(request.actor, person);
-  if (samePerson(person, requesterPerson(ctx, directory))) {
-    throw new Error(
-      request.decision === 'approve'
-        ? `${who} requested this run and cannot approve it (separation of duties)`
-        : `${who} requested this run and cannot decide on its gates (separation of duties); cancel the run to stop it`,
-    );
+  if (!gate.requesterMayDecide && samePerson(person, requesterPerson(ctx, directory))) {
+    throw new Error(requesterRefusal(who, request.decision));
   }
   if (gate.policy === 'enforced' && !(gate.eligible ?? []).some((entry) => samePerson(entry.person, person))) {
     const groups = gate.approverGroups.join(', ');
@@ -307,9 +313,16 @@ export function checkDecider(ctx: RunContext, gate: ApprovalGateState, stepId: s
   const earlier = gate.decisions.find((decision) => samePerson(decision.person ?? decision.actor, person));
   if (earlier) {
     const how = samePerson(earlier.actor, request.actor) ? '' : ` as ${earlier.actor} via ${earlier.via}`;
-    throw new Error(`${who} already decided on step ${stepId} (${earlier.decision}d${how} at ${earlier.at})`);
+    const what = earlier.decision === 'answer' ? `answered ${earlier.option ?? ''}` : `${earlier.decision}d`;
+    throw new Error(`${who} already decided on step ${stepId} (${what}${how} at ${earlier.at})`);
   }
   return person;
+}
+
+function requesterRefusal(who: string, decision: 'approve' | 'reject' | 'answer'): string {
+  if (decision === 'approve') return `${who} requested this run and cannot approve it (separation of duties)`;
+  if (decision === 'answer') return `${who} requested this run and cannot answer its decisions (separation of duties; the runbook may allow it with requester_may_answer)`;
+  return `${who} requested this run and cannot decide on its gates (separation of duties); cancel the run to stop it`;
 }
 
 /**

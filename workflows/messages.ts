@@ -15,7 +15,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { identityProblem } from '../common/identity';
 import { LIMITS, limitMessage } from '../common/limits';
-import type { ApprovalGateState, DecisionSource, RunState, StepState } from '../common/run-state';
+import type { ApprovalGateState, DecisionGateState, DecisionSource, RunState, StepState } from '../common/run-state';
 import { findForbiddenCharacter, forbiddenCharacterMessage, isBlank, neutraliseForDisplay, shownTextProblem } from '../common/text-safety';
 import { accept, codePoints, oneOfField, refuse, requestSchema, stringField, type Field, type FieldResult, type RequestIssue } from './request-checks';
 
@@ -167,6 +167,32 @@ export const DecisionRequest = requestSchema<DecisionRequest>({
   },
 });
 
+const QUESTION_HASH_REQUIRED = 'questionSha256 is required: quote the hash of the question you were shown (the decision publishes it)';
+
+export interface AnswerRequest {
+  stepId: string;
+  actor: string;
+  /** The id of the chosen option (`false-positive`). */
+  option: string;
+  via: DecisionSource;
+  reason?: string;
+  /** Values for the decision's declared form fields; checked against the declaration by the validator. */
+  fields?: Record<string, unknown>;
+  /** sha256 of the question the person was shown, as an approval quotes its summary's. */
+  questionSha256: string;
+}
+export const AnswerRequest = requestSchema<AnswerRequest>({
+  stepId: Reference,
+  actor: Actor,
+  option: Reference,
+  via: Source,
+  reason: FreeText,
+  fields: Payload,
+  questionSha256: {
+    check: stringField((hash) => (codePoints(hash) > 200 ? refuse(hash, 'too_big', QUESTION_HASH_REQUIRED) : accept(hash)), QUESTION_HASH_REQUIRED),
+  },
+});
+
 export interface EventDelivery {
   event: string;
   actor: string;
@@ -209,6 +235,9 @@ export const runStateQuery = defineQuery<RunState>('runState');
 
 /** Approve or reject an approval gate. Returns the gate as it stands after the decision. */
 export const decideApprovalUpdate = defineUpdate<ApprovalGateState, [DecisionRequest]>('decideApproval');
+
+/** Answer a decision step with one of its options. Returns the decision as it stands after the answer. */
+export const answerDecisionUpdate = defineUpdate<DecisionGateState, [AnswerRequest]>('answerDecision');
 
 /** Deliver a named event (e.g. vendor-deletion-confirmed) that a `wait` step is waiting for. */
 export const deliverEventUpdate = defineUpdate<StepState | { buffered: true; event: string }, [EventDelivery]>('deliverEvent');

@@ -25,6 +25,20 @@ export class RunRejected extends Error {
   }
 }
 
+/**
+ * An `end` step completed the run early with a named outcome (`false-positive`): the run ends
+ * `completed`, later steps are skipped and nothing is compensated.
+ */
+export class RunEnded extends Error {
+  override readonly name = 'RunEnded';
+  constructor(
+    readonly stepId: string,
+    readonly outcome: string,
+  ) {
+    super(`run ended by step ${stepId}: ${outcome}`);
+  }
+}
+
 /** The message and type of whatever an awaited activity or template threw. */
 export function describeError(error: unknown): { message: string; type?: string } {
   let current: unknown = error;

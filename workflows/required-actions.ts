@@ -40,6 +40,10 @@ export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: 
     } else if ('approval' in step) {
       approvals.push({ stepId: step.id, groups: [...new Set([...approverGroupsOf(step.approval), ...(step.approval.escalate_to ?? [])])] });
       if (step.approval.on_timeout === 'escalate') need('notify', step.id, 'notify', { to: step.approval.escalate_to, message: 'escalation' });
+    } else if ('decision' in step) {
+      const { deciders, escalate_to } = step.decision;
+      approvals.push({ stepId: step.id, groups: [...new Set([...approverGroupsOf({ approvers: deciders }), ...(escalate_to ?? [])])] });
+      if (step.decision.on_timeout === 'escalate') need('notify', step.id, 'notify', { to: escalate_to, message: 'escalation' });
     } else if ('wait' in step && step.wait.remind_every) {
       need('notify', step.id, 'notify', { message: 'reminder' });
     }

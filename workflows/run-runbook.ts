@@ -24,6 +24,7 @@ import { FAST } from './activity-options';
 import { compensateCompletedSteps } from './compensate';
 import type { RunRunbookInput } from './input';
 import {
+  answerDecisionUpdate,
   cancelRunUpdate,
   CancelRequest,
   completeManualUpdate,
@@ -33,12 +34,13 @@ import {
   runStateQuery,
 } from './messages';
 import { checkCanceller, runPerson, startApprovalPolicy } from './approval-policy';
-import { describeError, RunRejected, StepFailure } from './outcomes';
+import { describeError, RunEnded, RunRejected, StepFailure } from './outcomes';
 import { startSlackPublisher } from './publisher';
 import { requiredActions } from './required-actions';
 import { RunContext } from './run-context';
 import { APPROVERS_ATTRIBUTE_PATCH, applyDecision, validateDecision } from './steps/approval';
 import { runStep } from './steps';
+import { applyAnswer, validateAnswer } from './steps/decision';
 import { applyManualCompletion, validateManualCompletion } from './steps/manual';
 import { applyEventDelivery, validateEventDelivery } from './steps/wait';
 import { acceptDrillInjects } from './drill/run-effects';
@@ -52,6 +54,9 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
   setHandler(runStateQuery, () => ctx.state);
   setHandler(decideApprovalUpdate, (request) => applyDecision(ctx, request), {
     validator: (request) => validateDecision(ctx, request),
+  });
+  setHandler(answerDecisionUpdate, (request) => applyAnswer(ctx, request), {
+    validator: (request) => validateAnswer(ctx, request),
   });
   setHandler(deliverEventUpdate, (delivery) => applyEventDelivery(ctx, delivery), {
     validator: (delivery) => validateEventDelivery(ctx, delivery),
@@ -112,7 +117,10 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
 }
 
 async function settleAbnormalEnd(ctx: RunContext, error: unknown): Promise<void> {
-  if (isCancellation(error)) {
+  if (error instanceof RunEnded) {
+    skipStepsNotRun(ctx, error.stepId);
+    ctx.setStatus('completed');
+  } else if (isCancellation(error)) {
     ctx.state.cancel ??= { actor: 'temporal', reason: 'workflow cancellation requested', at: ctx.now() };
     ctx.setStatus('cancelling');
     interruptOpenSteps(ctx);
@@ -130,6 +138,16 @@ async function settleAbnormalEnd(ctx: RunContext, error: unknown): Promise<void>
   } else {
     ctx.state.failure = { message: describeError(error).message };
     ctx.setStatus('failed');
+  }
+}
+
+/** An `end` step completed the run: the steps that never ran say why. */
+function skipStepsNotRun(ctx: RunContext, endStepId: string): void {
+  const outcome = ctx.state.outcome?.name ?? 'ended';
+  for (const step of ctx.state.steps) {
+    if (step.status !== 'pending') continue;
+    ctx.moveStep(step, 'skip');
+    step.skippedBecause = `the run ended at step ${endStepId} (${outcome})`;
   }
 }
 

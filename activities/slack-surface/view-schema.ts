@@ -16,7 +16,7 @@ const StepStatusView = z.enum(['pending', 'running', 'waiting', 'succeeded', 'fa
 export const StepLineView = z.object({
   id: z.string(),
   title: z.string().optional(),
-  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep']),
+  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end']),
   status: StepStatusView,
   parent: z.string().optional(),
   action: z.string().optional(),
@@ -63,7 +63,7 @@ export const EventLineView = z.object({
 export const DecisionView = z.object({
   actor: z.string(),
   person: z.string().optional(),
-  decision: z.enum(['approve', 'reject']),
+  decision: z.enum(['approve', 'reject', 'answer']),
   at: z.string(),
   via: z.string(),
   reason: z.string().optional(),

@@ -6,11 +6,11 @@
 import type { Command } from 'commander';
 import { listRunsNewestFirst } from '../../client/list-runs';
 import type { CliContext } from '../context';
-import { addListFlags, endProgress, filterFromFlags, listedMode, pageLimit, printNextPage, printRuns, progressReporter, type Column, type ListFlags } from './list-output';
+import { addListFlags, endProgress, filterFromFlags, listedMode, pageLimit, printNextPage, printRuns, progressReporter, runStatusText, type Column, type ListFlags } from './list-output';
 
 export const AUDIT_LIST_COLUMNS: readonly Column[] = [
   { header: 'RUN', value: (run) => run.workflowId },
-  { header: 'STATUS', value: (run) => run.status ?? run.execution.toLowerCase() },
+  { header: 'STATUS', value: (run) => runStatusText(run) },
   { header: 'MODE', value: listedMode },
   { header: 'RUNBOOK', value: (run) => run.runbook ?? '' },
   { header: 'VERSION', value: (run) => (run.runbookVersion !== undefined ? String(run.runbookVersion) : '') },

@@ -8,13 +8,12 @@
  * approvers file maps to a person.
  */
 import type { Command } from 'commander';
-import type { Client } from '@temporalio/client';
-import type { ApprovalGateState, StepState } from '../../common/run-state';
-import { decideApproval, getRunState } from '../../client/runs';
+import { decideApproval } from '../../client/runs';
 import { checkedFreeText, checkedReference } from '../checks';
 import type { CliContext } from '../context';
 import { jsonForTerminal, shownLine, shownText } from '../display';
 import { usageFailure } from '../failure';
+import { readOpenGate } from './open-gate';
 
 interface DecideOptions {
   as?: string;
@@ -23,10 +22,7 @@ interface DecideOptions {
   json?: boolean;
 }
 
-/** How long to wait for a just-opened gate to learn who may decide before asking anyway. */
-const MEMBERSHIP_WAIT_MS = 10_000;
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/;
-const POLL_MS = 250;
 
 export function registerDecisions(program: Command, ctx: CliContext): void {
   for (const decision of ['approve', 'reject'] as const) {
@@ -45,7 +41,7 @@ export function registerDecisions(program: Command, ctx: CliContext): void {
         const pinned = options.sha256?.trim();
         if (pinned !== undefined && !SHA256_HEX.test(pinned)) throw usageFailure('--sha256 must be 64 hexadecimal digits (the summary hash `quell status --json` shows)');
         const client = await ctx.getClient();
-        const gate = await readGate(client, workflowId, stepId);
+        const gate = await readOpenGate(client, workflowId, stepId, (step) => step.approval);
         if (gate && !options.json) {
           const summary = shownText(gate.summary).split('\n').join('\n  ');
           ctx.io.stdout(`${stepId} of ${workflowId} asks you to ${decision}:\n  ${summary}\n  (summary sha256 ${shownLine(gate.summarySha256)})`);
@@ -70,19 +66,5 @@ export function registerDecisions(program: Command, ctx: CliContext): void {
         const as = person && person !== actor ? ` as ${shownLine(person)}` : '';
         ctx.io.stdout(`${decision}d ${stepId} of ${workflowId}${as}: ${where}`);
       });
-  }
-}
-
-/**
- * The gate as it stands, once it knows who may decide (a gate that has just opened is still asking;
- * a short wait saves the person a refusal). Undefined when the step is not an open gate.
- */
-async function readGate(client: Client, workflowId: string, stepId: string): Promise<ApprovalGateState | undefined> {
-  const deadline = Date.now() + MEMBERSHIP_WAIT_MS;
-  for (;;) {
-    const step: StepState | undefined = (await getRunState(client, workflowId)).steps.find((s) => s.id === stepId);
-    const gate = step?.status === 'waiting' ? step.approval : undefined;
-    if (!gate || gate.policy !== undefined || Date.now() >= deadline) return gate;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }

@@ -127,6 +127,12 @@ export function listedMode(run: RunSummary): string {
   return run.drillId !== undefined ? 'drill' : (run.mode ?? '');
 }
 
+/** Quell's status, with the outcome an `end` step gave (`completed: false-positive`); Temporal's when Quell set none. */
+export function runStatusText(run: RunSummary): string {
+  const status = run.status ?? run.execution.toLowerCase();
+  return run.outcome ? `${status}: ${run.outcome}` : status;
+}
+
 /** Prints `runs` as the flags ask: JSON array, CSV or an aligned table (exercises marked). */
 export function printRuns(io: CliIo, runs: readonly RunSummary[], columns: readonly Column[], flags: Pick<ListFlags, 'json' | 'csv'>): void {
   if (flags.json) {

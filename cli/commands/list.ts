@@ -12,6 +12,7 @@ import {
   endProgress,
   filterFromFlags,
   listedMode,
+  runStatusText,
   pageLimit,
   printNextPage,
   printRuns,
@@ -22,7 +23,7 @@ import {
 
 export const LIST_COLUMNS: readonly Column[] = [
   { header: 'RUN', value: (run) => run.workflowId },
-  { header: 'STATUS', value: (run) => run.status ?? run.execution.toLowerCase() },
+  { header: 'STATUS', value: (run) => runStatusText(run) },
   { header: 'MODE', value: listedMode },
   { header: 'RUNBOOK', value: (run) => run.runbook ?? '' },
   { header: 'INCIDENT', value: (run) => run.incidentId ?? '' },

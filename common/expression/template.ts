@@ -3,7 +3,7 @@ import { LIMITS, limitMessage } from '../limits';
 import { setOwn } from '../own';
 import { evaluateExpression } from './evaluate';
 import { parseAt } from './parse';
-import { ExpressionError, isRecord, type Expr, type TemplateContext } from './types';
+import { ExpressionError, isRecord, type Expr, type Literal, type TemplateContext } from './types';
 
 // ---------------------------------------------------------------------------------------------
 // Templates
@@ -155,4 +155,33 @@ export function templateReferences(text: string): TemplateReference[] {
     if (part.kind === 'expression') collectPaths(part.expr, references);
   }
   return references;
+}
+
+/** A path compared with a literal (`steps.triage.output.choice == 'false-positive'`), either way round. */
+export interface TemplateComparison {
+  path: string[];
+  literal: Literal;
+  /** Where the literal starts in the text. */
+  offset: number;
+}
+
+function collectComparisons(expr: Expr, into: TemplateComparison[]): void {
+  if (expr.kind === 'not') return collectComparisons(expr.operand, into);
+  if (expr.kind !== 'binary') return;
+  if (expr.operator === '==' || expr.operator === '!=') {
+    const { left, right } = expr;
+    if (left.kind === 'path' && right.kind === 'literal') into.push({ path: left.segments.map(String), literal: right.value, offset: right.offset });
+    if (right.kind === 'path' && left.kind === 'literal') into.push({ path: right.segments.map(String), literal: left.value, offset: left.offset });
+  }
+  collectComparisons(expr.left, into);
+  collectComparisons(expr.right, into);
+}
+
+/** Every equality test of a path against a literal in `text`'s templates. Throws {@link ExpressionError} for bad syntax. */
+export function templateComparisons(text: string): TemplateComparison[] {
+  const comparisons: TemplateComparison[] = [];
+  for (const part of parseTemplate(text)) {
+    if (part.kind === 'expression') collectComparisons(part.expr, comparisons);
+  }
+  return comparisons;
 }

@@ -10,6 +10,7 @@ import { injectSignalsIn, isVia, text } from './drill-facts';
 import type { HistoryDrillClock } from './drill-time';
 import type { EventOf, HistoryView } from './history';
 import type { Moment } from './report-types';
+import { everyStep } from '../../runbooks/step-kind';
 
 export interface RunStartInput {
   runbook: Runbook;
@@ -130,7 +131,7 @@ function playerActions(view: HistoryView): PlayerAction[] {
 
 /** Every step of a runbook, branches right after their parallel step. */
 export function flattenSteps(runbook: Runbook | undefined): Array<RunbookStep | RunbookBranchStep> {
-  return (runbook?.steps ?? []).flatMap((step) => ('parallel' in step ? [step, ...step.parallel] : [step]));
+  return everyStep(runbook?.steps ?? []);
 }
 
 export interface StepOutcome {

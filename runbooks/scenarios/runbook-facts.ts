@@ -6,6 +6,7 @@
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../schema';
 import { TARGET_NAMES } from './schema';
 import { approverGroupsOf } from '../approver-groups';
+import { everyStep } from '../step-kind';
 
 export interface RunbookFacts {
   stepIds: string[];
@@ -16,7 +17,7 @@ export interface RunbookFacts {
 }
 
 function allSteps(runbook: Runbook): Array<RunbookStep | RunbookBranchStep> {
-  return runbook.steps.flatMap((step) => ('parallel' in step ? [step, ...step.parallel] : [step]));
+  return everyStep(runbook.steps);
 }
 
 const unique = (values: string[]): string[] => [...new Set(values)];

@@ -13,6 +13,7 @@ import { validateRunInputs } from '../../runbooks/inputs';
 import type { InputSpecType, Runbook } from '../../runbooks/schema';
 import { actionOptions } from '../../workflows/activity-options';
 import { requiredActions } from '../../workflows/required-actions';
+import { everyStep } from '../../runbooks/step-kind';
 
 const TEXT_CANDIDATES = ['alice', 'AKIA' + 'ABCDEFGHIJKLMNOP', 'INC-1', 'alice@example.com', '10.0.0.1', '203.0.113.0/24', 'acme', 'x', 'a1', 'U0123ABCD'];
 
@@ -56,7 +57,7 @@ export function assertStartsCleanly(runbook: Runbook): void {
   const run = { id: 'quell-tabletop:x:INC-1', incident: 'INC-1', mode: 'tabletop', requester: 'alice', runbook: runbook.id, version: runbook.version, started_at: '2026-01-01T00:00:00.000Z' };
   requiredActions(runbook, { inputs: validated.values, run });
   const context: TemplateContext = { inputs: validated.values, steps: {}, run };
-  const steps = runbook.steps.flatMap((step) => ('parallel' in step ? [step, ...step.parallel] : [step]));
+  const steps = everyStep(runbook.steps);
   for (const step of steps) {
     // The options every action activity is scheduled with must be ones Temporal accepts.
     if ('action' in step) compileRetryPolicy(actionOptions(step).retry ?? {});

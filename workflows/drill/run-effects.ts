@@ -14,7 +14,7 @@
  */
 import { setHandler } from '@temporalio/workflow';
 import { identityKey, samePerson } from '../../common/identity';
-import type { ApprovalGateState, DecisionSource } from '../../common/run-state';
+import type { DecisionSource, GateMembershipState } from '../../common/run-state';
 import type { EventDelivery } from '../messages';
 import type { RunContext } from '../run-context';
 import { drillEventArrivesSignal, drillInjectSignal, type DrillEventArrival, type DrillInjectSignal } from './messages';
@@ -134,7 +134,7 @@ export function withheldEventProblem(ctx: RunContext, event: string): string | u
  * Why this person may not decide now because a drill made them (or a group they decide through)
  * unavailable, or undefined. `person` is who the approval policy says is deciding.
  */
-export function unavailableProblem(ctx: RunContext, gate: ApprovalGateState, request: { actor: string; via: DecisionSource }, person: string): string | undefined {
+export function unavailableProblem(ctx: RunContext, gate: GateMembershipState, request: { actor: string; via: DecisionSource }, person: string): string | undefined {
   const entries = runEffects.get(ctx)?.unavailable ?? [];
   for (const entry of entries) {
     if (entry.person && isPerson(entry.person, request, person, gate)) {
@@ -152,7 +152,7 @@ export function unavailableProblem(ctx: RunContext, gate: ApprovalGateState, req
 }
 
 /** `slack:U0ALICE` names this decider: by the identity used, or by the person it maps to. */
-function isPerson(identity: string, request: { actor: string; via: DecisionSource }, person: string, gate: ApprovalGateState): boolean {
+function isPerson(identity: string, request: { actor: string; via: DecisionSource }, person: string, gate: GateMembershipState): boolean {
   const colon = identity.indexOf(':');
   const surface = identity.slice(0, colon);
   const id = identity.slice(colon + 1);

@@ -6,14 +6,12 @@
  *
  * Workflow-safe.
  */
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import { durationMs } from '../../common/duration';
 import { renderTemplate } from '../../common/expression';
 import type { ApprovalGateState } from '../../common/run-state';
 import type { ApprovalStepSpec } from '../../runbooks/schema';
-import { EXTERNAL_API } from '../activity-options';
-import { checkDecider, decisionPerson, gatePolicyApplies, gateSlackUsergroups, keepGateMembership } from '../approval-policy';
-import { callAction } from '../call-action';
+import { checkDecider, decisionPerson, gatePolicyApplies, keepGateMembership } from '../approval-policy';
 import { unavailableProblem } from '../drill/run-effects';
 import { DecisionRequest, describeIssues } from '../messages';
 import { describeError, RunRejected, StepFailure } from '../outcomes';
@@ -22,6 +20,7 @@ import { QuellApprovers } from '../../common/search-attributes';
 import { sha256Hex } from '../../common/sha256';
 import { withArticle } from '../../common/text';
 import { approverGroupsOf, gateQuorum, groupQuorumOf } from '../../runbooks/approver-groups';
+import { awaitGate, deadlineAfter } from './gate-wait';
 import { quorumMet } from './group-quorum';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -58,39 +57,11 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
 
   const membership = policyApplies ? keepGateMembership(ctx, gate, step.id) : undefined;
   try {
-    let decided = await condition(() => gate.outcome !== undefined, waitMs);
-    if (!decided && spec.on_timeout === 'escalate' && spec.escalate_to) {
-      gate.escalated = true;
-      gate.approverGroups.push(...spec.escalate_to.filter((group) => !gate.approverGroups.includes(group)));
-      gate.deadline = deadlineAfter(waitMs);
-      if (membership) {
-        gate.escalation = {
-          at: ctx.now(),
-          groups: [...spec.escalate_to],
-          slackUsergroups: gateSlackUsergroups(gate, spec.escalate_to),
-          deadline: gate.deadline,
-        };
-        // The escalation groups may decide at once on what is known, and membership is read again.
-        membership.reapply();
-        membership.refresh();
-      }
-      ctx.record('approval.escalated', `to ${spec.escalate_to.join(', ')}`, { step: step.id });
-      // With a Slack surface the publisher pings the escalation groups in the run's own thread.
-      if (!membership || !ctx.surface.slack) {
-        await callAction(
-          ctx,
-          {
-            stepId: step.id,
-            action: 'notify',
-            params: { to: spec.escalate_to, message: `Approval overdue, escalated to you: ${summary} (run ${ctx.state.workflowId})` },
-            purpose: 'perform',
-            keySuffix: 'escalation',
-          },
-          EXTERNAL_API,
-        );
-      }
-      decided = await condition(() => gate.outcome !== undefined, waitMs);
-    }
+    const decided = await awaitGate(ctx, step.id, gate, spec, {
+      decided: () => gate.outcome !== undefined,
+      membership,
+      overdue: `Approval overdue, escalated to you: ${summary} (run ${ctx.state.workflowId})`,
+    });
     if (!decided) {
       gate.outcome = spec.on_timeout === 'approve' ? 'approved' : 'timed-out';
       ctx.record('approval.timed-out', gate.outcome === 'approved' ? 'approved by timeout policy' : 'rejected by timeout', { step: step.id });
@@ -115,10 +86,6 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
   state.actor = rejecter ?? 'system:timeout';
   state.error = { message: reason };
   throw new RunRejected(step.id, reason);
-
-  function deadlineAfter(ms: number): string {
-    return new Date(Date.now() + ms).toISOString();
-  }
 }
 
 /**
@@ -150,13 +117,22 @@ export function validateDecision(ctx: RunContext, raw: unknown): void {
 
 /** The decider must quote the hash of the summary the gate shows now: what they saw is what they decide. */
 function checkSummaryHash(gate: ApprovalGateState, stepId: string, quotedRaw: string): void {
-  const quoted = quotedRaw.trim().toLowerCase();
-  if (!quoted) throw new Error(`summarySha256 is required: quote the hash of the summary of step ${stepId} you were shown`);
-  if (!SHA256_HEX.test(quoted)) throw new Error('summarySha256 must be 64 hexadecimal digits (a sha256)');
-  // Gates opened before summaries were hashed have none to compare with.
-  if (gate.summarySha256 && quoted !== gate.summarySha256) {
+  checkQuotedHash({ expected: gate.summarySha256, stepId, quotedRaw, what: 'summary', field: 'summarySha256' });
+}
+
+/**
+ * Refuses a quoted hash that is missing, malformed or not the hash of the text the gate shows now
+ * (an approval's summary, a decision's question). `expected` is absent only in gates opened
+ * before texts were hashed.
+ */
+export function checkQuotedHash(check: { expected: string | undefined; stepId: string; quotedRaw: string; what: string; field: string }): void {
+  const { expected, stepId, what, field } = check;
+  const quoted = check.quotedRaw.trim().toLowerCase();
+  if (!quoted) throw new Error(`${field} is required: quote the hash of the ${what} of step ${stepId} you were shown`);
+  if (!SHA256_HEX.test(quoted)) throw new Error(`${field} must be 64 hexadecimal digits (a sha256)`);
+  if (expected && quoted !== expected) {
     throw new Error(
-      `the summary of step ${stepId} is not the one you were shown (it hashes to ${gate.summarySha256.slice(0, 12)}…, ` +
+      `the ${what} of step ${stepId} is not the one you were shown (it hashes to ${expected.slice(0, 12)}…, ` +
         `you quoted ${quoted.slice(0, 12)}…): read it again and decide on what it says now`,
     );
   }
@@ -188,11 +164,11 @@ export function applyDecision(ctx: RunContext, request: DecisionRequest): Approv
 /** The patch id guarding the QuellApprovers upsert (kept forever once shipped). */
 export const APPROVERS_ATTRIBUTE_PATCH = 'audit-approvers-attribute';
 
-/** Everyone who has approved or rejected any gate of the run, as the approval policy named them. */
-function runDeciders(ctx: RunContext): string[] {
+/** Everyone who has approved, rejected or answered any gate of the run, as the approval policy named them. */
+export function runDeciders(ctx: RunContext): string[] {
   const people = new Set<string>();
   for (const step of ctx.state.steps) {
-    for (const decision of step.approval?.decisions ?? []) people.add(decision.person ?? decision.actor);
+    for (const decision of [...(step.approval?.decisions ?? []), ...(step.decision?.decisions ?? [])]) people.add(decision.person ?? decision.actor);
   }
   return [...people].sort();
 }

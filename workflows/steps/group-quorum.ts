@@ -10,7 +10,7 @@
  * in for whoever did not answer. Under the open policy (no approvers file) groups are unknown and
  * approvals count in total. Workflow-safe: pure.
  */
-import type { ApprovalGateState } from '../../common/run-state';
+import type { ApprovalDecision, GateMembershipState } from '../../common/run-state';
 
 export interface GroupProgress {
   group: string;
@@ -18,14 +18,18 @@ export interface GroupProgress {
   filled: number;
 }
 
-/** Per group, how many of its places the approvals so far fill (best assignment). */
-export function groupProgress(gate: ApprovalGateState): GroupProgress[] | undefined {
+/** Which decisions count toward the quorum: approvals, or the answers choosing one option. */
+export type CountedDecision = (decision: ApprovalDecision) => boolean;
+const APPROVALS: CountedDecision = (decision) => decision.decision === 'approve';
+
+/** Per group, how many of its places the counted decisions so far fill (best assignment). */
+export function groupProgress(gate: GateMembershipState, counts: CountedDecision = APPROVALS): GroupProgress[] | undefined {
   // Without an approvers file nobody's groups are known: the open policy counts approvals in total.
   if (!gate.groupQuorum || gate.policy === 'open') return undefined;
   const places = Object.entries(gate.groupQuorum).flatMap(([group, count]) => Array.from({ length: count }, () => group));
   const approvers = new Map<string, string[]>();
   for (const decision of gate.decisions) {
-    if (decision.decision !== 'approve') continue;
+    if (!counts(decision)) continue;
     const person = decision.person ?? decision.actor;
     if (!approvers.has(person)) approvers.set(person, decision.groups ?? []);
   }
@@ -52,9 +56,9 @@ export function groupProgress(gate: ApprovalGateState): GroupProgress[] | undefi
   return Object.entries(gate.groupQuorum).map(([group, needed]) => ({ group, needed, filled: places.filter((place, index) => place === group && placeOf[index] !== undefined).length }));
 }
 
-/** Whether the gate's approvals meet its quorum: per group when it has counts per group, else in total. */
-export function quorumMet(gate: ApprovalGateState): boolean {
-  const progress = groupProgress(gate);
+/** Whether the counted decisions meet the gate's quorum: per group when it has counts per group, else in total. */
+export function quorumMet(gate: GateMembershipState, counts: CountedDecision = APPROVALS): boolean {
+  const progress = groupProgress(gate, counts);
   if (progress) return progress.every((item) => item.filled >= item.needed);
-  return gate.decisions.filter((decision) => decision.decision === 'approve').length >= gate.quorum;
+  return gate.decisions.filter(counts).length >= gate.quorum;
 }

@@ -6,10 +6,12 @@
 import { CancellationScope, CancelledFailure, isCancellation } from '@temporalio/workflow';
 import { isTruthy, renderTemplate } from '../../common/expression';
 import type { ParallelStepSpec, RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
-import { describeError, RunRejected, StepFailure } from '../outcomes';
+import { describeError, RunEnded, RunRejected, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 import { runActionStep } from './action';
 import { runApprovalStep } from './approval';
+import { runDecisionStep } from './decision';
+import { runEndStep } from './end';
 import { runManualStep } from './manual';
 import { runSleepStep } from './sleep';
 import { runWaitStep } from './wait';
@@ -38,9 +40,11 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
     else if ('parallel' in step) await runParallelStep(ctx, step);
     else if ('wait' in step) await runWaitStep(ctx, step);
     else if ('sleep' in step) await runSleepStep(ctx, step);
+    else if ('decision' in step) await runDecisionStep(ctx, step);
+    else if ('end' in step) runEndStep(ctx, step);
     else await runManualStep(ctx, step);
   } catch (error) {
-    if (isCancellation(error) || error instanceof RunRejected) throw error;
+    if (isCancellation(error) || error instanceof RunRejected || error instanceof RunEnded) throw error;
     const failure = error instanceof StepFailure ? error : new StepFailure(step.id, describeError(error).message);
     return settleFailure(ctx, step, failure);
   }
