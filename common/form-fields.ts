@@ -15,28 +15,44 @@ export interface FormCheck {
   problems: string[];
 }
 
-/** Checks the values given for a form: each known, typed as declared, required ones present. */
-export function checkFormValues(fields: readonly FormFieldState[], raw: unknown): FormCheck {
+/** The runbook's declaration of fields (`fields:` of a decision, `outputs:` of a wait or task), in its order. */
+export function formFieldStates(
+  declared: Record<string, { type: FormFieldState['type']; required?: boolean; enum?: Array<string | number>; description?: string }> | undefined,
+): FormFieldState[] {
+  return Object.entries(declared ?? {}).map(([name, field]) => ({
+    name,
+    type: field.type,
+    required: field.required ?? false,
+    ...(field.enum ? { enum: [...field.enum] } : {}),
+    ...(field.description ? { description: field.description } : {}),
+  }));
+}
+
+/**
+ * Checks the values given for a form: each known, typed as declared, required ones present.
+ * `label` names the values in messages: `fields` for an answer, `payload` for event details.
+ */
+export function checkFormValues(fields: readonly FormFieldState[], raw: unknown, label = 'fields'): FormCheck {
   const problems: string[] = [];
   const values: Record<string, unknown> = {};
   if (raw === undefined || raw === null) raw = {};
-  if (typeof raw !== 'object' || Array.isArray(raw)) return { values, problems: ['fields: must be an object of field values'] };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { values, problems: [`${label}: must be an object of field values`] };
   const given = raw as Record<string, unknown>;
   const declared = new Map(fields.map((field) => [field.name, field]));
   for (const name of Object.keys(given)) {
     if (!declared.has(name)) {
       const known = fields.map((field) => field.name);
-      problems.push(`fields.${printable(name)}: this step declares no such field${known.length > 0 ? ` (it has ${known.join(', ')})` : ' (it has none)'}`);
+      problems.push(`${label}.${printable(name)}: this step declares no such field${known.length > 0 ? ` (it has ${known.join(', ')})` : ' (it has none)'}`);
     }
   }
   for (const field of fields) {
     const value = Object.prototype.hasOwnProperty.call(given, field.name) ? given[field.name] : undefined;
     if (value === undefined || value === '') {
-      if (field.required) problems.push(`fields.${field.name}: is required`);
+      if (field.required) problems.push(`${label}.${field.name}: is required`);
       continue;
     }
     const problem = valueProblem(field, value);
-    if (problem) problems.push(`fields.${field.name}: ${problem}`);
+    if (problem) problems.push(`${label}.${field.name}: ${problem}`);
     else values[field.name] = typeof value === 'string' ? value.trim() : value;
   }
   return { values, problems };

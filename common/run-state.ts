@@ -148,6 +148,11 @@ export interface StepState {
   decision?: DecisionGateState;
   wait?: { event: string; deadline?: string; remindersSent: number; payload?: Record<string, unknown> };
   manual?: { task: string; assignee?: string; note?: string };
+  /**
+   * What a wait's event (named here) or a manual task's completion must carry (`outputs:`), as the
+   * runbook declares it; known from the start, so details can be typed before the step is reached.
+   */
+  declaredOutputs?: { event?: string; fields: FormFieldState[] };
   /** A sleep step: when it wakes (ISO time), and what it was asked (`for 10m`, `until …`). */
   sleep?: { until: string; asked: string };
   compensation?: { action: string; status: 'succeeded' | 'failed'; at: string; output?: Record<string, unknown>; error?: string };

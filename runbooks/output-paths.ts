@@ -10,7 +10,7 @@
 import type { z } from 'zod';
 import { ACTION_CATALOGUE } from '../common/actions';
 import { didYouMean } from '../common/suggest';
-import { DECISION_OUTPUT_KEYS, type RunbookBranchStep, type RunbookStep } from './schema';
+import { DECISION_OUTPUT_KEYS, MANUAL_OUTPUT_KEYS, WAIT_OUTPUT_KEYS, type RunbookBranchStep, type RunbookStep } from './schema';
 import { stepKind } from './step-kind';
 
 type AnyStep = RunbookStep | RunbookBranchStep;
@@ -22,14 +22,15 @@ export interface KnownOutputs {
 }
 
 export const SLEEP_OUTPUT_KEYS = ['woke_at', 'slept_ms', 'until'] as const;
-export const WAIT_OUTPUT_KEYS = ['event', 'received_at', 'received_via'] as const;
 export const END_OUTPUT_KEYS = ['outcome', 'summary'] as const;
 
 export function knownOutputs(step: AnyStep): KnownOutputs {
   if ('decision' in step) return { names: [...DECISION_OUTPUT_KEYS, ...Object.keys(step.decision.fields ?? {})], open: false };
   if ('sleep' in step) return { names: [...SLEEP_OUTPUT_KEYS], open: false };
   if ('end' in step) return { names: [...END_OUTPUT_KEYS], open: false };
-  if ('wait' in step) return { names: [...WAIT_OUTPUT_KEYS], open: true };
+  // Without a declaration a wait takes any details, so any name may be among them.
+  if ('wait' in step) return { names: [...WAIT_OUTPUT_KEYS, ...Object.keys(step.wait.outputs ?? {})], open: step.wait.outputs === undefined };
+  if ('manual' in step) return { names: [...MANUAL_OUTPUT_KEYS, ...Object.keys(step.manual.outputs ?? {})], open: false };
   if ('action' in step) {
     const shape = (ACTION_CATALOGUE[step.action] as { output?: z.ZodObject }).output;
     return shape ? { names: Object.keys(shape.shape), open: false } : { names: [], open: true };

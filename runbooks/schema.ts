@@ -133,8 +133,10 @@ export const ApprovalSpec = z
 
 export const ApprovalStep = z.strictObject({ ...StepBase, approval: ApprovalSpec });
 
-/** Output keys a decision writes itself; a form field may not pose as one of them. */
+/** Output keys a step writes itself; a declared field may not pose as one of them. */
 export const DECISION_OUTPUT_KEYS = ['choice', 'label', 'answered_by', 'answered_at'] as const;
+export const WAIT_OUTPUT_KEYS = ['event', 'received_at', 'received_via'] as const;
+export const MANUAL_OUTPUT_KEYS = ['done_by', 'note'] as const;
 export const FORM_FIELDS_MAX = 20;
 export const DECISION_OPTIONS_MAX = 10;
 
@@ -146,14 +148,14 @@ export const FormFieldSpec = z.strictObject({
   description: z.string().optional(),
 });
 
-export const FormFields = z
-  .record(z.string().regex(INPUT_NAME, { message: 'field names must be snake_case' }), FormFieldSpec)
-  .superRefine((fields, ctx) => {
+/** Fields people fill in; `reserved` are the output keys the step writes itself. */
+const formFields = (reserved: readonly string[], whose: string) =>
+  z.record(z.string().regex(INPUT_NAME, { message: 'field names must be snake_case' }), FormFieldSpec).superRefine((fields, ctx) => {
     const names = Object.keys(fields);
-    if (names.length > FORM_FIELDS_MAX) ctx.addIssue({ code: 'custom', message: `a form has at most ${FORM_FIELDS_MAX} fields` });
+    if (names.length > FORM_FIELDS_MAX) ctx.addIssue({ code: 'custom', message: `at most ${FORM_FIELDS_MAX} fields` });
     for (const name of names) {
-      if ((DECISION_OUTPUT_KEYS as readonly string[]).includes(name)) {
-        ctx.addIssue({ code: 'custom', path: [name], message: `field "${name}" would hide the answer's own ${name}: use another name` });
+      if (reserved.includes(name)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: `field "${name}" would hide ${whose} own ${name}: use another name (reserved: ${reserved.join(', ')})` });
       }
       const spec = fields[name]!;
       if (spec.enum && spec.type !== 'string' && spec.type !== 'number') {
@@ -174,7 +176,7 @@ export const DecisionSpec = z
     deciders: z.union([z.array(z.string().min(1)).min(1), z.record(z.string().min(1), z.int().min(1).max(10))]),
     quorum: z.int().min(1).max(10).optional(),
     requester_may_answer: z.boolean().optional(),
-    fields: FormFields.optional(),
+    fields: formFields(DECISION_OUTPUT_KEYS, "the answer's").optional(),
     timeout: Duration,
     on_timeout: z.enum(['fail', 'default', 'escalate']).default('fail'),
     default: KebabId('option id').optional(),
@@ -215,6 +217,8 @@ export const WaitSpec = z.strictObject({
   event: KebabId('event name'),
   timeout: Duration.optional(),
   remind_every: Duration.optional(),
+  /** The details the event must carry, typed: `steps.<id>.output.<name>`. Without it any details are taken. */
+  outputs: formFields(WAIT_OUTPUT_KEYS, "the event's").optional(),
 });
 
 export const WaitStep = z.strictObject({ ...StepBase, wait: WaitSpec });
@@ -223,6 +227,8 @@ export const ManualSpec = z.strictObject({
   task: z.string().min(1),
   assignee: z.string().min(1).optional(),
   instructions: z.string().optional(),
+  /** What the person reports when done, typed: `steps.<id>.output.<name>` (besides done_by and note). */
+  outputs: formFields(MANUAL_OUTPUT_KEYS, "the task's").optional(),
 });
 
 export const ManualStep = z.strictObject({ ...StepBase, manual: ManualSpec });

@@ -206,8 +206,10 @@ export interface ManualCompletion {
   actor: string;
   via: DecisionSource;
   note?: string;
+  /** Values for the task's declared `outputs:`; checked against the declaration by the validator. */
+  fields?: Record<string, unknown>;
 }
-export const ManualCompletion = requestSchema<ManualCompletion>({ stepId: Reference, actor: Actor, via: Source, note: FreeText });
+export const ManualCompletion = requestSchema<ManualCompletion>({ stepId: Reference, actor: Actor, via: Source, note: FreeText, fields: Payload });
 
 export interface CancelRequest {
   actor: string;

@@ -10,6 +10,7 @@ import type { RunEvent, RunState, RunStatus, StepState } from '../common/run-sta
 import { QuellStatus } from '../common/search-attributes';
 import type { RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 import { stepKind } from '../runbooks/step-kind';
+import { formFieldStates } from '../common/form-fields';
 import type { RunRunbookInput } from './input';
 import { nextStepStatus, type StepEvent } from './step-transitions';
 
@@ -149,6 +150,7 @@ export class RunContext {
 
   private addStep(step: RunbookStep | RunbookBranchStep, parent?: string): void {
     const kind = stepKind(step);
+    const declared = formFieldStates('wait' in step ? step.wait.outputs : 'manual' in step ? step.manual.outputs : undefined);
     const state: StepState = {
       id: step.id,
       kind,
@@ -156,6 +158,7 @@ export class RunContext {
       ...(parent ? { parent } : {}),
       ...(step.title ? { title: step.title } : {}),
       ...('action' in step ? { action: step.action } : {}),
+      ...(declared.length > 0 ? { declaredOutputs: { ...('wait' in step ? { event: step.wait.event } : {}), fields: declared } } : {}),
     };
     this.steps.set(step.id, state);
     this.state.steps.push(state);

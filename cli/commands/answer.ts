@@ -10,12 +10,11 @@
  */
 import type { Command } from 'commander';
 import { answerDecision } from '../../client/runs';
-import { parseFieldText } from '../../common/form-fields';
-import type { DecisionGateState } from '../../common/run-state';
 import { checkedFreeText, checkedReference } from '../checks';
 import type { CliContext } from '../context';
 import { jsonForTerminal, shownLine, shownText } from '../display';
 import { usageFailure } from '../failure';
+import { fieldArgOption, typedFieldArgs } from '../field-args';
 import { readOpenGate } from './open-gate';
 
 interface AnswerOptions {
@@ -33,7 +32,7 @@ export function registerAnswer(program: Command, ctx: CliContext): void {
     .command('answer <workflowId> <step> <option>')
     .description('answer a decision step with one of its options (quell status shows them)')
     .option('--as <user>', 'who is answering (default: $QUELL_USER or $USER); acts as the identity cli:USER')
-    .option('--field <name=value>', 'fill in a form field the decision declares (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--field <name=value>', 'fill in a form field the decision declares (repeatable)', fieldArgOption, [] as string[])
     .option('--reason <text>', 'why (optional, kept with the answer)')
     .option('--sha256 <hash>', 'the question hash you read (default: the hash of the question printed now)')
     .option('--json', 'print the decision as JSON')
@@ -47,7 +46,7 @@ export function registerAnswer(program: Command, ctx: CliContext): void {
       if (pinned !== undefined && !SHA256_HEX.test(pinned)) throw usageFailure('--sha256 must be 64 hexadecimal digits (the question hash `quell status --json` shows)');
       const client = await ctx.getClient();
       const decision = await readOpenGate(client, workflowId, stepId, (step) => step.decision);
-      const fields = typedFields(options.field, decision);
+      const fields = typedFieldArgs(options.field, decision?.fields, 'the decision');
       if (decision && !options.json) {
         const question = shownText(decision.question).split('\n').join('\n  ');
         const choices = decision.options.map((choice) => `${choice.id} (${shownLine(choice.label)})`).join(', ');
@@ -72,27 +71,4 @@ export function registerAnswer(program: Command, ctx: CliContext): void {
       const where = answered.chosen ? `decided: ${answered.chosen}` : `${answered.decisions.filter((d) => d.option === option).length} of ${answered.quorum} for ${option}`;
       ctx.io.stdout(`answered ${stepId} of ${workflowId} with ${option}${as}: ${where}`);
     });
-}
-
-/** `--field name=value` arguments typed as the decision declares its fields (as text when it is not known). */
-function typedFields(args: readonly string[], decision: DecisionGateState | undefined): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const arg of args) {
-    const equals = arg.indexOf('=');
-    if (equals <= 0) throw usageFailure(`--field ${shownLine(arg)}: write it as name=value`);
-    const name = arg.slice(0, equals).trim();
-    const text = arg.slice(equals + 1);
-    checkedReference('--field name', name);
-    checkedFreeText(`--field ${name}`, text);
-    if (Object.prototype.hasOwnProperty.call(fields, name)) throw usageFailure(`--field ${shownLine(name)} is given twice`);
-    const declared = decision?.fields.find((field) => field.name === name);
-    if (decision && !declared) {
-      const known = decision.fields.map((field) => field.name);
-      throw usageFailure(`--field ${shownLine(name)}: the decision declares no such field (${known.length > 0 ? `it has ${known.join(', ')}` : 'it has none'})`);
-    }
-    const parsed = declared ? parseFieldText(declared, text) : { value: text };
-    if ('problem' in parsed) throw usageFailure(parsed.problem);
-    fields[name] = parsed.value;
-  }
-  return fields;
 }

@@ -15,6 +15,7 @@ import { buildApproversSetup } from '../../activities/approvers/build';
 import { FileEffectJournal } from '../../activities/effects/file-journal';
 import type { RunState } from '../../common/run-state';
 import { quellOk, runQuell, type CliEnvironment } from '../support/cli';
+import { eventually } from '../support/eventually';
 import { waitForState } from '../support/run-driver';
 import { runLogger, startTestWorker, testServer, uniqueTaskQueue } from '../support/temporal';
 
@@ -126,10 +127,11 @@ test('a false positive ends the run completed with that outcome, compensating no
   expect(final.events.some((event) => event.kind.startsWith('compensation'))).toBe(false);
 
   expect((await quellOk(['status', workflowId], env)).stdout).toContain('status    completed: false-positive (Known scanner, ticket 4411)');
-  const listed = await waitForState(
-    async () => (await quellOk(['list', '--incident', incident], env)).stdout,
-    (text) => text.includes('completed: false-positive'),
-  );
+  // Visibility catches up with the search attribute shortly after the run closes.
+  const listed = await eventually('the outcome in quell list', async () => {
+    const text = (await quellOk(['list', '--incident', incident], env)).stdout;
+    return text.includes('completed: false-positive') && text;
+  });
   expect(listed).toContain(workflowId);
 }, 90_000);
 

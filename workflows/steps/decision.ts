@@ -13,8 +13,8 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import { durationMs } from '../../common/duration';
 import { renderTemplate } from '../../common/expression';
-import { checkFormValues } from '../../common/form-fields';
-import type { DecisionGateState, FormFieldState } from '../../common/run-state';
+import { checkFormValues, formFieldStates } from '../../common/form-fields';
+import type { DecisionGateState } from '../../common/run-state';
 import { QuellApprovers } from '../../common/search-attributes';
 import { sha256Hex } from '../../common/sha256';
 import { withArticle } from '../../common/text';
@@ -47,7 +47,7 @@ export async function runDecisionStep(ctx: RunContext, step: DecisionStepSpec): 
     question,
     questionSha256: sha256Hex(question),
     options: Object.entries(spec.options).map(([id, label]) => ({ id, label })),
-    fields: formFieldsOf(spec),
+    fields: formFieldStates(spec.fields),
     deadline: deadlineAfter(durationMs(spec.timeout)),
     decisions: [],
     escalated: false,
@@ -96,16 +96,6 @@ export async function runDecisionStep(ctx: RunContext, step: DecisionStepSpec): 
     ...(answers[0]?.fields ?? {}),
   };
   ctx.moveStep(state, 'succeed');
-}
-
-function formFieldsOf(spec: DecisionStepSpec['decision']): FormFieldState[] {
-  return Object.entries(spec.fields ?? {}).map(([name, field]) => ({
-    name,
-    type: field.type,
-    required: field.required ?? false,
-    ...(field.enum ? { enum: [...field.enum] } : {}),
-    ...(field.description ? { description: field.description } : {}),
-  }));
 }
 
 /**

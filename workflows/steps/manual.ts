@@ -13,6 +13,7 @@ import { describeError, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 import { waitUntil } from '../wait-until';
 import { withArticle } from '../../common/text';
+import { checkFormValues } from '../../common/form-fields';
 
 export async function runManualStep(ctx: RunContext, step: ManualStepSpec): Promise<void> {
   const state = ctx.step(step.id);
@@ -43,12 +44,17 @@ export function validateManualCompletion(ctx: RunContext, raw: unknown): void {
   if (state.status !== 'waiting' || state.actor !== undefined) {
     throw new Error(`step ${state.id} is not waiting to be done (it is ${state.status})`);
   }
+  const form = checkFormValues(state.declaredOutputs?.fields ?? [], parsed.data.fields);
+  if (form.problems.length > 0) throw new Error(`invalid completion: ${form.problems.join('; ')}`);
 }
 
 export function applyManualCompletion(ctx: RunContext, completion: ManualCompletion): StepState {
   const state = ctx.step(completion.stepId);
   state.actor = completion.actor.trim();
   if (state.manual && completion.note) state.manual.note = completion.note;
+  // Declared outputs first, what the run records last: a field can never pose as who did it.
+  const form = checkFormValues(state.declaredOutputs?.fields ?? [], completion.fields);
+  state.output = { ...form.values, done_by: state.actor, ...(completion.note ? { note: completion.note } : {}) };
   ctx.record('manual.done', completion.note, { step: state.id, actor: state.actor });
   return state;
 }

@@ -6,7 +6,8 @@
  * Workflow-safe.
  */
 import { durationMs } from '../../common/duration';
-import type { StepState } from '../../common/run-state';
+import type { FormFieldState, StepState } from '../../common/run-state';
+import { checkFormValues } from '../../common/form-fields';
 import type { WaitStepSpec } from '../../runbooks/schema';
 import { EXTERNAL_API } from '../activity-options';
 import { callAction } from '../call-action';
@@ -62,6 +63,11 @@ export async function runWaitStep(ctx: RunContext, step: WaitStepSpec): Promise<
   if (received?.payload) state.wait.payload = received.payload;
 }
 
+/** The details a wait step for `event` declares (`outputs:`), or undefined when it takes any. */
+function declaredDetails(ctx: RunContext, event: string): FormFieldState[] | undefined {
+  return ctx.state.steps.find((step) => step.declaredOutputs?.event === event)?.declaredOutputs?.fields;
+}
+
 function smallest(a: number | undefined, b: number | undefined): number | undefined {
   if (a === undefined) return b;
   if (b === undefined) return a;
@@ -82,16 +88,24 @@ export function validateEventDelivery(ctx: RunContext, raw: unknown): void {
     );
   }
   if (ctx.receivedEvents.has(event)) throw new Error(`event "${event}" was already received`);
+  const declared = declaredDetails(ctx, event);
+  if (declared) {
+    const form = checkFormValues(declared, parsed.data.payload, 'payload');
+    if (form.problems.length > 0) throw new Error(`invalid event: ${form.problems.join('; ')}`);
+  }
   const withheld = withheldEventProblem(ctx, event);
   if (withheld) throw new Error(withheld);
 }
 
 export function applyEventDelivery(ctx: RunContext, delivery: EventDelivery): StepState | { buffered: true; event: string } {
+  // Declared details are kept as checked (typed, trimmed); undeclared ones as sent.
+  const declared = declaredDetails(ctx, delivery.event);
+  const payload = declared ? checkFormValues(declared, delivery.payload, 'payload').values : delivery.payload;
   ctx.receivedEvents.set(delivery.event, {
     actor: delivery.actor.trim(),
     via: delivery.via,
     at: ctx.now(),
-    ...(delivery.payload ? { payload: delivery.payload } : {}),
+    ...(payload ? { payload } : {}),
   });
   ctx.record('event.received', delivery.event, { actor: delivery.actor.trim() });
   const waiting = ctx.state.steps.find((step) => step.status === 'waiting' && step.wait?.event === delivery.event);
