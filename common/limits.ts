@@ -36,6 +36,7 @@ export const LIMITS = {
   mappingEntries: limit(2_000, 'entries', 'keys in one YAML mapping'),
   listEntries: limit(2_000, 'entries', 'items in one YAML list'),
   steps: limit(500, 'entries', 'steps in a runbook, parallel branches included'),
+  foreachItems: limit(200, 'entries', 'items one foreach step works through'),
   runbookInputs: limit(100, 'entries', 'inputs a runbook declares'),
   templateLength: limit(4 * KIB, 'characters', 'length of one string holding a ${{ }} template'),
   expressionNesting: limit(32, 'levels', 'nesting of parentheses and ! inside one ${{ }} expression'),

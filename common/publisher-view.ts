@@ -13,7 +13,7 @@ import type { RunStatus, StepStatus } from './run-state';
 
 export type RunStatusView = RunStatus;
 export type StepStatusView = StepStatus;
-export type StepKindView = 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end';
+export type StepKindView = 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach';
 
 /** One line of the root message. */
 export interface StepLineView {
@@ -36,6 +36,11 @@ export interface StepLineView {
   assignee?: string;
   /** When a sleeping step wakes (ISO time). */
   wakesAt?: string;
+  /** A decision step while it waits: its question, and how many have answered toward the quorum. */
+  question?: string;
+  answers?: { count: number; quorum: number };
+  /** A decided decision step: the label of the option chosen, and whether the timeout chose it. */
+  choice?: { label: string; defaulted: boolean };
 }
 
 /** The root message: the run at a glance. */
@@ -52,6 +57,8 @@ export interface RootView {
   endedAt?: string;
   failure?: { step?: string; message: string };
   cancel?: { actor: string; reason: string };
+  /** How an `end` step said the run ended (`completed: false-positive`); absent otherwise. */
+  outcome?: { name: string; summary?: string };
   steps: StepLineView[];
 }
 
@@ -135,11 +142,52 @@ export interface ManualCardView {
   error?: string;
 }
 
-/** A message that mentions the people an overdue approval was escalated to. */
+/** One answer to a decision: who chose which option. */
+export interface DecisionAnswerView {
+  actor: string;
+  person?: string;
+  /** The option's id (`false-positive`). */
+  option: string;
+  at: string;
+  via: string;
+  reason?: string;
+}
+
+/** A decision step's card: the question, one button per option while it takes answers. */
+export interface DecisionCardView {
+  workflowId: string;
+  stepId: string;
+  title?: string;
+  question: string;
+  questionSha256: string;
+  options: Array<{ id: string; label: string }>;
+  /** Whether answering opens a form (the decision declares `fields`). */
+  hasForm: boolean;
+  quorum: number;
+  approverGroups: string[];
+  deadline: string;
+  requester: string;
+  requesterMayAnswer: boolean;
+  answers: DecisionAnswerView[];
+  escalated: boolean;
+  escalateTo?: string[];
+  outcome?: 'answered' | 'defaulted' | 'timed-out';
+  /** The option chosen, once answered or defaulted. */
+  chosen?: string;
+  open: boolean;
+  /** Why a decision without an outcome closed (e.g. the run was cancelled). */
+  closedReason?: string;
+  policy?: string;
+  eligible?: EligibleView[];
+}
+
+/** A message that mentions the people an overdue approval (or decision) was escalated to. */
 export interface EscalationPingView {
   workflowId: string;
   stepId: string;
   title?: string;
+  /** Set for a decision's ping (then `summary` is its question); absent for an approval's. */
+  gate?: 'decision';
   summary: string;
   groups: string[];
   slackUsers: string[];
@@ -150,7 +198,8 @@ export interface EscalationPingView {
 export type CardContent =
   | { kind: 'approval'; card: ApprovalCardView }
   | { kind: 'wait'; card: WaitCardView }
-  | { kind: 'manual'; card: ManualCardView };
+  | { kind: 'manual'; card: ManualCardView }
+  | { kind: 'decision'; card: DecisionCardView };
 
 /** Everything the publisher posts into the run's thread. */
 export type ThreadContent = { kind: 'events'; lines: EventLineView[] } | CardContent | { kind: 'ping'; ping: EscalationPingView };

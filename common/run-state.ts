@@ -118,6 +118,22 @@ export interface DecisionGateState extends GateMembershipState {
   chosen?: string;
 }
 
+/** A foreach step's items as they stand. */
+export interface ForeachState {
+  concurrency: number;
+  policy: 'stop' | 'continue' | 'collect';
+  items: ForeachItemState[];
+}
+
+export interface ForeachItemState {
+  index: number;
+  /** The item, shortened for display (the whole value is in the step's output). */
+  label: string;
+  status: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped';
+  /** The inner step that failed, and why. */
+  error?: { step: string; message: string };
+}
+
 /** How a run that completed said it ended, when an `end` step ended it (`completed: false-positive`). */
 export interface RunOutcome {
   /** The `end` step's outcome name (kebab-case). */
@@ -130,9 +146,11 @@ export interface RunOutcome {
 
 export interface StepState {
   id: string;
-  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end';
-  /** Id of the enclosing parallel step, for branches. */
+  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach';
+  /** Id of the enclosing parallel or foreach step, for branches and the steps of a loop's items. */
   parent?: string;
+  /** Inside a foreach: which item (from 0) this step works on; its id is `<loop>[<item>].<step>`. */
+  item?: number;
   title?: string;
   status: StepStatus;
   action?: string;
@@ -153,6 +171,7 @@ export interface StepState {
    * runbook declares it; known from the start, so details can be typed before the step is reached.
    */
   declaredOutputs?: { event?: string; fields: FormFieldState[] };
+  foreach?: ForeachState;
   /** A sleep step: when it wakes (ISO time), and what it was asked (`for 10m`, `until …`). */
   sleep?: { until: string; asked: string };
   compensation?: { action: string; status: 'succeeded' | 'failed'; at: string; output?: Record<string, unknown>; error?: string };

@@ -9,6 +9,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { withArticle } from '../common/text';
 import { didYouMean } from '../common/suggest';
 import { describeValue, explainIssues, type DocumentPath, type DocumentProblem } from '../config/yaml/explain-issues';
 import type { Locator } from '../config/yaml/locate';
@@ -23,6 +24,7 @@ import {
   SleepStep,
   DecisionStep,
   EndStep,
+  ForeachStep,
   WaitStep,
   type Runbook,
 } from './schema';
@@ -57,6 +59,7 @@ const STEP_SCHEMAS: Record<StepKind, z.ZodType> = {
   sleep: SleepStep,
   decision: DecisionStep,
   end: EndStep,
+  foreach: ForeachStep,
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -71,7 +74,7 @@ function stepIndexOf(path: readonly PropertyKey[], arrayKey: string): number | u
  * issues of whichever variant failed least, which for a typo in an action step can be "unknown
  * key action" from the wait variant; choosing by kind key reports what the author meant.
  */
-function stepProblems(raw: unknown, path: DocumentPath, isBranch: boolean): DocumentProblem[] {
+function stepProblems(raw: unknown, path: DocumentPath, isBranch: boolean, inLoop = false): DocumentProblem[] {
   const kindList = STEP_KINDS.join(', ');
   if (!isRecord(raw)) {
     return [{ path, message: `a step must be a mapping with an id and one of: ${kindList}; got ${describeValue(raw)}` }];
@@ -95,6 +98,13 @@ function stepProblems(raw: unknown, path: DocumentPath, isBranch: boolean): Docu
   if (isBranch && kind === 'parallel') {
     return [{ path: [...path, 'parallel'], at: 'key', message: 'parallel steps cannot be nested: a branch must be an action, approval, decision, wait, manual or sleep step' }];
   }
+  if (inLoop && (kind === 'parallel' || kind === 'wait' || kind === 'end' || kind === 'foreach')) {
+    const why = { parallel: 'a loop runs its steps in order (use concurrency to work on items at once)', wait: 'one event would answer every item', end: 'ending the run from one item would cut the others off', foreach: 'loops cannot be nested' }[kind];
+    return [{ path: [...path, kind], at: 'key', message: `a foreach cannot run ${withArticle(kind)} step: ${why}` }];
+  }
+  if (isBranch && kind === 'foreach') {
+    return [{ path: [...path, 'foreach'], at: 'key', message: 'a foreach cannot be a branch of a parallel step: put it before or after the parallel step' }];
+  }
   if (isBranch && kind === 'end') {
     return [{ path: [...path, 'end'], at: 'key', message: 'an end step cannot be a branch of a parallel step: the other branches would be cut off mid-way; put it after the parallel step' }];
   }
@@ -102,14 +112,19 @@ function stepProblems(raw: unknown, path: DocumentPath, isBranch: boolean): Docu
   const result = schema.safeParse(raw);
   if (result.success) return [];
   const branchIssues = new Set<number>();
+  const bodyIssues = new Set<number>();
   const problems: DocumentProblem[] = [];
   for (const issue of result.error.issues) {
     const branch = stepIndexOf(issue.path, 'parallel');
+    const body = issue.path[0] === 'foreach' ? stepIndexOf(issue.path.slice(1), 'steps') : undefined;
     if (branch !== undefined) branchIssues.add(branch);
+    else if (body !== undefined) bodyIssues.add(body);
     else problems.push(...explainIssues([issue], raw, schema, path));
   }
   const branches = Array.isArray(raw.parallel) ? raw.parallel : [];
   for (const index of branchIssues) problems.push(...stepProblems(branches[index], [...path, 'parallel', index], true));
+  const loop = isRecord(raw.foreach) && Array.isArray(raw.foreach.steps) ? raw.foreach.steps : [];
+  for (const index of bodyIssues) problems.push(...stepProblems(loop[index], [...path, 'foreach', 'steps', index], false, true));
   return problems;
 }
 

@@ -247,12 +247,38 @@ export const SleepSpec = z
 
 export const SleepStep = z.strictObject({ ...StepBase, sleep: SleepSpec });
 
+/**
+ * What a `foreach` runs for every item: its own sequence of steps. No parallel, end, wait or
+ * nested foreach inside: a wait would take one event for all items, an end would cut the other
+ * items off, and nesting makes runs unreadable.
+ */
+export const ForeachBodyStep = z.union([ActionStep, ApprovalStep, ManualStep, SleepStep, DecisionStep]);
+
+export const FOREACH_BODY_MAX = 20;
+export const FOREACH_CONCURRENCY_MAX = 10;
+
+/**
+ * Repeats a sequence of steps for every item of a list (`items`: a template yielding a list, or a
+ * literal list), at most `concurrency` items at once. Inside, `${{ item.value }}` is the item and
+ * `steps.<inner-id>` the same item's earlier steps. `on_item_failure`: `stop` starts no more items
+ * once one fails (the step fails), `continue` works through all and succeeds, `collect` works
+ * through all and then fails naming every failed item.
+ */
+export const ForeachSpec = z.strictObject({
+  items: z.union([z.string().min(1), z.array(z.unknown())]),
+  concurrency: z.int().min(1).max(FOREACH_CONCURRENCY_MAX).optional(),
+  on_item_failure: z.enum(['stop', 'continue', 'collect']).default('stop'),
+  steps: z.array(ForeachBodyStep).min(1).max(FOREACH_BODY_MAX),
+});
+
+export const ForeachStep = z.strictObject({ ...StepBase, foreach: ForeachSpec });
+
 /** Steps that may appear as branches of a `parallel` step (no nesting: keeps runs readable). */
 export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep]);
 
 export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(BranchStep).min(2) });
 
-export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep]);
+export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep]);
 
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
@@ -278,6 +304,8 @@ export type ManualStepSpec = z.infer<typeof ManualStep>;
 export type SleepStepSpec = z.infer<typeof SleepStep>;
 export type DecisionStepSpec = z.infer<typeof DecisionStep>;
 export type EndStepSpec = z.infer<typeof EndStep>;
+export type ForeachStepSpec = z.infer<typeof ForeachStep>;
+export type ForeachBodyStepSpec = z.infer<typeof ForeachBodyStep>;
 export type FormFieldSpecType = z.infer<typeof FormFieldSpec>;
 export type InputSpecType = z.infer<typeof InputSpec>;
 export type RetrySpecType = z.infer<typeof RetrySpec>;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
 import { ISO_TIME_EXAMPLE, parseIsoTime } from '../common/iso-time';
 import { actionWithSchema } from '../connectors/with-schemas';
-import { ExpressionError, RUN_CONTEXT_FIELDS, hasTemplate, parseTemplate, templateComparisons, templateReferences, wholeTemplateExpression } from '../common/expression';
+import { hasTemplate } from '../common/expression';
 import { parseDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 import { hasOwnKey } from '../common/own';
@@ -19,61 +19,15 @@ import { hasUrlCredentials, urlCredentialsRefusal } from '../common/url-credenti
 import { didYouMean } from '../common/suggest';
 import { explainIssues, type DocumentPath, type DocumentProblem } from '../config/yaml/explain-issues';
 import { checkInputs } from './input-checks';
-import type { Runbook, RunbookBranchStep, RunbookStep } from './schema';
+import type { Runbook } from './schema';
 import { approverGroupsOf } from './approver-groups';
 import { checkFlow } from './flow-checks';
-import { comparedValueProblem, outputNameProblem } from './output-paths';
+import { duplicateIds, placeSteps, type AnyStep, type StepPlace } from './step-places';
+import { checkForeachItems } from './foreach-checks';
+import { checkTemplate, stringsIn, templateFields, type ReferenceScope } from './template-checks';
 
 export type { DocumentPath, DocumentProblem } from '../config/yaml/explain-issues';
 export { inputValueProblem } from './input-checks';
-
-type AnyStep = RunbookStep | RunbookBranchStep;
-
-/** Where a step sits: which top-level slot it runs in, and its parallel parent if a branch. */
-interface StepPlace {
-  id: string;
-  path: DocumentPath;
-  /** Index of the top-level step that is, or contains, this step. */
-  slot: number;
-  /** Id of the enclosing parallel step, for branches. */
-  parent?: string;
-  /** Ids of the branches, for parallel steps. */
-  branches?: string[];
-}
-
-/** Every step in document order, branches right after their parallel step. */
-function placeSteps(runbook: Runbook): Array<{ step: AnyStep; place: StepPlace }> {
-  const placed: Array<{ step: AnyStep; place: StepPlace }> = [];
-  runbook.steps.forEach((step, slot) => {
-    const path: DocumentPath = ['steps', slot];
-    const branches = 'parallel' in step ? step.parallel.map((branch) => branch.id) : undefined;
-    placed.push({ step, place: { id: step.id, path, slot, branches } });
-    if ('parallel' in step) {
-      step.parallel.forEach((branch, index) => {
-        placed.push({ step: branch, place: { id: branch.id, path: [...path, 'parallel', index], slot, parent: step.id } });
-      });
-    }
-  });
-  return placed;
-}
-
-function duplicateIds(placed: Array<{ place: StepPlace }>): DocumentProblem[] {
-  const first = new Map<string, DocumentPath>();
-  const problems: DocumentProblem[] = [];
-  for (const { place } of placed) {
-    const earlier = first.get(place.id);
-    if (earlier) {
-      problems.push({
-        path: [...place.path, 'id'],
-        message: `duplicate step id "${place.id}": step ids must be unique across the whole runbook, including parallel branches`,
-        seeAlso: { note: 'first used', path: [...earlier, 'id'] },
-      });
-    } else {
-      first.set(place.id, place.path);
-    }
-  }
-  return problems;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Actions: `with` against the catalogue, compensations against `undoneBy`
@@ -140,6 +94,9 @@ function crossFieldProblems(action: ActionName, given: Record<string, unknown>, 
   }
   if (action === 'vendor.request' && given.kind === 'other' && given.details === undefined) {
     return [{ path: withPath, message: 'kind other needs details saying what is asked: the vendor has nothing else to go by' }];
+  }
+  if (action === 'evidence.collect' && hasOwnKey(given, 'since') && hasOwnKey(given, 'window')) {
+    return [{ path: [...withPath, 'since'], message: 'give either since (a start time, up to now) or window (a duration back from now), not both' }];
   }
   return [];
 }
@@ -215,127 +172,6 @@ function checkAction(step: Extract<AnyStep, { action: string }>, path: DocumentP
   return problems;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Templates: syntax and what they may read
-
-/** Every string inside `value` with its document path. */
-function stringsIn(value: unknown, path: DocumentPath): Array<{ text: string; path: DocumentPath }> {
-  if (typeof value === 'string') return [{ text: value, path }];
-  if (Array.isArray(value)) return value.flatMap((item, index) => stringsIn(item, [...path, index]));
-  if (typeof value === 'object' && value !== null) {
-    return Object.entries(value).flatMap(([key, item]) => stringsIn(item, [...path, key]));
-  }
-  return [];
-}
-
-/** The template-bearing strings of a step, and whether each sits in the step's compensate. */
-function templateFields(step: AnyStep, path: DocumentPath): Array<{ text: string; path: DocumentPath; inCompensate: boolean }> {
-  const fields: Array<{ text: string; path: DocumentPath; inCompensate: boolean }> = [];
-  const add = (value: unknown, at: DocumentPath, inCompensate = false) => {
-    for (const found of stringsIn(value, at)) fields.push({ ...found, inCompensate });
-  };
-  add(step.when, [...path, 'when']);
-  if ('action' in step) {
-    add(step.with, [...path, 'with']);
-    if (step.compensate) add(step.compensate.with, [...path, 'compensate', 'with'], true);
-  }
-  if ('approval' in step) add(step.approval.summary, [...path, 'approval', 'summary']);
-  if ('manual' in step) add(step.manual.task, [...path, 'manual', 'task']);
-  if ('sleep' in step && step.sleep.until !== undefined) add(step.sleep.until, [...path, 'sleep', 'until']);
-  if ('decision' in step) add(step.decision.question, [...path, 'decision', 'question']);
-  if ('end' in step && step.end.summary !== undefined) add(step.end.summary, [...path, 'end', 'summary']);
-  return fields;
-}
-
-interface ReferenceScope {
-  inputs: string[];
-  places: Map<string, StepPlace>;
-  specs: Map<string, AnyStep>;
-  self: StepPlace;
-  inCompensate: boolean;
-}
-
-/** Why `steps.<id>` cannot be read from `scope.self`, or undefined if it can. */
-function stepReferenceProblem(id: string, scope: ReferenceScope): string | undefined {
-  const { self } = scope;
-  const target = scope.places.get(id);
-  if (target === undefined) {
-    const earlier = [...scope.places.values()].filter((place) => place.slot < self.slot).map((place) => place.id);
-    return `no step has id "${id}"${didYouMean(id, [...scope.places.keys()])}; steps that run before this one: ${earlier.length > 0 ? earlier.join(', ') : 'none'}`;
-  }
-  if (target.id === self.id) {
-    return scope.inCompensate
-      ? undefined
-      : `step "${id}" cannot read its own output or status (only its compensate block can, after it ran)`;
-  }
-  if (target.slot < self.slot) return undefined;
-  if (target.slot > self.slot) return `step "${id}" runs after this step, so its output is not available yet; move it earlier or reference an earlier step`;
-  if (self.parent !== undefined && target.id === self.parent) {
-    return `step "${id}" is the parallel step containing this branch; it finishes only after all its branches`;
-  }
-  if (self.parent !== undefined && target.parent === self.parent) {
-    return `step "${id}" is a sibling branch of the same parallel step "${self.parent}"; branches run at the same time, so they cannot read each other's output`;
-  }
-  return `step "${id}" is a branch of this parallel step and has not run when this step's fields are evaluated`;
-}
-
-/** Why a template path is not readable, or undefined. */
-function referenceProblem(path: readonly string[], scope: ReferenceScope): string | undefined {
-  const [root, name, next] = path;
-  if (root === 'inputs') {
-    if (name === undefined) return 'name an input, e.g. inputs.principal ("inputs" alone is not a value)';
-    if (scope.inputs.includes(name)) return undefined;
-    return scope.inputs.length === 0
-      ? `inputs.${name} is not declared: this runbook declares no inputs; add it under "inputs:"`
-      : `inputs.${name} is not declared${didYouMean(name, scope.inputs)}; declared inputs: ${scope.inputs.join(', ')}`;
-  }
-  if (root === 'run') {
-    if (name !== undefined && (RUN_CONTEXT_FIELDS as readonly string[]).includes(name)) return undefined;
-    const what = name === undefined ? '"run" alone is not a value' : `run.${name} does not exist${didYouMean(name, RUN_CONTEXT_FIELDS)}`;
-    return `${what}; run fields: ${RUN_CONTEXT_FIELDS.join(', ')}`;
-  }
-  if (name === undefined) return 'name a step: steps.<id>.output.<field> or steps.<id>.status';
-  const problem = stepReferenceProblem(name, scope);
-  if (problem) return problem;
-  if (next === 'output') {
-    const spec = scope.specs.get(name);
-    const field = path[3];
-    return spec && field !== undefined ? outputNameProblem(spec, field) : undefined;
-  }
-  if (next === 'status') return undefined;
-  if (next === undefined) return `steps.${name} is not a value: write steps.${name}.output.<field> or steps.${name}.status`;
-  return `after steps.${name} write "output" or "status", not "${next}"${didYouMean(next, ['output', 'status'])}`;
-}
-
-function checkTemplate(text: string, path: DocumentPath, scope: ReferenceScope, isWhen: boolean): DocumentProblem[] {
-  let references;
-  try {
-    parseTemplate(text);
-    references = templateReferences(text);
-  } catch (error) {
-    if (error instanceof ExpressionError) return [{ path, offset: error.offset, message: `bad template: ${error.message}` }];
-    throw error;
-  }
-  const problems: DocumentProblem[] = [];
-  if (isWhen && wholeTemplateExpression(text) === undefined) {
-    // Any other string would be a constant, non-empty and therefore always true.
-    problems.push({ path, message: `when must be a single \${{ expression }}, e.g. when: \${{ inputs.notify == true }}; got ${JSON.stringify(text)}` });
-  }
-  for (const reference of references) {
-    const problem = referenceProblem(reference.path, scope);
-    if (problem) problems.push({ path, offset: reference.offset, message: problem });
-  }
-  // Only where the path itself is sound: a comparison with a bad path is already reported.
-  for (const comparison of templateComparisons(text)) {
-    const [root, id, output, name] = comparison.path;
-    if (root !== 'steps' || output !== 'output' || id === undefined || name === undefined || referenceProblem(comparison.path, scope)) continue;
-    const spec = scope.specs.get(id);
-    const problem = spec && comparedValueProblem(spec, name, comparison.literal);
-    if (problem) problems.push({ path, offset: comparison.offset, message: problem });
-  }
-  return problems;
-}
-
 /**
  * Text that no runbook may hold, wherever it is: longer than the limit, or a URL with credentials
  * (a runbook's text is copied into every run's history and into messages people read).
@@ -374,6 +210,7 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
     if ('action' in step) problems.push(...checkAction(step, place.path));
     problems.push(...checkLiteralNames(step, place.path));
     if ('sleep' in step) problems.push(...checkSleep(step, place.path));
+    if ('foreach' in step) problems.push(...checkForeachItems(step, place.path, { inputs: runbook.inputs, specs }));
     for (const field of templateFields(step, place.path)) {
       const scope: ReferenceScope = { inputs, places, specs, self: place, inCompensate: field.inCompensate };
       const isWhen = field.path.length === place.path.length + 1 && field.path[field.path.length - 1] === 'when';

@@ -6,7 +6,7 @@
 import type { RunbookBranchStep, RunbookStep } from './schema';
 
 /** The keys that decide a step's kind, in the order the schema's union lists them. */
-export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end'] as const;
+export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** The kind of a validated step (exactly one kind key is present). */
@@ -18,15 +18,17 @@ export function stepKind(step: RunbookStep | RunbookBranchStep): StepKind {
   if ('sleep' in step) return 'sleep';
   if ('decision' in step) return 'decision';
   if ('end' in step) return 'end';
+  if ('foreach' in step) return 'foreach';
   return 'manual';
 }
 
-/** Every step of a runbook in order, each parallel step followed by its branches. */
+/** Every step of a runbook in order, each parallel step followed by its branches and each foreach by its body. */
 export function everyStep(steps: readonly RunbookStep[]): Array<RunbookStep | RunbookBranchStep> {
   const all: Array<RunbookStep | RunbookBranchStep> = [];
   for (const step of steps) {
     all.push(step);
     if ('parallel' in step) all.push(...step.parallel);
+    if ('foreach' in step) all.push(...step.foreach.steps);
   }
   return all;
 }

@@ -77,7 +77,7 @@ function runPolicy(ctx: RunContext): RunPolicy {
 export function runbookApproverGroups(runbook: Runbook): string[] {
   const groups: string[] = [];
   for (const step of runbook.steps) {
-    for (const candidate of 'parallel' in step ? step.parallel : [step]) {
+    for (const candidate of 'parallel' in step ? step.parallel : 'foreach' in step ? step.foreach.steps : [step]) {
       let named: string[] = [];
       if ('approval' in candidate) named = [...approverGroupsOf(candidate.approval), ...(candidate.approval.escalate_to ?? [])];
       else if ('decision' in candidate) named = [...approverGroupsOf({ approvers: candidate.decision.deciders }), ...(candidate.decision.escalate_to ?? [])];

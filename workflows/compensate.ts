@@ -20,7 +20,7 @@ export async function compensateCompletedSteps(ctx: RunContext): Promise<void> {
       if (!entry) break;
       const state = ctx.step(entry.stepId);
       try {
-        const params = (renderDeep(entry.action.with ?? {}, ctx.templateContext()) ?? {}) as Record<string, unknown>;
+        const params = (renderDeep(entry.action.with ?? {}, (entry.templateContext ?? (() => ctx.templateContext()))()) ?? {}) as Record<string, unknown>;
         const result = await callAction(
           ctx,
           { stepId: entry.stepId, action: entry.action.action, params, purpose: 'compensate' },

@@ -18,7 +18,7 @@ import type {
   StepLineView,
   WaitCardView,
 } from '../common/publisher-view';
-import type { ApprovalGateState, RunState, StepState } from '../common/run-state';
+import type { ApprovalGateState, DecisionGateState, GateMembershipState, RunState, StepState } from '../common/run-state';
 import type { RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 import type { ReceivedEvent } from './run-context';
 
@@ -53,7 +53,12 @@ export const LINE_EVENTS: ReadonlySet<string> = new Set([
 /** Details longer than this are cut in views (Slack shows little of them anyway). */
 const DETAIL_MAX = 600;
 
-export function rootView(state: RunState): RootView {
+/**
+ * The root message. `decisions` (runs under the slack-decisions patch whose runbook has decision
+ * or end steps) adds the decisions' questions and choices and the run's outcome; without it the
+ * view is exactly what older runs showed, so their replays send the same updates.
+ */
+export function rootView(state: RunState, decisions = false): RootView {
   return {
     workflowId: state.workflowId,
     title: state.runbook.title,
@@ -67,8 +72,26 @@ export function rootView(state: RunState): RootView {
     ...(state.endedAt ? { endedAt: state.endedAt } : {}),
     ...(state.failure ? { failure: { ...(state.failure.step ? { step: state.failure.step } : {}), message: cut(state.failure.message) } } : {}),
     ...(state.cancel ? { cancel: { actor: state.cancel.actor, reason: cut(state.cancel.reason) } } : {}),
-    steps: state.steps.map(stepLine),
+    ...(decisions && state.outcome ? { outcome: { name: state.outcome.name, ...(state.outcome.summary ? { summary: cut(state.outcome.summary) } : {}) } } : {}),
+    steps: state.steps.map((step) => ({ ...stepLine(step), ...(decisions ? decisionLine(step) : {}) })),
   };
+}
+
+/** What a decision step's line adds: the question and answers so far while it waits, the choice once made. */
+function decisionLine(step: StepState): Partial<StepLineView> {
+  const gate = step.decision;
+  if (!gate) return {};
+  if (step.status === 'waiting' && gate.outcome === undefined) {
+    return { question: cut(gate.question), answers: { count: gate.decisions.length, quorum: gate.quorum } };
+  }
+  if (step.status === 'succeeded' && gate.chosen !== undefined) {
+    return { choice: { label: optionLabel(gate, gate.chosen), defaulted: gate.outcome === 'defaulted' } };
+  }
+  return {};
+}
+
+function optionLabel(gate: DecisionGateState, id: string): string {
+  return gate.options.find((option) => option.id === id)?.label ?? id;
 }
 
 function stepLine(step: StepState): StepLineView {
@@ -185,7 +208,7 @@ export function escalationGroups(gate: ApprovalGateState, spec: RunbookStep | Ru
  * `escalation` once the widened membership is resolved, and the ping waits for it so that it can
  * mention the people added. A gate without policy information is ready as soon as it escalated.
  */
-export function escalationReady(gate: ApprovalGateState): boolean {
+export function escalationReady(gate: GateMembershipState): boolean {
   if (!gate.escalated) return false;
   return gate.policy === undefined || gate.escalation !== undefined;
 }
@@ -195,13 +218,18 @@ export function escalationReady(gate: ApprovalGateState): boolean {
  * identity, and the groups' Slack user groups.
  */
 export function escalationPing(state: RunState, step: StepState, gate: ApprovalGateState, groups: readonly string[]): EscalationPingView {
+  return gatePing(state, step, gate, gate.summary, groups);
+}
+
+/** An escalation ping for any gate, quoting `summary` (an approval's summary, a decision's question). */
+export function gatePing(state: RunState, step: StepState, gate: GateMembershipState, summary: string, groups: readonly string[]): EscalationPingView {
   const inGroups = (eligibleOf(gate) ?? []).filter((entry) => entry.groups.some((group) => groups.includes(group)));
   const slackUsers = unique(inGroups.flatMap((entry) => (entry.slack ? [entry.slack.replace(/^slack:/, '')] : [])));
   return {
     workflowId: state.workflowId,
     stepId: step.id,
     ...(step.title ? { title: step.title } : {}),
-    summary: gate.summary,
+    summary,
     groups: [...groups],
     slackUsers,
     slackUsergroups: unique([...(gate.escalation?.slackUsergroups ?? [])]),
@@ -209,7 +237,7 @@ export function escalationPing(state: RunState, step: StepState, gate: ApprovalG
 }
 
 /** The gate's eligible approvers as the cards show them (identities left out: not displayed). */
-function eligibleOf(gate: ApprovalGateState): EligibleView[] | undefined {
+export function eligibleOf(gate: GateMembershipState): EligibleView[] | undefined {
   return gate.eligible?.map((entry) => ({ person: entry.person, ...(entry.slack ? { slack: entry.slack } : {}), groups: [...entry.groups] }));
 }
 
@@ -217,7 +245,8 @@ function approvalsOf(gate: ApprovalGateState): number {
   return gate.decisions.filter((decision) => decision.decision === 'approve').length;
 }
 
-function cut(text: string): string {
+/** `text`, shortened to what a view carries. */
+export function cut(text: string): string {
   return text.length > DETAIL_MAX ? `${text.slice(0, DETAIL_MAX - 1)}…` : text;
 }
 

@@ -1,8 +1,10 @@
 /**
  * The run's Slack presence, driven from inside the workflow: one root message in the incident
  * channel kept current, and a thread under it with the notable events (in order, each once), a
- * card per approval gate, wait and manual task (updated as they move on, buttons removed when
- * they close), and a ping to the people an overdue approval was escalated to.
+ * card per approval gate, decision, wait and manual task (updated as they move on, buttons removed
+ * when they close), and a ping to the people an overdue approval or decision was escalated to.
+ * Decisions and a run's outcome are shown only in runs that have them, under a patch
+ * (./publisher-decision.ts), so older runs replay exactly as they ran.
  *
  * It is a coroutine beside the steps, never in their way: it waits for the run's change counter
  * to move, then does one publishing round with the latest state. Rounds are at least a second
@@ -16,13 +18,15 @@
  *
  * Workflow-safe.
  */
-import { CancellationScope, condition, log, proxyActivities, proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, log, patched, proxyActivities, proxyLocalActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { QuellActivities } from '../activities';
 import { ErrorType } from '../common/errors';
 import type { CardContent, EventLineView, ThreadContent } from '../common/publisher-view';
+import type { GateMembershipState, StepState } from '../common/run-state';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 import { SLACK_SURFACE, SLACK_SURFACE_LOOKUP } from './activity-options';
 import { describeError } from './outcomes';
+import { DECISION_CARD_EVENTS, DECISION_LINE_EVENTS, decisionCard, decisionEscalationGroups, decisionPing, runbookHasDecisions, SLACK_DECISIONS_PATCH } from './publisher-decision';
 import { approvalCard, CARD_EVENTS, escalationGroups, escalationPing, escalationReady, eventLine, LINE_EVENTS, manualCard, rootView, waitCard } from './publisher-view';
 import type { RunContext } from './run-context';
 import { waitUntil } from './wait-until';
@@ -90,6 +94,8 @@ class Publisher implements SlackPublisher {
   private busy = true;
   private stopped = false;
   private lastRoundAt = Number.NEGATIVE_INFINITY;
+  /** Whether this run shows decision cards, decision lines and its outcome (see ./publisher-decision.ts). */
+  private decisions = false;
 
   constructor(private readonly ctx: RunContext) {
     const info = workflowInfo();
@@ -105,8 +111,10 @@ class Publisher implements SlackPublisher {
 
   async run(): Promise<void> {
     try {
+      // Asked only for runbooks with decisions or ends, so every other run records no marker.
+      this.decisions = runbookHasDecisions(this.ctx.input.runbook) && patched(SLACK_DECISIONS_PATCH);
       const target = this.ctx.changes;
-      const view = rootView(this.ctx.state);
+      const view = rootView(this.ctx.state, this.decisions);
       const root = await slack.postSlackRoot({ key: `${this.keyBase}/root`, view });
       this.rootShown = JSON.stringify(view);
       this.ctx.state.slack = { channel: root.channel, ts: root.ts };
@@ -137,12 +145,12 @@ class Publisher implements SlackPublisher {
       const index = this.nextEvent;
       const event = state.events[index];
       this.nextEvent = index + 1;
-      const card = event.step ? CARD_EVENTS[event.kind] : undefined;
+      const card = event.step ? (CARD_EVENTS[event.kind] ?? (this.decisions ? DECISION_CARD_EVENTS[event.kind] : undefined)) : undefined;
       if (card && event.step && !this.cards.has(event.step)) {
         await this.postLines(root, lines);
         lines = [];
         if (await this.openCard(root, event.step)) opened.add(event.step);
-      } else if (LINE_EVENTS.has(event.kind)) {
+      } else if (LINE_EVENTS.has(event.kind) || (this.decisions && DECISION_LINE_EVENTS.has(event.kind))) {
         lines.push({ index, line: eventLine(event, state) });
         if (lines.length >= LINES_PER_MESSAGE) {
           await this.postLines(root, lines);
@@ -168,7 +176,7 @@ class Publisher implements SlackPublisher {
       else this.cards.delete(stepId);
     }
 
-    const view = rootView(state);
+    const view = rootView(state, this.decisions);
     const shown = JSON.stringify(view);
     if (shown !== this.rootShown) {
       await this.attempt('update the root message', () => slack.updateSlackRoot({ channel: root.channel, ts: root.ts, view }));
@@ -199,11 +207,11 @@ class Publisher implements SlackPublisher {
   private async ping(root: { channel: string; ts: string }): Promise<void> {
     const { state } = this.ctx;
     for (const step of state.steps) {
-      if (step.approval?.escalated && !this.pinged.has(step.id) && !this.pendingPings.has(step.id)) this.pendingPings.set(step.id, Date.now());
+      if (this.gateOf(step)?.escalated && !this.pinged.has(step.id) && !this.pendingPings.has(step.id)) this.pendingPings.set(step.id, Date.now());
     }
     for (const [stepId, since] of this.pendingPings) {
       const step = this.ctx.step(stepId);
-      const gate = step.approval;
+      const gate = this.gateOf(step);
       if (!gate || gate.outcome !== undefined || step.status !== 'waiting') {
         this.pendingPings.delete(stepId);
         this.pinged.add(stepId);
@@ -212,9 +220,17 @@ class Publisher implements SlackPublisher {
       if (!escalationReady(gate) && Date.now() - since < PING_GRACE_MS) continue;
       this.pendingPings.delete(stepId);
       this.pinged.add(stepId);
-      const groups = escalationGroups(gate, stepSpec(this.ctx.input.runbook, stepId));
-      await this.post(root, `ping/${stepId}/escalation`, { kind: 'ping', ping: escalationPing(state, step, gate, groups) });
+      const spec = stepSpec(this.ctx.input.runbook, stepId);
+      const ping = step.approval
+        ? escalationPing(state, step, step.approval, escalationGroups(step.approval, spec))
+        : step.decision && decisionPing(state, step, step.decision, decisionEscalationGroups(step.decision, spec));
+      if (ping) await this.post(root, `ping/${stepId}/escalation`, { kind: 'ping', ping });
     }
+  }
+
+  /** The human gate of a step this run pings for: an approval, or a decision when it shows decisions. */
+  private gateOf(step: StepState): (GateMembershipState & { outcome?: string }) | undefined {
+    return step.approval ?? (this.decisions ? step.decision : undefined);
   }
 
   private cardContent(stepId: string): CardContent | undefined {
@@ -223,6 +239,7 @@ class Publisher implements SlackPublisher {
     if (!step) return undefined;
     const spec = stepSpec(this.ctx.input.runbook, stepId);
     if (step.approval) return { kind: 'approval', card: approvalCard(state, step, step.approval, spec) };
+    if (step.decision) return this.decisions ? { kind: 'decision', card: decisionCard(state, step, step.decision, spec) } : undefined;
     if (step.wait) {
       const card = waitCard(state, step, this.ctx.receivedEvents.get(step.wait.event));
       return card ? { kind: 'wait', card } : undefined;

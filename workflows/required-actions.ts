@@ -37,6 +37,8 @@ export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: 
       if (step.compensate) need(step.compensate.action, step.id, 'compensate', step.compensate.with ?? {});
     } else if ('parallel' in step) {
       step.parallel.forEach(visit);
+    } else if ('foreach' in step) {
+      step.foreach.steps.forEach(visit);
     } else if ('approval' in step) {
       approvals.push({ stepId: step.id, groups: [...new Set([...approverGroupsOf(step.approval), ...(step.approval.escalate_to ?? [])])] });
       if (step.approval.on_timeout === 'escalate') need('notify', step.id, 'notify', { to: step.approval.escalate_to, message: 'escalation' });
@@ -70,7 +72,8 @@ function summarise(requirements: LiveRequirement[]): LiveReadinessRequest['actio
 function resolveKnown(value: unknown, context: TemplateContext): unknown {
   if (typeof value === 'string') {
     try {
-      if (templateReferences(value).some((ref) => ref.path[0] === 'steps')) return undefined;
+      // Step outputs and a loop's item are known only while the run goes.
+      if (templateReferences(value).some((ref) => ref.path[0] === 'steps' || ref.path[0] === 'item')) return undefined;
       return renderTemplate(value, context);
     } catch {
       return undefined;

@@ -18,6 +18,8 @@ import { nextStepStatus, type StepEvent } from './step-transitions';
 export interface CompensationEntry {
   stepId: string;
   action: NonNullable<Extract<RunbookStep, { action: unknown }>['compensate']>;
+  /** What the compensation's templates read, for a step of a foreach item (its item and sibling steps). */
+  templateContext?: () => TemplateContext;
 }
 
 export interface ReceivedEvent {
@@ -104,6 +106,34 @@ export class RunContext {
   record(kind: string, detail?: string, extra: Omit<RunEvent, 'at' | 'kind' | 'detail'> = {}): void {
     this.state.events.push({ at: this.now(), kind, ...(detail ? { detail } : {}), ...extra });
     this.touch();
+  }
+
+  /**
+   * Where a step of a foreach item reads from: undefined for the run itself; an item scope
+   * (workflows/item-scope.ts) returns its own template context so compensations read the item.
+   */
+  compensationContext(): (() => TemplateContext) | undefined {
+    return undefined;
+  }
+
+  /**
+   * Adds the state of a step created while the run goes (a step of one foreach item), right after
+   * the states already there (each item adds its steps when it starts).
+   */
+  addItemStep(step: RunbookStep | RunbookBranchStep, id: string, parent: string, item: number): StepState {
+    const state: StepState = {
+      id,
+      kind: stepKind(step),
+      status: 'pending',
+      parent,
+      item,
+      ...(step.title ? { title: step.title } : {}),
+      ...('action' in step ? { action: step.action } : {}),
+    };
+    this.steps.set(id, state);
+    this.state.steps.push(state);
+    this.touch();
+    return state;
   }
 
   /** Marks the state as changed, for changes that record no event (e.g. a refreshed approver set). */

@@ -16,7 +16,7 @@ const StepStatusView = z.enum(['pending', 'running', 'waiting', 'succeeded', 'fa
 export const StepLineView = z.object({
   id: z.string(),
   title: z.string().optional(),
-  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end']),
+  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach']),
   status: StepStatusView,
   parent: z.string().optional(),
   action: z.string().optional(),
@@ -29,6 +29,9 @@ export const StepLineView = z.object({
   event: z.string().optional(),
   assignee: z.string().optional(),
   wakesAt: z.string().optional(),
+  question: z.string().optional(),
+  answers: z.object({ count: z.number(), quorum: z.number() }).optional(),
+  choice: z.object({ label: z.string(), defaulted: z.boolean() }).optional(),
 });
 
 /** A run's mode; thread requests carry it so that a tabletop run's every message says it is an exercise. */
@@ -47,6 +50,7 @@ export const RootView = z.object({
   endedAt: z.string().optional(),
   failure: z.object({ step: z.string().optional(), message: z.string() }).optional(),
   cancel: z.object({ actor: z.string(), reason: z.string() }).optional(),
+  outcome: z.object({ name: z.string(), summary: z.string().optional() }).optional(),
   steps: z.array(StepLineView),
 });
 export type RootView = View.RootView;
@@ -121,10 +125,44 @@ export const ManualCardView = z.object({
   error: z.string().optional(),
 });
 
+export const DecisionAnswerView = z.object({
+  actor: z.string(),
+  person: z.string().optional(),
+  option: z.string(),
+  at: z.string(),
+  via: z.string(),
+  reason: z.string().optional(),
+});
+
+export const DecisionCardView = z.object({
+  workflowId: z.string().min(1),
+  stepId: z.string().min(1),
+  title: z.string().optional(),
+  question: z.string(),
+  questionSha256: z.string(),
+  options: z.array(z.object({ id: z.string().min(1), label: z.string() })),
+  hasForm: z.boolean(),
+  quorum: z.number(),
+  approverGroups: z.array(z.string()),
+  deadline: z.string(),
+  requester: z.string(),
+  requesterMayAnswer: z.boolean(),
+  answers: z.array(DecisionAnswerView),
+  escalated: z.boolean(),
+  escalateTo: z.array(z.string()).optional(),
+  outcome: z.enum(['answered', 'defaulted', 'timed-out']).optional(),
+  chosen: z.string().optional(),
+  open: z.boolean(),
+  closedReason: z.string().optional(),
+  policy: z.string().optional(),
+  eligible: z.array(EligibleView).optional(),
+});
+
 export const EscalationPingView = z.object({
   workflowId: z.string().min(1),
   stepId: z.string().min(1),
   title: z.string().optional(),
+  gate: z.literal('decision').optional(),
   summary: z.string(),
   groups: z.array(z.string()),
   slackUsers: z.array(z.string()),
@@ -134,8 +172,9 @@ export const EscalationPingView = z.object({
 const ApprovalContent = z.object({ kind: z.literal('approval'), card: ApprovalCardView });
 const WaitContent = z.object({ kind: z.literal('wait'), card: WaitCardView });
 const ManualContent = z.object({ kind: z.literal('manual'), card: ManualCardView });
+const DecisionContent = z.object({ kind: z.literal('decision'), card: DecisionCardView });
 
-export const CardContent = z.discriminatedUnion('kind', [ApprovalContent, WaitContent, ManualContent]);
+export const CardContent = z.discriminatedUnion('kind', [ApprovalContent, WaitContent, ManualContent, DecisionContent]);
 export type CardContent = View.CardContent;
 
 export const ThreadContent = z.discriminatedUnion('kind', [
@@ -143,6 +182,7 @@ export const ThreadContent = z.discriminatedUnion('kind', [
   ApprovalContent,
   WaitContent,
   ManualContent,
+  DecisionContent,
   z.object({ kind: z.literal('ping'), ping: EscalationPingView }),
 ]);
 export type ThreadContent = View.ThreadContent;
@@ -163,6 +203,8 @@ export type ViewSchemasAgreeWithTypes = [
   Agrees<Same<z.output<typeof ApprovalCardView>, View.ApprovalCardView>>,
   Agrees<Same<z.output<typeof WaitCardView>, View.WaitCardView>>,
   Agrees<Same<z.output<typeof ManualCardView>, View.ManualCardView>>,
+  Agrees<Same<z.output<typeof DecisionAnswerView>, View.DecisionAnswerView>>,
+  Agrees<Same<z.output<typeof DecisionCardView>, View.DecisionCardView>>,
   Agrees<Same<z.output<typeof EscalationPingView>, View.EscalationPingView>>,
   Agrees<Same<z.output<typeof CardContent>, View.CardContent>>,
   Agrees<Same<z.output<typeof ThreadContent>, View.ThreadContent>>,

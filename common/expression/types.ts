@@ -1,7 +1,8 @@
 /** The names, context and syntax tree shared by the expression modules. Workflow-safe. */
 
 /** The names a path may start from. */
-export const EXPRESSION_ROOTS = ['inputs', 'steps', 'run'] as const;
+/** `item` is the current item of a `foreach` loop (`item.value`, `item.index`), only inside its steps. */
+export const EXPRESSION_ROOTS = ['inputs', 'steps', 'run', 'item'] as const;
 export type ExpressionRoot = (typeof EXPRESSION_ROOTS)[number];
 
 /** The fields of `run.*` the interpreter provides; the linter rejects anything else. */
@@ -12,6 +13,8 @@ export interface TemplateContext {
   inputs: Record<string, unknown>;
   steps: Record<string, { status?: string; output?: Record<string, unknown> }>;
   run: Record<string, unknown>;
+  /** Inside a `foreach`: the item being worked on and its position (from 0). */
+  item?: { value: unknown; index: number };
 }
 
 /** A syntax or evaluation error; `offset` is the character offset in the text that was given. */

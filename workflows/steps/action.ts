@@ -33,7 +33,10 @@ export async function runActionStep(ctx: RunContext, step: ActionStepSpec): Prom
     state.actor = `provider:${result.provider}`;
     ctx.moveStep(state, 'succeed');
     state.endedAt = ctx.now();
-    if (step.compensate) ctx.compensations.push({ stepId: step.id, action: step.compensate });
+    if (step.compensate) {
+      const scope = ctx.compensationContext();
+      ctx.compensations.push({ stepId: step.id, action: step.compensate, ...(scope ? { templateContext: scope } : {}) });
+    }
     ctx.record('step.succeeded', result.alreadyDone ? `${step.action} (already done)` : step.action, { step: step.id });
   } catch (error) {
     const { message, type } = describeError(error);

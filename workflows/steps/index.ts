@@ -12,6 +12,7 @@ import { runActionStep } from './action';
 import { runApprovalStep } from './approval';
 import { runDecisionStep } from './decision';
 import { runEndStep } from './end';
+import { runForeachStep } from './foreach';
 import { runManualStep } from './manual';
 import { runSleepStep } from './sleep';
 import { runWaitStep } from './wait';
@@ -42,6 +43,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
     else if ('sleep' in step) await runSleepStep(ctx, step);
     else if ('decision' in step) await runDecisionStep(ctx, step);
     else if ('end' in step) runEndStep(ctx, step);
+    else if ('foreach' in step) await runForeachStep(ctx, step, runStep);
     else await runManualStep(ctx, step);
   } catch (error) {
     if (isCancellation(error) || error instanceof RunRejected || error instanceof RunEnded) throw error;
