@@ -11,6 +11,7 @@ import type { ConnectorsConfig } from '../connectors/connectors-file';
 import type { ConnectorDefinition, RoutedAction, SystemRole } from '../connectors/definition';
 import { CONNECTORS } from '../connectors/registry';
 import { deletionNeeds } from './data-deletion/needs';
+import { VENDOR_REQUEST_NOUN, vendorNeeds } from './vendor-request/vendor-needs';
 import { evidenceNeeds } from './evidence/needs';
 import { notifyNeeds } from './notify/needs';
 import { notConfiguredMessage, selectedSystem } from './route-action';
@@ -32,6 +33,8 @@ export function configuredNeeds(
       return playing('notify-channel', file, connectors) ? notifyNeeds(file, params) : notConfigured(action);
     case 'vendor.request_deletion':
       return playing('deletion-channel', file, connectors) ? deletionNeeds(file, params) : notConfigured(action);
+    case 'vendor.request':
+      return playing('deletion-channel', file, connectors) ? vendorNeeds(file, params, VENDOR_REQUEST_NOUN) : notConfigured(action);
     case 'identity.access_report':
       return accessReportNeeds(params, file, connectors);
   }

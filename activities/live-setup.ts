@@ -19,6 +19,7 @@ import { createAccessReportAction, type SystemAccessProbe } from './access-repor
 import { buildNotifyAction } from './notify/build';
 import { ActionRouter } from './route-action';
 import { buildDeletionAction } from './data-deletion/build';
+import { buildVendorRequestAction } from './vendor-request/action';
 
 export interface LiveSetupOptions {
   logger: Logger;
@@ -81,6 +82,8 @@ export async function buildLiveSetup(config: ConnectorsConfig, options: LiveSetu
   if (notify) actions.notify = notify;
   const deletion = buildDeletionAction(config, playing('deletion-channel'), shared);
   if (deletion) actions['vendor.request_deletion'] = deletion;
+  const vendorRequest = buildVendorRequestAction(config, playing('deletion-channel'), shared);
+  if (vendorRequest) actions['vendor.request'] = vendorRequest;
   const evidence = buildEvidenceAction(config, playing('evidence-store'), playing('evidence-source'), shared, definitions);
   if (evidence) actions['evidence.collect'] = evidence.action;
   for (const connector of evidence?.unusable ?? []) addConnector(connector);

@@ -6,6 +6,32 @@
  * Workflow-safe: only zod is imported.
  */
 import { z } from 'zod';
+import {
+  AccessDenyAllOutput,
+  AccessDenyAllWith,
+  AccessRestoreOutput,
+  AccessRestoreWith,
+  CredentialsDeactivateOutput,
+  CredentialsDeactivateWith,
+  CredentialsReactivateOutput,
+  CredentialsReactivateWith,
+  MfaDeactivateOutput,
+  MfaDeactivateWith,
+  PrincipalType,
+} from './action-schemas/aws-iam';
+import { VendorRequestOutput, VendorRequestWith } from './action-schemas/vendor';
+import {
+  CredentialsRevokeOutput,
+  EgressBlockOutput,
+  EgressUnblockOutput,
+  EvidenceCollectOutput,
+  IdentityAccessReportOutput,
+  IdentityDeprovisionOutput,
+  NotifyOutput,
+  SessionsRevokeOutput,
+  VendorRequestDeletionOutput,
+  withRunEnvelope,
+} from './action-schemas/outputs';
 
 const NonEmpty = z.string().min(1);
 const Cidr = z
@@ -28,6 +54,8 @@ export const CredentialsRevokeWith = z.strictObject({
 export const SessionsRevokeWith = z.strictObject({
   provider: System,
   principal: NonEmpty,
+  /** `role` only where the system has roles (aws-iam); default `user`. */
+  principal_type: PrincipalType.optional(),
 });
 
 export const EgressBlockWith = z.strictObject({
@@ -54,7 +82,13 @@ export const EvidenceCollectWith = z.strictObject({
   /** For `record`: the content to keep (any JSON value). */
   content: z.unknown().optional(),
   principal: NonEmpty.optional(),
+  /** A duration back from now (`24h` when neither this nor `since` is given). */
   window: NonEmpty.optional(),
+  /**
+   * Instead of `window`: an ISO 8601 time with its UTC offset (usually a template such as
+   * `${{ inputs.first_seen }}`); the window runs from it until now. Checked when the step runs.
+   */
+  since: NonEmpty.optional(),
   /** A store name from the registry's evidence stores. */
   store: NonEmpty.optional(),
   label: NonEmpty.optional(),
@@ -103,44 +137,92 @@ export interface ActionDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly undoneBy?: string;
   /** One line for `quell runbooks` and the docs. */
   readonly summary: string;
+  /**
+   * The shape of the step's output once it succeeds (`steps.<id>.output`), live and tabletop
+   * alike, with the keys every connector and the tabletop twin produce. The linter refuses an
+   * output path no field of it names; the action envelope checks performed outputs against it.
+   */
+  readonly output: z.ZodObject;
 }
 
 export const ACTION_CATALOGUE = {
   'credentials.revoke': {
     with: CredentialsRevokeWith,
+    output: CredentialsRevokeOutput,
     summary: 'Deactivate (optionally delete) an access key or token of a principal',
   },
   'sessions.revoke': {
     with: SessionsRevokeWith,
+    output: SessionsRevokeOutput,
+    undoneBy: 'access.restore',
     summary: 'Invalidate sessions and temporary credentials already issued to a principal',
+  },
+  'credentials.deactivate': {
+    with: CredentialsDeactivateWith,
+    output: withRunEnvelope(CredentialsDeactivateOutput),
+    undoneBy: 'credentials.reactivate',
+    summary: 'Set the access keys of a principal inactive (one, or every active key), deleting nothing; returns key_ids',
+  },
+  'credentials.reactivate': {
+    with: CredentialsReactivateWith,
+    output: withRunEnvelope(CredentialsReactivateOutput),
+    summary: 'Set exactly the keys credentials.deactivate parked (by key_ids) active again',
+  },
+  'access.deny_all': {
+    with: AccessDenyAllWith,
+    output: withRunEnvelope(AccessDenyAllOutput),
+    undoneBy: 'access.restore',
+    summary: 'Attach an inline policy denying every action on every resource to a user or role',
+  },
+  'access.restore': {
+    with: AccessRestoreWith,
+    output: withRunEnvelope(AccessRestoreOutput),
+    summary: 'Remove the deny policies Quell attached to a user or role (access.deny_all, sessions.revoke), nothing else',
+  },
+  'mfa.deactivate': {
+    with: MfaDeactivateWith,
+    output: withRunEnvelope(MfaDeactivateOutput),
+    summary: 'Take the MFA devices (or one) off a user; cannot be undone, each device must be enrolled again',
   },
   'egress.block': {
     with: EgressBlockWith,
+    output: EgressBlockOutput,
     undoneBy: 'egress.unblock',
     summary: 'Block outbound traffic to the given CIDRs; returns a rule_id',
   },
   'egress.unblock': {
     with: EgressUnblockWith,
+    output: EgressUnblockOutput,
     summary: 'Remove exactly the block that egress.block created (by rule_id)',
   },
   'evidence.collect': {
     with: EvidenceCollectWith,
+    output: EvidenceCollectOutput,
     summary: 'Copy logs or files into write-once storage with a chain-of-custody record',
   },
   'vendor.request_deletion': {
     with: VendorRequestDeletionWith,
+    output: VendorRequestDeletionOutput,
     summary: 'Send a vendor a data return/deletion request with a reference id and due date',
+  },
+  'vendor.request': {
+    with: VendorRequestWith,
+    output: withRunEnvelope(VendorRequestOutput),
+    summary: 'Ask a vendor for a forensic report, indicators of compromise or an attestation, with a reference id and due date',
   },
   'identity.deprovision': {
     with: IdentityDeprovisionWith,
+    output: IdentityDeprovisionOutput,
     summary: 'Disable a user in the identity provider and remove their group memberships',
   },
   'identity.access_report': {
     with: IdentityAccessReportWith,
+    output: IdentityAccessReportOutput,
     summary: 'Ask every configured system whether a person still has access',
   },
   notify: {
     with: NotifyWith,
+    output: NotifyOutput,
     summary: 'Send a message to people or a channel',
   },
 } as const satisfies Record<string, ActionDefinition>;

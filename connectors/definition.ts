@@ -22,7 +22,18 @@ import type { ActionContext, ActionOutcome } from './action-context';
 import type { TabletopPlanner } from './simulation';
 
 /** Actions whose step picks the system by `with.provider` (`egress.unblock` also by its rule id). */
-export const ROUTED_ACTIONS = ['credentials.revoke', 'sessions.revoke', 'egress.block', 'egress.unblock', 'identity.deprovision'] as const;
+export const ROUTED_ACTIONS = [
+  'credentials.revoke',
+  'sessions.revoke',
+  'credentials.deactivate',
+  'credentials.reactivate',
+  'access.deny_all',
+  'access.restore',
+  'mfa.deactivate',
+  'egress.block',
+  'egress.unblock',
+  'identity.deprovision',
+] as const;
 export type RoutedAction = (typeof ROUTED_ACTIONS)[number];
 
 /** How a system takes part in an action that is not routed by `with.provider`. */
@@ -33,7 +44,7 @@ export type SystemRole =
   | 'evidence-store'
   /** `notify` sends through it (`with.channel`). */
   | 'notify-channel'
-  /** `vendor.request_deletion` reaches vendors through it (the vendor's `channel`). */
+  /** `vendor.request_deletion` and `vendor.request` reach vendors through it (the vendor's `channel`). */
   | 'deletion-channel'
   /** `identity.access_report` asks it whether a person still has access (`systems`). */
   | 'access-report';

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { CloudTrailSettings } from './cloudtrail/settings';
 import { CloudWatchLogsSettings } from './cloudwatch-logs/settings';
 import { FileEvidenceSettings } from './file-evidence/settings';
+import { GuardDutySettings } from './guardduty/settings';
 import { HttpEvidenceSettings } from './http-evidence/settings';
+import { IamCredentialReportSettings } from './iam-credential-report/settings';
 import { LocalEvidenceStoreSettings } from './local-evidence-store/settings';
 import { S3ObjectLockSettings } from './s3-object-lock/settings';
 
@@ -26,6 +28,8 @@ export const EvidenceSection = z.strictObject({
       cloudtrail: CloudTrailSettings.optional(),
       file: FileEvidenceSettings.optional(),
       http: HttpEvidenceSettings.optional(),
+      'iam-credential-report': IamCredentialReportSettings.optional(),
+      guardduty: GuardDutySettings.optional(),
     })
     .default({}),
   /** Store used when a step names none. */

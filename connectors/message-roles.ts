@@ -1,6 +1,6 @@
 /**
- * What the message-carrying systems hand to the actions that use them (`notify` and
- * `vendor.request_deletion`, see connectors/definition.ts `SystemRole`). The actions live in
+ * What the message-carrying systems hand to the actions that use them (`notify`,
+ * `vendor.request_deletion` and `vendor.request`, see connectors/definition.ts `SystemRole`). The actions live in
  * activities/; these shapes live here so that connectors never import from activities. Each is
  * what one connector's live build returns as its `roles`.
  */
@@ -68,7 +68,29 @@ export interface DeletionRequest {
   requestedAt: string;
 }
 
-/** What a vendor's HTTP API answered to a deletion request it accepted. */
+/** What a vendor request (`vendor.request`: a forensic report, IOCs…) says, independent of how it travels. */
+export interface VendorRequest {
+  /** `QVR-` + 10 hex digits derived from the step's idempotency key. */
+  reference: string;
+  vendorId: string;
+  vendorName: string;
+  /** `forensic-report`, `iocs`, `attestation` or `other`. */
+  kind: string;
+  /** What exactly is asked, in a sentence, from the kind (and `details` for `other`). */
+  asked: string;
+  /** The step's free text, when given. */
+  details?: string;
+  /** How the vendor knows the incident, when the step names it. */
+  incidentReference?: string;
+  incident: string;
+  workflowId: string;
+  /** YYYY-MM-DD (UTC). */
+  dueDate: string;
+  /** ISO time of the first attempt. */
+  requestedAt: string;
+}
+
+/** What a vendor's HTTP API answered to a request it accepted (deletion or other). */
 export interface HttpDeletionReceipt {
   /** The HTTP status: 2xx, or 409 when the vendor already had this reference. */
   status: number;
@@ -85,6 +107,8 @@ export interface HttpDeletionChannel {
   readonly url: string;
   /** Sends the request once (idempotent on the vendor's side by reference); classified failures. */
   send(request: DeletionRequest): Promise<HttpDeletionReceipt>;
+  /** The same for a `vendor.request` (its own document, same signature and idempotency). */
+  sendRequest(request: VendorRequest): Promise<HttpDeletionReceipt>;
 }
 
 /** The `vendor-http` connector's role object: the HTTP channel of each vendor that uses one, by vendor id. */

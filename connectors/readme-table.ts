@@ -13,7 +13,7 @@ const ROLE_NAMES: Record<SystemRole, string> = {
   'evidence-source': '`evidence.collect` source',
   'evidence-store': '`evidence.collect` store',
   'notify-channel': '`notify` channel',
-  'deletion-channel': '`vendor.request_deletion` channel',
+  'deletion-channel': '`vendor.request_deletion` and `vendor.request` channel',
   'access-report': '`identity.access_report`',
 };
 

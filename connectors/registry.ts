@@ -19,6 +19,8 @@ import { cloudwatchLogs } from './cloudwatch-logs';
 import { cloudtrail } from './cloudtrail';
 import { fileEvidence } from './file-evidence';
 import { httpEvidence } from './http-evidence';
+import { iamCredentialReport } from './iam-credential-report';
+import { guardduty } from './guardduty';
 
 /** In README order. */
 export const CONNECTORS: readonly ConnectorDefinition[] = [
@@ -38,4 +40,6 @@ export const CONNECTORS: readonly ConnectorDefinition[] = [
   cloudtrail,
   fileEvidence,
   httpEvidence,
+  iamCredentialReport,
+  guardduty,
 ];

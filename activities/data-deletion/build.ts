@@ -8,10 +8,8 @@ import path from 'node:path';
 import type { LiveAction } from '../action-performer';
 import type { ConnectorsConfig } from '../../connectors/connectors-file';
 import type { SharedLive } from '../../connectors/definition';
-import type { HttpDeletionChannels, Mailer } from '../../connectors/message-roles';
-import { smtp } from '../../connectors/smtp';
-import { vendorHttp } from '../../connectors/vendor-http';
 import { DeliveryLog } from '../notify/delivery-log';
+import { vendorRoutes } from '../vendor-request/vendor-delivery';
 import { DeletionAction } from './action';
 
 /** Where sent deletion requests are remembered (see ../notify/delivery-log.ts). */
@@ -24,13 +22,10 @@ export function vendorRequestLogPath(dataDir: string): string {
  *   id (HttpDeletionChannels for vendor-http, a Mailer for smtp).
  */
 export function buildDeletionAction(config: ConnectorsConfig, channels: ReadonlyMap<string, unknown>, shared: SharedLive): LiveAction | undefined {
-  const http = channels.get(vendorHttp.id) as HttpDeletionChannels | undefined;
-  if (!http || !config.vendors) return undefined;
-  const mailer = channels.get(smtp.id) as Mailer | undefined;
+  const routes = vendorRoutes(config, channels);
+  if (!routes) return undefined;
   return new DeletionAction({
-    vendors: new Map(Object.entries(config.vendors)),
-    http,
-    ...(mailer ? { mailer } : {}),
+    ...routes,
     file: config,
     log: new DeliveryLog(vendorRequestLogPath(shared.dataDir)),
     logger: shared.logger.child({ action: 'vendor.request_deletion' }),

@@ -4,12 +4,8 @@
  * what basis, about whom, and by when.
  */
 import type { DeletionRequest } from '../../connectors/message-roles';
+import type { Letter } from '../vendor-request/vendor-mail';
 import { ALL_CATEGORIES } from './request';
-
-export interface Letter {
-  subject: string;
-  text: string;
-}
 
 export function deletionLetter(request: DeletionRequest, sender: string): Letter {
   const categories = request.dataCategories.length > 0 ? request.dataCategories : [ALL_CATEGORIES];

@@ -5,11 +5,11 @@
  * the same request.
  */
 import type { ActionWith } from '../../common/actions';
-import { parseDuration } from '../../common/duration';
 import type { DeletionRequest } from '../../connectors/message-roles';
 import type { ActionContext } from '../../connectors/action-context';
 import { stableId } from '../notify/delivery-id';
 import { incidentOf } from '../notify/run-label';
+import { firstAttemptPlan as vendorFirstAttemptPlan } from '../vendor-request/vendor-delivery';
 
 /** When the step gives no `due_in`: the usual contractual deadline for deletion after termination. */
 export const DEFAULT_DUE_IN = '30d';
@@ -23,22 +23,9 @@ export function deletionReference(idempotencyKey: string): string {
   return stableId('QDR', [idempotencyKey, 'vendor-deletion-request'], 10);
 }
 
-/** Why `due_in` cannot be used, or undefined. */
-export function dueInProblem(dueIn: string | undefined): string | undefined {
-  if (dueIn === undefined) return undefined;
-  const parsed = parseDuration(dueIn);
-  return parsed.ok ? undefined : `due_in: ${parsed.message}`;
-}
-
 /** The details fixed at the first attempt (kept in the delivery log). */
 export function firstAttemptPlan(params: ActionWith<'vendor.request_deletion'>, idempotencyKey: string, now: Date): Record<string, string> {
-  const parsed = parseDuration(params.due_in ?? DEFAULT_DUE_IN);
-  if (!parsed.ok) throw new Error(parsed.message);
-  return {
-    reference: deletionReference(idempotencyKey),
-    due_date: new Date(now.getTime() + parsed.ms).toISOString().slice(0, 10),
-    requested_at: now.toISOString(),
-  };
+  return vendorFirstAttemptPlan(deletionReference(idempotencyKey), params.due_in ?? DEFAULT_DUE_IN, now);
 }
 
 export function deletionRequest(

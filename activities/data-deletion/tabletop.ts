@@ -2,8 +2,7 @@
 import type { ActionWith } from '../../common/actions';
 import { durationMs } from '../../common/duration';
 import { stableToken, type TabletopPlanner } from '../../connectors/simulation';
-
-const DEFAULT_DUE_IN = '30d';
+import { DEFAULT_DUE_IN } from './request';
 
 export const planVendorRequestDeletion: TabletopPlanner = (raw, seed) => {
   const params = raw as ActionWith<'vendor.request_deletion'>;

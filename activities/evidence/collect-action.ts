@@ -23,14 +23,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { ActionName } from '../../common/actions';
-import { parseDuration } from '../../common/duration';
 import type { ConnectorNeeds } from '../../connectors/connector';
 import type { LiveAction } from '../action-performer';
-import { invalidFailure, notConfiguredFailure } from '../../connectors/failures';
+import { notConfiguredFailure } from '../../connectors/failures';
 import type { ActionContext, ActionOutcome } from '../../connectors/action-context';
 import type {
   CollectParams,
-  CollectionWindow,
   EvidenceSource,
   EvidenceStore,
   PlannedArtifact,
@@ -42,10 +40,8 @@ import type {
 import type { CustodyArtifact, CustodyEntry } from './custody/entry';
 import { attemptsPrefix, collectionFolder, collectionTag, copyPlace, runFolder } from './custody/layout';
 import { appendCustodyEntry, findCustodyEntry } from './custody/log';
+import { collectionWindow } from './collection-window';
 import { implicitStore, notConfiguredMessage } from './needs';
-
-/** Window used when a step gives none. */
-export const DEFAULT_WINDOW = '24h';
 
 export interface EvidenceCollectOptions {
   stores: ReadonlyMap<StoreKind, EvidenceStore>;
@@ -81,7 +77,7 @@ export class EvidenceCollectAction implements LiveAction {
     const certified = await findCustodyEntry(store, run, context.idempotencyKey);
     if (certified) return { output: collectionOutput(certified, store), alreadyDone: true };
 
-    const window = collectionWindow(params.window ?? DEFAULT_WINDOW, new Date());
+    const window = collectionWindow(params, new Date());
     const planned = withUniqueNames(await source.plan({ params, window }));
     const tag = collectionTag(context.idempotencyKey);
     // Copies of earlier attempts of this step: with no entry for the key, none is certified.
@@ -205,13 +201,6 @@ interface Attempt {
   tag: string;
   /** Uncertified copies earlier attempts of the step stored. */
   earlier: readonly StoredCopy[];
-}
-
-/** [now - window, now]; an unreadable window is invalid input. */
-export function collectionWindow(window: string, now: Date): CollectionWindow {
-  const parsed = parseDuration(window);
-  if (!parsed.ok) throw invalidFailure({ connector: 'evidence', operation: 'collect evidence' }, `window: ${parsed.message}`);
-  return { start: new Date(now.getTime() - parsed.ms), end: now };
 }
 
 function custodyArtifact(artifact: PlannedArtifact, object: StoredObject, collectedAt: string): CustodyArtifact {

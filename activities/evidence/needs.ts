@@ -2,17 +2,17 @@
  * What an `evidence.collect` step needs, from its parameters and the connectors file alone: the
  * connectors of its source and store, and the problems visible before the run (a source or store
  * that is not configured or cannot be used, paths outside the allowed ones, a query CloudTrail
- * cannot take, an unreadable window). Builds no client and does no I/O beyond resolving the `file`
+ * cannot take, an unreadable window or `since`). Builds no client and does no I/O beyond resolving the `file`
  * source's allowed paths, so the CLI and Slack can ask it before starting a run; the worker's
  * readiness check asks the same through the built action.
  */
 import path from 'node:path';
-import { parseDuration } from '../../common/duration';
 import type { ConnectorNeeds } from '../../connectors/connector';
 import type { ConnectorsConfig } from '../../connectors/connectors-file';
 import type { ConnectorDefinition } from '../../connectors/definition';
 import type { CollectParams, EvidenceConnectorNeeds } from '../../connectors/evidence-roles';
 import { CONNECTORS } from '../../connectors/registry';
+import { windowProblems } from './collection-window';
 import { recordProblems } from './record-source';
 import { evidenceSystems, type EvidenceSystem } from './systems';
 
@@ -50,10 +50,7 @@ export function evidenceNeeds(params: Record<string, unknown>, file: EvidenceNee
   else if (!stores.has(storeName)) problems.push(notConfiguredMessage('store', storeName, unusable('evidence-store', storeName)));
   else connectorIds.push(stores.get(storeName)!.definition.id);
 
-  if (typeof given.window === 'string') {
-    const parsed = parseDuration(given.window);
-    if (!parsed.ok) problems.push(`window: ${parsed.message}`);
-  }
+  problems.push(...windowProblems(given, new Date()));
   return { connectors: connectorIds, problems };
 }
 

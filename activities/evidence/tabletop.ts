@@ -7,7 +7,7 @@ export const planEvidenceCollect: TabletopPlanner = (raw, seed) => {
   const store = params.store ?? 'local';
   const what = [params.query, params.principal && `principal ${params.principal}`].filter(Boolean).join(', ');
   return {
-    wouldDo: [`copy ${params.source} records${what ? ` (${what})` : ''} over ${params.window ?? 'the default window'} into ${store} storage with a custody record`],
+    wouldDo: [`copy ${params.source} records${what ? ` (${what})` : ''} ${params.since !== undefined ? `from ${params.since} until now` : `over ${params.window ?? 'the default window'}`} into ${store} storage with a custody record`],
     output: {
       source: params.source,
       store,

@@ -10,11 +10,19 @@ import type { ActionPerformer } from '../action-performer';
 import type { EffectJournal } from '../effects/effect-journal';
 import { simulateCredentialsRevoke, simulateSessionsRevoke } from '../../connectors/simulations/credentials';
 import { simulateEgressBlock, simulateEgressUnblock } from '../../connectors/simulations/egress';
+import {
+  simulateAccessDenyAll,
+  simulateAccessRestore,
+  simulateCredentialsDeactivate,
+  simulateCredentialsReactivate,
+  simulateMfaDeactivate,
+} from '../../connectors/simulations/iam-access';
 import { planEvidenceCollect } from '../evidence/tabletop';
 import { simulateIdentityDeprovision } from '../../connectors/simulations/identity';
 import { planIdentityAccessReport } from '../access-report/tabletop';
 import { planNotify } from '../notify/tabletop';
 import { planVendorRequestDeletion } from '../data-deletion/tabletop';
+import { planVendorRequest } from '../vendor-request/tabletop';
 import type { TabletopPlanner } from '../../connectors/simulation';
 import { connectorsById, isRoutedAction } from '../../connectors/catalogue';
 import { selectedSystem } from '../route-action';
@@ -22,10 +30,16 @@ import { selectedSystem } from '../route-action';
 const PLANNERS: Record<ActionName, TabletopPlanner> = {
   'credentials.revoke': simulateCredentialsRevoke,
   'sessions.revoke': simulateSessionsRevoke,
+  'credentials.deactivate': simulateCredentialsDeactivate,
+  'credentials.reactivate': simulateCredentialsReactivate,
+  'access.deny_all': simulateAccessDenyAll,
+  'access.restore': simulateAccessRestore,
+  'mfa.deactivate': simulateMfaDeactivate,
   'egress.block': simulateEgressBlock,
   'egress.unblock': simulateEgressUnblock,
   'evidence.collect': planEvidenceCollect,
   'vendor.request_deletion': planVendorRequestDeletion,
+  'vendor.request': planVendorRequest,
   'identity.deprovision': simulateIdentityDeprovision,
   'identity.access_report': planIdentityAccessReport,
   notify: planNotify,

@@ -1,15 +1,19 @@
 /**
- * The live half of the aws-iam connector: credential and session revocation, and its answer to
- * the access report. Building does no I/O: the probe calls IAM only when checked, the handlers
+ * The live half of the aws-iam connector: credential and session revocation, the reversible
+ * containment actions (parking keys, denying all access, taking MFA devices off), and its answer
+ * to the access report. Building does no I/O: the probe calls IAM only when checked, the handlers
  * only when a step runs. The SDK clients are shared with the other AWS connectors.
  */
 import type { Resolved } from '../../config/secret';
 import { awsClientsFor } from '../aws/shared-clients';
 import type { AwsConfig } from '../aws/settings';
 import type { LiveModule } from '../definition';
+import { createAwsIamAccessDenyAll, createAwsIamAccessRestore } from './access-deny';
 import { createAwsIamAccessProbe } from './access-probe';
 import { AWS_IAM_CONNECTOR } from './connector-id';
 import { createAwsIamCredentialsRevoke } from './credentials-revoke';
+import { createAwsIamCredentialsDeactivate, createAwsIamCredentialsReactivate } from './key-parking';
+import { createAwsIamMfaDeactivate } from './mfa';
 import { awsIamPermissionProbe } from './permissions';
 import { createAwsIamConnector } from './probes';
 import { createAwsIamSessionsRevoke } from './sessions-revoke';
@@ -22,6 +26,11 @@ export const build: LiveModule<Resolved<AwsConfig>>['build'] = (settings, shared
     handlers: {
       'credentials.revoke': createAwsIamCredentialsRevoke({ iam, logger }),
       'sessions.revoke': createAwsIamSessionsRevoke({ iam, logger }),
+      'credentials.deactivate': createAwsIamCredentialsDeactivate({ iam, logger }),
+      'credentials.reactivate': createAwsIamCredentialsReactivate({ iam, logger }),
+      'access.deny_all': createAwsIamAccessDenyAll({ iam, logger }),
+      'access.restore': createAwsIamAccessRestore({ iam, logger }),
+      'mfa.deactivate': createAwsIamMfaDeactivate({ iam, logger }),
     },
     accessProbe: createAwsIamAccessProbe(iam),
   };

@@ -1,18 +1,20 @@
 /**
- * The inline policy that revokes an IAM user's already-issued temporary credentials: deny every
- * action to requests signed with a session token issued before a cutoff (`aws:TokenIssueTime`),
- * the mechanism AWS documents for revoking temporary security credentials. Requests signed with
- * the user's long-term keys carry no token issue time, so the policy does not touch them (that is
- * credentials.revoke's job), and sessions issued after the cutoff work again.
+ * The inline policy that revokes the temporary credentials an IAM user or role has already been
+ * issued: deny every action to requests signed with a session token issued before a cutoff
+ * (`aws:TokenIssueTime`), the mechanism AWS documents for revoking temporary security credentials.
+ * Requests signed with a user's long-term keys carry no token issue time, so the policy does not
+ * touch them (that is credentials.revoke's job), and sessions issued after the cutoff work again.
+ * access.restore removes it (./quell-policies).
  *
  * The statement id carries the idempotency token of the step that wrote it, so a repeat of that
  * step can recognise its own cutoff (see ./sessions-revoke).
  */
 
-/** The user policy name Quell reserves for the revocation. */
+/** The inline policy name (on a user or a role) Quell reserves for the revocation. */
 export const SESSION_REVOCATION_POLICY = 'quell-revoke-older-sessions';
 
-const SID_PREFIX = 'QuellRevokeOlderSessions';
+/** Starts the statement id of every revocation Quell writes; the step's token follows it. */
+export const SESSION_REVOCATION_SID_PREFIX = 'QuellRevokeOlderSessions';
 
 export interface SessionRevocation {
   /** Sessions issued before this instant are denied (ISO 8601, whole seconds, UTC). */
@@ -35,7 +37,7 @@ export function sessionRevocationDocument(revocation: Required<SessionRevocation
     Version: '2012-10-17',
     Statement: [
       {
-        Sid: `${SID_PREFIX}${revocation.token}`,
+        Sid: `${SESSION_REVOCATION_SID_PREFIX}${revocation.token}`,
         Effect: 'Deny',
         Action: ['*'],
         Resource: ['*'],
@@ -70,7 +72,7 @@ export function parseSessionRevocation(document: string): SessionRevocation | un
     if (statement.Effect !== 'Deny' || !coversEverything(statement.Action) || !coversEverything(statement.Resource)) continue;
     if (typeof cutoff !== 'string' || Number.isNaN(Date.parse(cutoff))) continue;
     const sid = typeof statement.Sid === 'string' ? statement.Sid : '';
-    const token = sid.startsWith(SID_PREFIX) ? sid.slice(SID_PREFIX.length) : undefined;
+    const token = sid.startsWith(SESSION_REVOCATION_SID_PREFIX) ? sid.slice(SESSION_REVOCATION_SID_PREFIX.length) : undefined;
     return { cutoff, ...(token ? { token } : {}) };
   }
   return undefined;

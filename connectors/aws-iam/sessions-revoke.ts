@@ -1,19 +1,20 @@
 /**
  * `sessions.revoke` with provider `aws-iam`: cuts off the temporary credentials an IAM user has
  * already been issued (GetSessionToken, GetFederationToken, console sessions) by attaching the
- * deny-older-sessions inline policy (./session-policy) with a cutoff of "now".
+ * deny-older-sessions inline policy (./session-policy) with a cutoff of "now". With
+ * `principal_type: role` the same policy goes on the role (PutRolePolicy), which is what the AWS
+ * console's "revoke active sessions" does: every session of the role assumed before now stops.
  */
-import { GetUserPolicyCommand, PutUserPolicyCommand, type IAMClient } from '@aws-sdk/client-iam';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { Logger } from 'pino';
 import type { ActionWith } from '../../common/actions';
-import { awsCall, awsCallOrAbsent } from '../aws/call';
 import { idempotencyToken } from '../aws/idempotency-token';
 import type { ActionHandler } from '../definition';
 import { notVerifiedFailure, type FailureSite } from '../failures';
 import type { ActionContext, ActionOutcome } from '../action-context';
 import { AWS_IAM_CONNECTOR } from './connector-id';
 import { SESSION_REVOCATION_POLICY, cutoffFor, parseSessionRevocation, sessionRevocationDocument, type SessionRevocation } from './session-policy';
-import { IAM_ABSENT, requireUser } from './users';
+import { describePrincipal, readInlinePolicy, requirePrincipal, writeInlinePolicy, type IamPrincipal } from './principals';
 
 /**
  * The `aws-iam` handler for `sessions.revoke`.
@@ -27,18 +28,21 @@ import { IAM_ABSENT, requireUser } from './users';
  * already at or after "now" is left as it is (alreadyDone, `set_by_this_step: false`).
  *
  * Verifies by reading the policy back from IAM (a mismatch is a retryable `QuellNotVerified`).
- * A missing user is a non-retryable `QuellNotFound`; other failures are classified by ../aws/errors.
+ * A missing user or role is a non-retryable `QuellNotFound`; other failures are classified by
+ * ../aws/errors.
  */
 export function createAwsIamSessionsRevoke(options: { iam: IAMClient; logger: Logger; now?: () => Date }): ActionHandler<'sessions.revoke'> {
   const { iam, logger } = options;
   const connector = AWS_IAM_CONNECTOR;
   const now = options.now ?? (() => new Date());
   return {
-    async perform({ principal }: ActionWith<'sessions.revoke'>, context: ActionContext): Promise<ActionOutcome> {
-      const site: FailureSite = { connector, operation: `revoke sessions of IAM user ${principal}` };
-      const readRevocation = () => readSessionRevocation(iam, principal, site);
+    async perform(params: ActionWith<'sessions.revoke'>, context: ActionContext): Promise<ActionOutcome> {
+      const principal = params.principal;
+      const target: IamPrincipal = { kind: params.principal_type ?? 'user', name: principal };
+      const site: FailureSite = { connector, operation: `revoke sessions of ${describePrincipal(target)}` };
+      const readRevocation = () => readSessionRevocation(iam, target, site);
 
-      await requireUser(iam, principal, site);
+      await requirePrincipal(iam, target, site);
       const token = idempotencyToken(context.idempotencyKey);
       const existing = await readRevocation();
       const cutoff = cutoffFor(now());
@@ -46,6 +50,8 @@ export function createAwsIamSessionsRevoke(options: { iam: IAMClient; logger: Lo
       const outputFor = (revocation: SessionRevocation, previous: SessionRevocation | undefined) => ({
         provider: 'aws-iam',
         principal,
+        // Only a role says so: a user's output stays as it always was.
+        ...(target.kind === 'role' ? { principal_type: 'role' } : {}),
         policy_name: SESSION_REVOCATION_POLICY,
         revoked_before: revocation.cutoff,
         previous_revoked_before: previous?.cutoff ?? null,
@@ -56,31 +62,21 @@ export function createAwsIamSessionsRevoke(options: { iam: IAMClient; logger: Lo
       });
       if (covered) return { output: outputFor(existing, undefined), alreadyDone: true };
 
-      await awsCall({ ...site, operation: `attach ${SESSION_REVOCATION_POLICY} to ${principal}` }, () =>
-        iam.send(
-          new PutUserPolicyCommand({
-            UserName: principal,
-            PolicyName: SESSION_REVOCATION_POLICY,
-            PolicyDocument: sessionRevocationDocument({ cutoff, token }),
-          }),
-        ),
-      );
+      await writeInlinePolicy(iam, target, SESSION_REVOCATION_POLICY, sessionRevocationDocument({ cutoff, token }), site);
       context.heartbeat({ principal, cutoff });
 
       const readBack = await readRevocation();
       if (readBack?.cutoff !== cutoff || readBack.token !== token) {
         throw notVerifiedFailure(site, `policy ${SESSION_REVOCATION_POLICY} reads back ${readBack ? `cutoff ${readBack.cutoff}` : 'absent'}, expected cutoff ${cutoff}`);
       }
-      logger.info({ principal, cutoff, previousCutoff: existing?.cutoff }, 'aws-iam: sessions issued before the cutoff revoked');
+      logger.info({ principal, kind: target.kind, cutoff, previousCutoff: existing?.cutoff }, 'aws-iam: sessions issued before the cutoff revoked');
       return { output: outputFor(readBack, existing), alreadyDone: false };
     },
   };
 }
 
-/** The revocation currently attached to the user, or undefined when there is none (or not one Quell can read). */
-export async function readSessionRevocation(iam: IAMClient, principal: string, site: FailureSite): Promise<SessionRevocation | undefined> {
-  const policy = await awsCallOrAbsent(site, IAM_ABSENT, () =>
-    iam.send(new GetUserPolicyCommand({ UserName: principal, PolicyName: SESSION_REVOCATION_POLICY })),
-  );
-  return policy?.PolicyDocument ? parseSessionRevocation(policy.PolicyDocument) : undefined;
+/** The revocation currently attached to the user or role, or undefined when there is none (or not one Quell can read). */
+export async function readSessionRevocation(iam: IAMClient, principal: IamPrincipal, site: FailureSite): Promise<SessionRevocation | undefined> {
+  const document = await readInlinePolicy(iam, principal, SESSION_REVOCATION_POLICY, site);
+  return document ? parseSessionRevocation(document) : undefined;
 }

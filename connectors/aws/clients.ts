@@ -7,6 +7,7 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Resolved } from '../../config/secret';
@@ -20,6 +21,7 @@ export interface AwsClients {
   readonly s3: S3Client;
   readonly logs: CloudWatchLogsClient;
   readonly cloudtrail: CloudTrailClient;
+  readonly guardduty: GuardDutyClient;
 }
 
 export function createAwsClients(config: Resolved<AwsConfig>): AwsClients {
@@ -42,9 +44,10 @@ export function createAwsClients(config: Resolved<AwsConfig>): AwsClients {
     s3: new S3Client({ ...common, forcePathStyle: config.endpoint !== undefined }),
     logs: new CloudWatchLogsClient(common),
     cloudtrail: new CloudTrailClient(common),
+    guardduty: new GuardDutyClient(common),
   };
 }
 
 export function destroyAwsClients(clients: AwsClients): void {
-  for (const client of [clients.iam, clients.ec2, clients.s3, clients.logs, clients.cloudtrail]) client.destroy();
+  for (const client of [clients.iam, clients.ec2, clients.s3, clients.logs, clients.cloudtrail, clients.guardduty]) client.destroy();
 }

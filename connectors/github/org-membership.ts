@@ -13,6 +13,7 @@
 import type { Logger } from 'pino';
 import type { ActionWith } from '../../common/actions';
 import type { ActionHandler } from '../definition';
+import { refuseRolePrincipal } from '../role-principals';
 import { invalidFailure, notVerifiedFailure } from '../failures';
 import type { ActionOutcome } from '../action-context';
 import type { GitHubClient } from './client';
@@ -24,6 +25,7 @@ export function createGithubOrgMembershipRevoke(client: GitHubClient, logger: Lo
     async perform(params: ActionWith<'sessions.revoke'>): Promise<ActionOutcome> {
       const login = params.principal;
       const site = { connector: client.connector, operation: `remove ${login} from organisation ${client.org}` };
+      refuseRolePrincipal(params, site);
       if (!isGithubLogin(login)) throw invalidFailure(site, `"${login}" is not a GitHub login (the principal must be the person's login)`);
 
       const before = await client.membership(login);

@@ -22,6 +22,7 @@
 import type { Logger } from 'pino';
 import type { ActionWith } from '../../common/actions';
 import type { ActionHandler } from '../definition';
+import { refuseRolePrincipal } from '../role-principals';
 import { invalidFailure, notVerifiedFailure, type FailureSite } from '../failures';
 import type { ActionContext, ActionOutcome } from '../action-context';
 import type { OpenBaoClient, OpenBaoTokenInfo } from './client';
@@ -48,6 +49,7 @@ export function createOpenBaoSessionsRevoke(client: OpenBaoClient, logger: Logge
     perform(params: ActionWith<'sessions.revoke'>, context: ActionContext): Promise<ActionOutcome> {
       const { principal } = params;
       const site = { connector: client.connector, operation: `revoke sessions of ${principal}` };
+      refuseRolePrincipal(params, site);
       return revokeTarget(client, logger, site, principal, targetOf(site, principal), context);
     },
   };

@@ -19,6 +19,7 @@
 import type { Logger } from 'pino';
 import type { ActionWith } from '../../common/actions';
 import type { ActionHandler } from '../definition';
+import { refuseRolePrincipal } from '../role-principals';
 import { notVerifiedFailure } from '../failures';
 import type { ActionOutcome } from '../action-context';
 import type { ScimClient } from './client';
@@ -49,6 +50,7 @@ export function createScimDeprovision(client: ScimClient, logger: Logger): Actio
 export function createScimSessionsRevoke(client: ScimClient, logger: Logger): ActionHandler<'sessions.revoke'> {
   return {
     async perform(params: ActionWith<'sessions.revoke'>): Promise<ActionOutcome> {
+      refuseRolePrincipal(params, { connector: client.connector, operation: `revoke sessions of ${params.principal}` });
       const outcome = await deprovisionScimUser(client, logger, { user: params.principal, removeGroups: false, deleteUser: false });
       return { ...outcome, output: { ...outcome.output, principal: params.principal, method: 'deactivate' } };
     },

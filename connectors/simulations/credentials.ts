@@ -21,6 +21,12 @@ export const simulateCredentialsRevoke: TabletopPlanner = (raw) => {
 
 export const simulateSessionsRevoke: TabletopPlanner = (raw, seed) => {
   const params = raw as ActionWith<'sessions.revoke'>;
+  if (params.principal_type === 'role') {
+    return {
+      wouldDo: [`${params.provider}: invalidate every session of role ${params.principal} assumed before ${seed.at}`],
+      output: { provider: params.provider, principal: params.principal, principal_type: 'role', revoked_before: seed.at, verified: true },
+    };
+  }
   return {
     wouldDo: [`${params.provider}: invalidate every session and temporary credential of ${params.principal} issued before ${seed.at}`],
     output: { provider: params.provider, principal: params.principal, revoked_before: seed.at, verified: true },

@@ -1,6 +1,6 @@
 /**
- * Deletion requests to a vendor's HTTP API: one signed JSON POST (./signature.ts) with the
- * reference id as `Idempotency-Key`. The vendor's API is what makes this idempotent: it must
+ * Requests to a vendor's HTTP API (deletion requests, and the other `vendor.request`s): one signed
+ * JSON POST (./signature.ts) with the reference id as `Idempotency-Key`. The vendor's API is what makes this idempotent: it must
  * process each key once and answer a repeat with 409 Conflict ("already received"), which Quell
  * reports as already done. Any 2xx means received. Other statuses are classified like every
  * HTTP connector's (401/403 refused credentials, 404 no such endpoint, 429 throttled with
@@ -8,8 +8,8 @@
  */
 import type { Secret } from '../../config/secret';
 import { httpFailure, networkFailure, notConfiguredFailure, type FailureSite } from '../failures';
-import type { DeletionRequest, HttpDeletionReceipt } from '../message-roles';
-import { deletionRequestDocument } from './document';
+import type { DeletionRequest, HttpDeletionReceipt, VendorRequest } from '../message-roles';
+import { deletionRequestDocument, vendorRequestDocument } from './document';
 import { signatureHeaders } from './signature';
 
 const REQUEST_TIMEOUT_MS = 20_000;
@@ -21,9 +21,19 @@ export interface HttpVendor {
 }
 
 /** POSTs the request once; throws classified failures. */
-export async function postDeletionRequest(vendor: HttpVendor, request: DeletionRequest): Promise<HttpDeletionReceipt> {
-  const site: FailureSite = { connector: vendor.connector, operation: `deletion request ${request.reference}` };
-  const body = JSON.stringify(deletionRequestDocument(request));
+export function postDeletionRequest(vendor: HttpVendor, request: DeletionRequest): Promise<HttpDeletionReceipt> {
+  return postSigned(vendor, request.reference, deletionRequestDocument(request), `deletion request ${request.reference}`);
+}
+
+/** POSTs a `vendor.request` once; throws classified failures. */
+export function postVendorRequest(vendor: HttpVendor, request: VendorRequest): Promise<HttpDeletionReceipt> {
+  return postSigned(vendor, request.reference, vendorRequestDocument(request), `${request.kind} request ${request.reference}`);
+}
+
+/** Signs and POSTs `document` under `reference` (the Idempotency-Key); `operation` names it in failures. */
+async function postSigned(vendor: HttpVendor, reference: string, document: Record<string, unknown>, operation: string): Promise<HttpDeletionReceipt> {
+  const site: FailureSite = { connector: vendor.connector, operation };
+  const body = JSON.stringify(document);
   let response: Response;
   let text: string;
   try {
@@ -32,7 +42,7 @@ export async function postDeletionRequest(vendor: HttpVendor, request: DeletionR
       headers: {
         'Content-Type': 'application/json',
         Accept: 'application/json',
-        'Idempotency-Key': request.reference,
+        'Idempotency-Key': reference,
         ...signatureHeaders(vendor.hmacSecret.reveal(), body, Math.floor(Date.now() / 1000)),
       },
       body,

@@ -1,8 +1,8 @@
 /**
- * Vendors' data-deletion APIs: `vendor.request_deletion` sends a signed JSON POST to vendors whose
- * `channel` is `http`. The `vendors` section lists every vendor a step may name, and each one is
- * a system of its own (`vendor:<id>` in doctor, the readiness check and failure messages), so this
- * connector builds one per entry; e-mail vendors' requests travel through `smtp`.
+ * Vendors' request APIs: `vendor.request_deletion` and `vendor.request` send a signed JSON POST to
+ * vendors whose `channel` is `http`. The `vendors` section lists every vendor a step may name, and
+ * each one is a system of its own (`vendor:<id>` in doctor, the readiness check and failure
+ * messages), so this connector builds one per entry; e-mail vendors' requests travel through `smtp`.
  */
 import { defineConnector } from '../definition';
 import { VENDOR_HTTP_CONNECTOR } from './connector-id';

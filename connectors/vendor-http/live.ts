@@ -1,13 +1,13 @@
 /**
  * The live half of the vendor connector: a `vendor:<id>` connector for every entry of the
  * `vendors` section, and for each HTTP vendor its signed channel (the role object the
- * data-deletion action sends through). Building does no I/O.
+ * `vendor.request_deletion` and `vendor.request` actions send through). Building does no I/O.
  */
 import type { Connector } from '../connector';
 import type { LiveModule, LiveSystem } from '../definition';
 import type { HttpDeletionChannel, HttpDeletionChannels } from '../message-roles';
 import { smtp } from '../smtp';
-import { postDeletionRequest } from './http-channel';
+import { postDeletionRequest, postVendorRequest } from './http-channel';
 import { VENDOR_HTTP_CONNECTOR, vendorConnectorId } from './connector-id';
 import { vendorConnector, type VendorSettings } from './probes';
 
@@ -18,7 +18,12 @@ export const build: LiveModule<Readonly<Record<string, VendorSettings>>>['build'
   for (const [vendorId, vendor] of entries) {
     if (vendor.channel !== 'http') continue;
     const http = { connector: vendorConnectorId(vendorId), url: vendor.url, hmacSecret: vendor.hmac_secret };
-    channels.set(vendorId, { connector: http.connector, url: http.url, send: (request) => postDeletionRequest(http, request) });
+    channels.set(vendorId, {
+      connector: http.connector,
+      url: http.url,
+      send: (request) => postDeletionRequest(http, request),
+      sendRequest: (request) => postVendorRequest(http, request),
+    });
   }
   return {
     connector: sectionConnector(entries.length),

@@ -1,6 +1,6 @@
 /**
- * The connectors file's `vendors` section: the vendors a `vendor.request_deletion` step may name,
- * by id, each with the channel it takes deletion requests by. HTTP vendors are this connector's
+ * The connectors file's `vendors` section: the vendors a `vendor.request_deletion` or `vendor.request`
+ * step may name, by id, each with the channel it takes requests by. HTTP vendors are this connector's
  * own systems; e-mail vendors are listed here too and reached through the `smtp` connector.
  */
 import { z } from 'zod';

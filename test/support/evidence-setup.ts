@@ -1,7 +1,8 @@
 /**
  * The live `evidence.collect` action as a worker builds it (buildLiveSetup over the evidence
  * connectors of the registry), over AWS clients the test owns and destroys on `close()`.
- * CloudTrail can be pointed at the LookupEvents stub (moto has no LookupEvents).
+ * CloudTrail can be pointed at the LookupEvents stub (moto has no LookupEvents), and any other
+ * evidence connector, by id in `endpoints`, at a stub of its own (GuardDuty's findings).
  */
 import { buildLiveSetup } from '../../activities/live-setup';
 import { destroyAwsClients, type AwsClients } from '../../connectors/aws/clients';
@@ -18,11 +19,14 @@ export interface EvidenceSetup {
   close(): void;
 }
 
-export async function buildEvidenceSetup(config: ConnectorsConfig, options: { dataDir: string; cloudtrailEndpoint?: string }): Promise<EvidenceSetup> {
+export async function buildEvidenceSetup(
+  config: ConnectorsConfig,
+  options: { dataDir: string; cloudtrailEndpoint?: string; endpoints?: Readonly<Record<string, string>> },
+): Promise<EvidenceSetup> {
   const owned: unknown[] = [];
   const definitions = CONNECTORS.filter((d) => d.roles?.['evidence-store'] !== undefined || d.roles?.['evidence-source'] !== undefined).map(
     (definition): ConnectorDefinition => {
-      const endpoint = definition.id === CLOUDTRAIL_CONNECTOR ? options.cloudtrailEndpoint : undefined;
+      const endpoint = definition.id === CLOUDTRAIL_CONNECTOR ? options.cloudtrailEndpoint : options.endpoints?.[definition.id];
       return {
         ...definition,
         live: async () => {

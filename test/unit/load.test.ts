@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatRunbookError, lintFiles, loadRunbookDirectory, loadRunbookFile, loadRunbookText } from '../../runbooks/load';
 import { gateQuorum } from '../../runbooks/approver-groups';
+import { ACTION_NAMES } from '../../common/actions';
 import type { ApprovalStepSpec } from '../../runbooks/schema';
 
 const HEADER = 'id: sample\nversion: 1\ntitle: Sample\nseverity: low\n';
@@ -50,7 +51,7 @@ describe('loadRunbookText', () => {
     // A zod union would report only one variant's view of this step; we want both mistakes.
     const text = `${HEADER}steps:\n  - id: a\n    action: notfy\n    with: { message: hi }\n    approvers: [x]\n    retry: { max_attempts: 0 }\n`;
     expect(errorsOf(text)).toEqual([
-      '7:13: unknown action "notfy"; known actions: credentials.revoke, sessions.revoke, egress.block, egress.unblock, evidence.collect, vendor.request_deletion, identity.deprovision, identity.access_report, notify (did you mean "notify"?)',
+      `7:13: unknown action "notfy"; known actions: ${ACTION_NAMES.join(', ')} (did you mean "notify"?)`,
       '9:5: unknown key "approvers"; allowed keys here: id, title, when, timeout, retry, on_error, phase, controls, action, with, compensate',
       '10:28: max_attempts must be at least 1, got 0',
     ]);
