@@ -146,7 +146,7 @@ export interface RunOutcome {
 
 export interface StepState {
   id: string;
-  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach';
+  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe';
   /** Id of the enclosing parallel or foreach step, for branches and the steps of a loop's items. */
   parent?: string;
   /** Inside a foreach: which item (from 0) this step works on; its id is `<loop>[<item>].<step>`. */
@@ -172,6 +172,8 @@ export interface StepState {
    */
   declaredOutputs?: { event?: string; fields: FormFieldState[] };
   foreach?: ForeachState;
+  /** An observation window: its check, when it ends, how many checks so far, and how it ended. */
+  observe?: { action: string; every: string; endsAt: string; checks: number; lastCheckedAt?: string; outcome?: 'condition-met' | 'window-elapsed' };
   /** A sleep step: when it wakes (ISO time), and what it was asked (`for 10m`, `until …`). */
   sleep?: { until: string; asked: string };
   compensation?: { action: string; status: 'succeeded' | 'failed'; at: string; output?: Record<string, unknown>; error?: string };

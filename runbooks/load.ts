@@ -25,6 +25,7 @@ import {
   DecisionStep,
   EndStep,
   ForeachStep,
+  ObserveStep,
   WaitStep,
   type Runbook,
 } from './schema';
@@ -60,6 +61,7 @@ const STEP_SCHEMAS: Record<StepKind, z.ZodType> = {
   decision: DecisionStep,
   end: EndStep,
   foreach: ForeachStep,
+  observe: ObserveStep,
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -248,11 +248,26 @@ export const SleepSpec = z
 export const SleepStep = z.strictObject({ ...StepBase, sleep: SleepSpec });
 
 /**
+ * An observation window: runs `check` (an action that changes nothing it would have to undo)
+ * every `every` for `for`, until `until` (a `${{ }}` expression over `check`, the latest check's
+ * output) holds. Either ending is an outcome, not a failure: `steps.<id>.output.outcome` is
+ * `condition-met` or `window-elapsed`.
+ */
+export const ObserveSpec = z.strictObject({
+  check: ActionCall,
+  every: Duration,
+  for: Duration,
+  until: z.string().min(1),
+});
+
+export const ObserveStep = z.strictObject({ ...StepBase, observe: ObserveSpec });
+
+/**
  * What a `foreach` runs for every item: its own sequence of steps. No parallel, end, wait or
  * nested foreach inside: a wait would take one event for all items, an end would cut the other
  * items off, and nesting makes runs unreadable.
  */
-export const ForeachBodyStep = z.union([ActionStep, ApprovalStep, ManualStep, SleepStep, DecisionStep]);
+export const ForeachBodyStep = z.union([ActionStep, ApprovalStep, ManualStep, SleepStep, DecisionStep, ObserveStep]);
 
 export const FOREACH_BODY_MAX = 20;
 export const FOREACH_CONCURRENCY_MAX = 10;
@@ -274,11 +289,11 @@ export const ForeachSpec = z.strictObject({
 export const ForeachStep = z.strictObject({ ...StepBase, foreach: ForeachSpec });
 
 /** Steps that may appear as branches of a `parallel` step (no nesting: keeps runs readable). */
-export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep]);
+export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep]);
 
 export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(BranchStep).min(2) });
 
-export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep]);
+export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep, ObserveStep]);
 
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
@@ -305,6 +320,7 @@ export type SleepStepSpec = z.infer<typeof SleepStep>;
 export type DecisionStepSpec = z.infer<typeof DecisionStep>;
 export type EndStepSpec = z.infer<typeof EndStep>;
 export type ForeachStepSpec = z.infer<typeof ForeachStep>;
+export type ObserveStepSpec = z.infer<typeof ObserveStep>;
 export type ForeachBodyStepSpec = z.infer<typeof ForeachBodyStep>;
 export type FormFieldSpecType = z.infer<typeof FormFieldSpec>;
 export type InputSpecType = z.infer<typeof InputSpec>;

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
 import { ISO_TIME_EXAMPLE, parseIsoTime } from '../common/iso-time';
 import { actionWithSchema } from '../connectors/with-schemas';
-import { hasTemplate } from '../common/expression';
+import { hasTemplate, wholeTemplateExpression } from '../common/expression';
 import { parseDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 import { hasOwnKey } from '../common/own';
@@ -139,6 +139,35 @@ function checkSleep(step: Extract<AnyStep, { sleep: unknown }>, path: DocumentPa
   return [{ path: [...path, 'sleep', 'until'], message: `until "${until.slice(0, 60)}" is not an ISO time with a date, time and offset (${ISO_TIME_EXAMPLE}) nor a template that yields one` }];
 }
 
+/** At most this many checks in one observation window: each is an activity in the run's history. */
+const OBSERVE_CHECKS_MAX = 500;
+
+/**
+ * An observe step's check runs again and again, so it must change nothing it would have to undo;
+ * its `with` fits the catalogue; `until` is one expression; the window holds a sane number of checks.
+ */
+function checkObserve(step: Extract<AnyStep, { observe: unknown }>, path: DocumentPath): DocumentProblem[] {
+  const spec = step.observe;
+  const at = [...path, 'observe'];
+  const problems = checkWith(spec.check.action, spec.check.with, [...at, 'check']);
+  const undoneBy: string | undefined = (ACTION_CATALOGUE[spec.check.action] as { undoneBy?: string }).undoneBy;
+  if (undoneBy !== undefined) {
+    problems.push({ path: [...at, 'check', 'action'], message: `${spec.check.action} changes something (${undoneBy} undoes it), and a check runs again and again: observe with an action that only reads, e.g. identity.access_report` });
+  }
+  if (wholeTemplateExpression(spec.until) === undefined) {
+    problems.push({ path: [...at, 'until'], message: `until must be a single \${{ expression }} over the latest check, e.g. until: \${{ check.zero_remaining_access }}; got ${JSON.stringify(spec.until.slice(0, 60))}` });
+  }
+  const every = parseDuration(spec.every);
+  const window = parseDuration(spec.for);
+  if (every.ok && window.ok) {
+    if (every.ms > window.ms) problems.push({ path: [...at, 'every'], message: `every (${spec.every}) is longer than the window (for: ${spec.for}): the window would see one check` });
+    else if (window.ms / every.ms > OBSERVE_CHECKS_MAX) {
+      problems.push({ path: [...at, 'every'], message: `a check every ${spec.every} for ${spec.for} is ${Math.floor(window.ms / every.ms)} checks; at most ${OBSERVE_CHECKS_MAX} (check less often)` });
+    }
+  }
+  return problems;
+}
+
 /** Temporal refuses a retry policy whose longest wait is shorter than its first one. */
 function checkRetry(step: AnyStep, path: DocumentPath): DocumentProblem[] {
   const retry = step.retry;
@@ -210,9 +239,11 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
     if ('action' in step) problems.push(...checkAction(step, place.path));
     problems.push(...checkLiteralNames(step, place.path));
     if ('sleep' in step) problems.push(...checkSleep(step, place.path));
+    if ('observe' in step) problems.push(...checkObserve(step, place.path));
     if ('foreach' in step) problems.push(...checkForeachItems(step, place.path, { inputs: runbook.inputs, specs }));
     for (const field of templateFields(step, place.path)) {
-      const scope: ReferenceScope = { inputs, places, specs, self: place, inCompensate: field.inCompensate };
+      const inUntil = 'observe' in step && field.path.length === place.path.length + 2 && field.path[field.path.length - 1] === 'until';
+      const scope: ReferenceScope = { inputs, places, specs, self: place, inCompensate: field.inCompensate, ...(inUntil ? { observing: step.observe } : {}) };
       const isWhen = field.path.length === place.path.length + 1 && field.path[field.path.length - 1] === 'when';
       problems.push(...checkTemplate(field.text, field.path, scope, isWhen));
     }

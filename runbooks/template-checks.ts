@@ -40,10 +40,16 @@ export function templateFields(step: AnyStep, path: DocumentPath): Array<{ text:
   if ('decision' in step) add(step.decision.question, [...path, 'decision', 'question']);
   if ('end' in step && step.end.summary !== undefined) add(step.end.summary, [...path, 'end', 'summary']);
   if ('foreach' in step && typeof step.foreach.items === 'string') add(step.foreach.items, [...path, 'foreach', 'items']);
+  if ('observe' in step) {
+    add(step.observe.check.with, [...path, 'observe', 'check', 'with']);
+    add(step.observe.until, [...path, 'observe', 'until']);
+  }
   return fields;
 }
 
 export interface ReferenceScope {
+  /** Set for an observe step's `until`, the one place `check` may be read. */
+  observing?: { check: { action: Extract<AnyStep, { action: string }>['action'] } };
   inputs: string[];
   places: Map<string, StepPlace>;
   specs: Map<string, AnyStep>;
@@ -100,6 +106,14 @@ function referenceProblem(path: readonly string[], scope: ReferenceScope): strin
     if (scope.self.loop === undefined) return 'item is the current item of a foreach, and this is not inside one';
     if (name === 'value' || name === 'index') return undefined;
     return `${name === undefined ? '"item" alone is not a value' : `item.${name} does not exist${didYouMean(name, ['value', 'index'])}`}: write item.value (the item) or item.index (its position from 0)`;
+  }
+  if (root === 'check') {
+    const observed = scope.observing;
+    if (!observed) return "check is the latest check of an observe step, readable only in that step's until";
+    if (name === undefined) return 'name a field of the check, e.g. check.zero_remaining_access (or check.attempt)';
+    if (name === 'attempt') return undefined;
+    const problem = outputNameProblem({ id: scope.self.id, action: observed.check.action } as AnyStep, name);
+    return problem?.replace(/^action (\S+) \(step "[^"]*"\) has no output/, 'check $1 has no output');
   }
   if (root === 'run') {
     if (name !== undefined && (RUN_CONTEXT_FIELDS as readonly string[]).includes(name)) return undefined;

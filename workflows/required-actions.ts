@@ -37,6 +37,8 @@ export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: 
       if (step.compensate) need(step.compensate.action, step.id, 'compensate', step.compensate.with ?? {});
     } else if ('parallel' in step) {
       step.parallel.forEach(visit);
+    } else if ('observe' in step) {
+      need(step.observe.check.action, step.id, 'perform', step.observe.check.with ?? {});
     } else if ('foreach' in step) {
       step.foreach.steps.forEach(visit);
     } else if ('approval' in step) {

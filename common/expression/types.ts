@@ -1,8 +1,12 @@
 /** The names, context and syntax tree shared by the expression modules. Workflow-safe. */
 
 /** The names a path may start from. */
-/** `item` is the current item of a `foreach` loop (`item.value`, `item.index`), only inside its steps. */
-export const EXPRESSION_ROOTS = ['inputs', 'steps', 'run', 'item'] as const;
+/**
+ * `item` is the current item of a `foreach` loop (`item.value`, `item.index`), only inside its
+ * steps; `check` the latest check of an `observe` step (its output, and `check.attempt`), only in
+ * its `until`.
+ */
+export const EXPRESSION_ROOTS = ['inputs', 'steps', 'run', 'item', 'check'] as const;
 export type ExpressionRoot = (typeof EXPRESSION_ROOTS)[number];
 
 /** The fields of `run.*` the interpreter provides; the linter rejects anything else. */
@@ -15,6 +19,8 @@ export interface TemplateContext {
   run: Record<string, unknown>;
   /** Inside a `foreach`: the item being worked on and its position (from 0). */
   item?: { value: unknown; index: number };
+  /** In an observe step's `until`: the latest check's output, and which check it was (from 1). */
+  check?: Record<string, unknown>;
 }
 
 /** A syntax or evaluation error; `offset` is the character offset in the text that was given. */

@@ -13,6 +13,7 @@ import { runApprovalStep } from './approval';
 import { runDecisionStep } from './decision';
 import { runEndStep } from './end';
 import { runForeachStep } from './foreach';
+import { runObserveStep } from './observe';
 import { runManualStep } from './manual';
 import { runSleepStep } from './sleep';
 import { runWaitStep } from './wait';
@@ -44,6 +45,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
     else if ('decision' in step) await runDecisionStep(ctx, step);
     else if ('end' in step) runEndStep(ctx, step);
     else if ('foreach' in step) await runForeachStep(ctx, step, runStep);
+    else if ('observe' in step) await runObserveStep(ctx, step);
     else await runManualStep(ctx, step);
   } catch (error) {
     if (isCancellation(error) || error instanceof RunRejected || error instanceof RunEnded) throw error;
