@@ -7,6 +7,7 @@
  */
 import { LIMITS, limitMessage } from '../common/limits';
 import { compilePattern } from '../common/pattern';
+import { ISO_TIME_EXAMPLE, parseIsoTime } from '../common/iso-time';
 import type { DocumentProblem } from '../config/yaml/explain-issues';
 import type { InputSpecType } from './schema';
 
@@ -15,9 +16,11 @@ const inputTypeNoun: Record<InputSpecType['type'], string> = {
   number: 'a number',
   boolean: 'true or false',
   list: 'a list',
+  datetime: 'a time',
 };
 
-function scalarProblem(spec: InputSpecType, value: unknown, itemType: 'string' | 'number' | 'boolean'): string | undefined {
+function scalarProblem(spec: InputSpecType, value: unknown, itemType: 'string' | 'number' | 'boolean' | 'datetime'): string | undefined {
+  if (itemType === 'datetime') return typeof value === 'string' && parseIsoTime(value) !== undefined ? undefined : `${JSON.stringify(value)} is not an ISO time with a date, time and offset (${ISO_TIME_EXAMPLE})`;
   if (itemType === 'number' && (typeof value !== 'number' || !Number.isFinite(value))) return `${JSON.stringify(value)} is not a number`;
   if (itemType === 'string' && typeof value !== 'string') return `${JSON.stringify(value)} is not text`;
   if (itemType === 'boolean' && typeof value !== 'boolean') return `${JSON.stringify(value)} is not true or false`;

@@ -15,6 +15,7 @@ import { emptyRecord, hasOwnKey, setOwn } from '../common/own';
 import { compilePattern } from '../common/pattern';
 import { excerpt, isBlank, shownTextProblem } from '../common/text-safety';
 import type { InputSpecType, Runbook } from './schema';
+import { ISO_TIME_EXAMPLE, parseIsoTime } from '../common/iso-time';
 
 export interface InputProblem {
   /** The input at fault; absent when the problem is with the inputs as a whole (too many). */
@@ -112,6 +113,11 @@ function coerce(spec: InputSpecType, raw: unknown): Coerced {
     }
     case 'list':
       return coerceList(spec, raw);
+    case 'datetime':
+      // Kept as given (trimmed): the offset the person typed is part of what they meant.
+      return typeof raw === 'string' && parseIsoTime(raw) !== undefined
+        ? { value: raw.trim() }
+        : { problem: `must be an ISO time with a date, time and offset (e.g. ${ISO_TIME_EXAMPLE}), got ${describeGiven(raw)}` };
   }
 }
 

@@ -98,7 +98,7 @@ function stepProblems(raw: unknown, path: DocumentPath, isBranch: boolean, inLoo
   }
   const kind = kinds[0];
   if (isBranch && kind === 'parallel') {
-    return [{ path: [...path, 'parallel'], at: 'key', message: 'parallel steps cannot be nested: a branch must be an action, approval, decision, wait, manual or sleep step' }];
+    return [{ path: [...path, 'parallel'], at: 'key', message: 'parallel steps cannot be nested: a branch must be an action, approval, decision, observe, wait, manual or sleep step' }];
   }
   if (inLoop && (kind === 'parallel' || kind === 'wait' || kind === 'end' || kind === 'foreach')) {
     const why = { parallel: 'a loop runs its steps in order (use concurrency to work on items at once)', wait: 'one event would answer every item', end: 'ending the run from one item would cut the others off', foreach: 'loops cannot be nested' }[kind];

@@ -31,7 +31,8 @@ export const KebabId = (what: string) =>
 export const INCIDENT_PHASES = ['detect', 'contain', 'eradicate', 'recover'] as const;
 export type IncidentPhase = (typeof INCIDENT_PHASES)[number];
 
-export const InputType = z.enum(['string', 'number', 'boolean', 'list']);
+/** `datetime`: an ISO 8601 time with a date, time of day and offset (`2026-12-31T09:00:00Z`), kept as given. */
+export const InputType = z.enum(['string', 'number', 'boolean', 'list', 'datetime']);
 
 export const InputSpec = z
   .strictObject({

@@ -132,11 +132,31 @@ function checkLiteralNames(step: AnyStep, path: DocumentPath): DocumentProblem[]
     }));
 }
 
-/** A literal `until` must be a time the step can wake at; a template is checked when the run computes it. */
-function checkSleep(step: Extract<AnyStep, { sleep: unknown }>, path: DocumentPath): DocumentProblem[] {
+/**
+ * A literal `until` must be a time the step can wake at. A template that reads one value must read
+ * something that can hold a time: a datetime or text input, a datetime field; other templates are
+ * checked when the run computes them.
+ */
+function checkSleep(step: Extract<AnyStep, { sleep: unknown }>, path: DocumentPath, known: { inputs: Runbook['inputs']; specs: Map<string, AnyStep> }): DocumentProblem[] {
   const until = step.sleep.until;
-  if (until === undefined || hasTemplate(until) || parseIsoTime(until) !== undefined) return [];
-  return [{ path: [...path, 'sleep', 'until'], message: `until "${until.slice(0, 60)}" is not an ISO time with a date, time and offset (${ISO_TIME_EXAMPLE}) nor a template that yields one` }];
+  if (until === undefined || parseIsoTime(until) !== undefined) return [];
+  const at = [...path, 'sleep', 'until'];
+  if (!hasTemplate(until)) return [{ path: at, message: `until "${until.slice(0, 60)}" is not an ISO time with a date, time and offset (${ISO_TIME_EXAMPLE}) nor a template that yields one` }];
+  const expr = wholeTemplateExpression(until)?.expr;
+  if (expr?.kind !== 'path') return [];
+  const [root, name, part, field] = expr.segments.map(String);
+  const notATime = (what: string) => [{ path: at, offset: expr.offset, message: `until reads ${what}, which cannot hold a time: give it an ISO time (declare it type: datetime)` }];
+  if (root === 'inputs' && name !== undefined) {
+    const type = known.inputs[name]?.type;
+    return type === undefined || type === 'string' || type === 'datetime' ? [] : notATime(`inputs.${name} (${type})`);
+  }
+  if (root === 'steps' && name !== undefined && part === 'output' && field !== undefined) {
+    const spec = known.specs.get(name);
+    const declared = spec && ('decision' in spec ? spec.decision.fields : 'wait' in spec ? spec.wait.outputs : 'manual' in spec ? spec.manual.outputs : undefined);
+    const type = declared?.[field]?.type;
+    return type === undefined || type === 'string' || type === 'datetime' ? [] : notATime(`steps.${name}.output.${field} (${type})`);
+  }
+  return [];
 }
 
 /** At most this many checks in one observation window: each is an activity in the run's history. */
@@ -238,7 +258,7 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
   for (const { step, place } of placed) {
     if ('action' in step) problems.push(...checkAction(step, place.path));
     problems.push(...checkLiteralNames(step, place.path));
-    if ('sleep' in step) problems.push(...checkSleep(step, place.path));
+    if ('sleep' in step) problems.push(...checkSleep(step, place.path, { inputs: runbook.inputs, specs }));
     if ('observe' in step) problems.push(...checkObserve(step, place.path));
     if ('foreach' in step) problems.push(...checkForeachItems(step, place.path, { inputs: runbook.inputs, specs }));
     for (const field of templateFields(step, place.path)) {

@@ -24,6 +24,7 @@ import type { InputSpecType, Runbook } from '../runbooks/schema';
 import { CallbackId } from './blocks/interaction-ids';
 import type { StartModalMetadata, ViewStateValue, ViewStateValues } from './payloads';
 import { LIMIT, escape, plain, truncate } from './text';
+import { ISO_TIME_EXAMPLE } from '../common/iso-time';
 
 export const START_BLOCK = {
   incident: 'quell.incident',
@@ -147,6 +148,12 @@ function inputBlock(name: string, spec: InputSpecType): InputBlock {
         return { ...base, element: { type: 'number_input', action_id: VALUE, is_decimal_allowed: true, ...(initialValue ? { initial_value: initialValue } : {}) } };
       }
       return { ...base, element: { type: 'plain_text_input', action_id: VALUE, ...(initialValue ? { initial_value: initialValue } : {}) } };
+    }
+    case 'datetime': {
+      // Typed as text, offset included: a picker would send the viewer's local time without saying so.
+      const initialValue = typeof spec.default === 'string' ? spec.default : undefined;
+      const hint = [spec.description, `An ISO time with its offset, e.g. ${ISO_TIME_EXAMPLE}.`].filter(Boolean).join(' ');
+      return { ...base, hint: plain(hint, LIMIT.hint), element: { type: 'plain_text_input', action_id: VALUE, ...(initialValue ? { initial_value: initialValue } : {}) } };
     }
   }
 }

@@ -33,7 +33,8 @@ export function plausibleInputs(runbook: Runbook): Record<string, unknown> | und
     else if (spec.type === 'list') {
       const item = candidate(spec, spec.items ?? 'string');
       value = item === undefined ? undefined : [item];
-    } else value = candidate(spec, spec.type);
+    } else if (spec.type === 'datetime') value = '2026-12-31T09:00:00Z';
+    else value = candidate(spec, spec.type);
     if (value === undefined) return undefined;
     Object.defineProperty(inputs, name, { value, enumerable: true, writable: true, configurable: true });
   }

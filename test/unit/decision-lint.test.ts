@@ -93,3 +93,13 @@ test('a declared field may not hide what the step records itself', () => {
     '11:25: field "choice" would hide the answer\'s own choice: use another name (reserved: choice, label, answered_by, answered_at)',
   ]);
 });
+
+test('an until that reads something that cannot hold a time is refused; datetime inputs and fields are fine', () => {
+  const result = loadRunbookText(
+    `${HEADER}inputs:\n  count: { type: number }\n  embargo: { type: datetime }\nsteps:\n${TRIAGE.replace('confidence: { type: string, enum: [low, high] }', 'resume_at: { type: datetime }')}  - { id: a, sleep: { until: "\${{ inputs.count }}" } }\n  - { id: b, sleep: { until: "\${{ inputs.embargo }}" } }\n  - { id: c, sleep: { until: "\${{ steps.triage.output.resume_at }}" } }\n  - { id: d, sleep: { until: "\${{ steps.triage.output.notes }}" } }\n`,
+    'sample.yaml',
+  );
+  expect(result.ok ? [] : result.errors.map((error) => `${error.line}:${error.col}: ${error.message}`)).toEqual([
+    '16:35: until reads inputs.count (number), which cannot hold a time: give it an ISO time (declare it type: datetime)',
+  ]);
+});
