@@ -23,6 +23,27 @@ export const Duration = z.string().superRefine((value, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
 });
 
+/**
+ * How long a step waits, decided when it starts: a duration (`4h`), a template yielding one
+ * (`${{ inputs.approval_window }}`), or one per run severity with a default
+ * (`{ critical: 15m, high: 1h, default: 4h }`).
+ */
+export const StepDuration = z.union([
+  z.string().superRefine((value, ctx) => {
+    if (value.includes('${{')) return;
+    const parsed = parseDuration(value);
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  }),
+  z
+    .strictObject({ critical: Duration.optional(), high: Duration.optional(), medium: Duration.optional(), low: Duration.optional(), default: Duration.optional() })
+    .superRefine((value, ctx) => {
+      const given = ['critical', 'high', 'medium', 'low'].filter((key) => value[key as keyof typeof value] !== undefined);
+      if (value.default === undefined && given.length < 4) {
+        ctx.addIssue({ code: 'custom', path: ['default'], message: 'a duration by severity needs default (for the severities it does not list)' });
+      }
+    }),
+]);
+
 /** A kebab-case identifier; `what` names it in the message (also used by drill scenarios). */
 export const KebabId = (what: string) =>
   z.string().regex(KEBAB, { message: `${what} must be kebab-case (lowercase letters, digits and single hyphens)` });
@@ -87,7 +108,7 @@ const StepBase = {
   id: KebabId('step id'),
   title: z.string().min(1).optional(),
   when: z.string().min(1).optional(),
-  timeout: Duration.optional(),
+  timeout: StepDuration.optional(),
   retry: RetrySpec.optional(),
   on_error: z.enum(['fail', 'continue']).optional(),
   /** The incident-response phase the step belongs to; the dossier times each phase from these. */
@@ -114,7 +135,7 @@ export const ApprovalSpec = z
     /** Groups, any of whose members count toward `quorum`; or each group with how many of its members must approve. */
     approvers: z.union([z.array(z.string().min(1)).min(1), z.record(z.string().min(1), z.int().min(1).max(10))]),
     quorum: z.int().min(1).max(10).optional(),
-    timeout: Duration,
+    timeout: StepDuration,
     on_timeout: z.enum(['reject', 'approve', 'escalate']).default('reject'),
     escalate_to: z.array(z.string().min(1)).min(1).optional(),
     summary: z.string().min(1),
@@ -178,7 +199,7 @@ export const DecisionSpec = z
     quorum: z.int().min(1).max(10).optional(),
     requester_may_answer: z.boolean().optional(),
     fields: formFields(DECISION_OUTPUT_KEYS, "the answer's").optional(),
-    timeout: Duration,
+    timeout: StepDuration,
     on_timeout: z.enum(['fail', 'default', 'escalate']).default('fail'),
     default: KebabId('option id').optional(),
     escalate_to: z.array(z.string().min(1)).min(1).optional(),
@@ -216,7 +237,7 @@ export const EndStep = z.strictObject({
 
 export const WaitSpec = z.strictObject({
   event: KebabId('event name'),
-  timeout: Duration.optional(),
+  timeout: StepDuration.optional(),
   remind_every: Duration.optional(),
   /** The details the event must carry, typed: `steps.<id>.output.<name>`. Without it any details are taken. */
   outputs: formFields(WAIT_OUTPUT_KEYS, "the event's").optional(),
@@ -239,7 +260,7 @@ export const ManualStep = z.strictObject({ ...StepBase, manual: ManualSpec });
  * template such as `${{ inputs.embargo_ends }}`). Exactly one of the two.
  */
 export const SleepSpec = z
-  .strictObject({ for: Duration.optional(), until: z.string().min(1).optional() })
+  .strictObject({ for: StepDuration.optional(), until: z.string().min(1).optional() })
   .superRefine((spec, ctx) => {
     if ((spec.for === undefined) === (spec.until === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'sleep needs exactly one of for (a duration) and until (an ISO time)' });

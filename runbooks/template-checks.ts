@@ -30,6 +30,15 @@ export function templateFields(step: AnyStep, path: DocumentPath): Array<{ text:
     for (const found of stringsIn(value, at)) fields.push({ ...found, inCompensate });
   };
   add(step.when, [...path, 'when']);
+  // Durations may be templates; a table by severity holds literals only.
+  const duration = (value: unknown, at: DocumentPath) => {
+    if (typeof value === 'string' && value.includes('${{')) add(value, at);
+  };
+  duration(step.timeout, [...path, 'timeout']);
+  if ('approval' in step) duration(step.approval.timeout, [...path, 'approval', 'timeout']);
+  if ('decision' in step) duration(step.decision.timeout, [...path, 'decision', 'timeout']);
+  if ('wait' in step) duration(step.wait.timeout, [...path, 'wait', 'timeout']);
+  if ('sleep' in step) duration(step.sleep.for, [...path, 'sleep', 'for']);
   if ('action' in step) {
     add(step.with, [...path, 'with']);
     if (step.compensate) add(step.compensate.with, [...path, 'compensate', 'with'], true);

@@ -8,7 +8,7 @@ import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { TemplateContext } from '../common/expression';
 import type { RunEvent, RunState, RunStatus, StepState } from '../common/run-state';
 import { QuellStatus } from '../common/search-attributes';
-import type { RunbookBranchStep, RunbookStep } from '../runbooks/schema';
+import type { Runbook, RunbookBranchStep, RunbookStep } from '../runbooks/schema';
 import { stepKind } from '../runbooks/step-kind';
 import { formFieldStates } from '../common/form-fields';
 import type { RunRunbookInput } from './input';
@@ -159,6 +159,11 @@ export class RunContext {
     this.record('run.status', status);
   }
 
+  /** The run's severity as it stands: the runbook's. */
+  severity(): Runbook['severity'] {
+    return this.input.runbook.severity;
+  }
+
   /** What `${{ }}` templates can read: inputs, every step's status and output, run facts. */
   templateContext(): TemplateContext {
     const steps: TemplateContext['steps'] = {};
@@ -174,6 +179,7 @@ export class RunContext {
         runbook: this.input.runbook.id,
         version: this.input.runbook.version,
         started_at: this.state.startedAt,
+        severity: this.severity(),
       },
     };
   }

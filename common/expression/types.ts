@@ -10,7 +10,7 @@ export const EXPRESSION_ROOTS = ['inputs', 'steps', 'run', 'item', 'check'] as c
 export type ExpressionRoot = (typeof EXPRESSION_ROOTS)[number];
 
 /** The fields of `run.*` the interpreter provides; the linter rejects anything else. */
-export const RUN_CONTEXT_FIELDS = ['id', 'incident', 'mode', 'requester', 'runbook', 'version', 'started_at'] as const;
+export const RUN_CONTEXT_FIELDS = ['id', 'incident', 'mode', 'requester', 'runbook', 'version', 'started_at', 'severity'] as const;
 
 /** What templates can see while a run executes. Missing values read as null. */
 export interface TemplateContext {

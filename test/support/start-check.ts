@@ -61,7 +61,7 @@ export function assertStartsCleanly(runbook: Runbook): void {
   const steps = everyStep(runbook.steps);
   for (const step of steps) {
     // The options every action activity is scheduled with must be ones Temporal accepts.
-    if ('action' in step) compileRetryPolicy(actionOptions(step).retry ?? {});
+    if ('action' in step) compileRetryPolicy(actionOptions({ ...(step.retry ? { retry: step.retry } : {}) }).retry ?? {});
   }
   walk(runbook, (key, text) => {
     if (key !== undefined && DURATION_KEYS.has(key)) {

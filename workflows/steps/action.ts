@@ -10,6 +10,7 @@ import { renderDeep } from '../../common/expression';
 import type { ActionStepSpec } from '../../runbooks/schema';
 import { actionOptions } from '../activity-options';
 import { callAction } from '../call-action';
+import { resolveDuration } from '../step-durations';
 import { describeError, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 
@@ -22,11 +23,13 @@ export async function runActionStep(ctx: RunContext, step: ActionStepSpec): Prom
     throw new StepFailure(step.id, `could not evaluate the parameters: ${describeError(error).message}`);
   }
 
+  const timeout = step.timeout !== undefined ? resolveDuration(ctx, step.id, 'timeout', step.timeout) : undefined;
+  const options = actionOptions({ ...(step.retry ? { retry: step.retry } : {}), ...(timeout ? { timeout: `${timeout.ms}ms` } : {}) });
   ctx.moveStep(state, 'start');
   state.startedAt = ctx.now();
   try {
     const result = await CancellationScope.nonCancellable(() =>
-      callAction(ctx, { stepId: step.id, action: step.action, params, purpose: 'perform' }, actionOptions(step)),
+      callAction(ctx, { stepId: step.id, action: step.action, params, purpose: 'perform' }, options),
     );
     state.output = result.output;
     state.alreadyDone = result.alreadyDone;

@@ -7,7 +7,6 @@
  * Workflow-safe.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { durationMs } from '../../common/duration';
 import { renderTemplate } from '../../common/expression';
 import type { ApprovalGateState } from '../../common/run-state';
 import type { ApprovalStepSpec } from '../../runbooks/schema';
@@ -21,6 +20,7 @@ import { sha256Hex } from '../../common/sha256';
 import { withArticle } from '../../common/text';
 import { approverGroupsOf, gateQuorum, groupQuorumOf } from '../../runbooks/approver-groups';
 import { awaitGate, deadlineAfter } from './gate-wait';
+import { resolveDuration } from '../step-durations';
 import { quorumMet } from './group-quorum';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -28,7 +28,8 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): Promise<void> {
   const state = ctx.step(step.id);
   const spec = step.approval;
-  const waitMs = durationMs(spec.timeout);
+  const timeout = resolveDuration(ctx, step.id, 'timeout', spec.timeout);
+  const waitMs = timeout.ms;
   let summary: string;
   try {
     summary = String(renderTemplate(spec.summary, ctx.templateContext()) ?? '');
@@ -57,7 +58,7 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
 
   const membership = policyApplies ? keepGateMembership(ctx, gate, step.id) : undefined;
   try {
-    const decided = await awaitGate(ctx, step.id, gate, spec, {
+    const decided = await awaitGate(ctx, step.id, gate, { ...spec, timeoutMs: waitMs }, {
       decided: () => gate.outcome !== undefined,
       membership,
       overdue: `Approval overdue, escalated to you: ${summary} (run ${ctx.state.workflowId})`,
@@ -82,7 +83,7 @@ export async function runApprovalStep(ctx: RunContext, step: ApprovalStepSpec): 
   ctx.moveStep(state, 'fail');
   const rejection = gate.decisions.find((d) => d.decision === 'reject');
   const rejecter = rejection ? (rejection.person ?? rejection.actor) : undefined;
-  const reason = rejection ? `rejected by ${rejecter}: ${rejection.reason ?? ''}` : `no decision within ${spec.timeout}`;
+  const reason = rejection ? `rejected by ${rejecter}: ${rejection.reason ?? ''}` : `no decision within ${timeout.text}`;
   state.actor = rejecter ?? 'system:timeout';
   state.error = { message: reason };
   throw new RunRejected(step.id, reason);

@@ -11,7 +11,6 @@
  * Workflow-safe.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { durationMs } from '../../common/duration';
 import { renderTemplate } from '../../common/expression';
 import { checkFormValues, formFieldStates } from '../../common/form-fields';
 import type { DecisionGateState } from '../../common/run-state';
@@ -27,6 +26,7 @@ import { describeError, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 import { checkQuotedHash, runDeciders } from './approval';
 import { awaitGate, deadlineAfter } from './gate-wait';
+import { resolveDuration } from '../step-durations';
 import { quorumMet } from './group-quorum';
 
 export async function runDecisionStep(ctx: RunContext, step: DecisionStepSpec): Promise<void> {
@@ -38,6 +38,7 @@ export async function runDecisionStep(ctx: RunContext, step: DecisionStepSpec): 
   } catch (error) {
     throw new StepFailure(step.id, `could not evaluate the question: ${describeError(error).message}`);
   }
+  const timeout = resolveDuration(ctx, step.id, 'timeout', spec.timeout);
   const deciders = { approvers: spec.deciders, ...(spec.quorum !== undefined ? { quorum: spec.quorum } : {}) };
   const groupQuorum = groupQuorumOf(deciders);
   const gate: DecisionGateState = {
@@ -48,7 +49,7 @@ export async function runDecisionStep(ctx: RunContext, step: DecisionStepSpec): 
     questionSha256: sha256Hex(question),
     options: Object.entries(spec.options).map(([id, label]) => ({ id, label })),
     fields: formFieldStates(spec.fields),
-    deadline: deadlineAfter(durationMs(spec.timeout)),
+    deadline: deadlineAfter(timeout.ms),
     decisions: [],
     escalated: false,
     ...(spec.requester_may_answer ? { requesterMayDecide: true } : {}),
@@ -61,7 +62,7 @@ export async function runDecisionStep(ctx: RunContext, step: DecisionStepSpec): 
   // Decision steps are newer than the approval policy, so it always applies to them.
   const membership = gatePolicyApplies(ctx) ? keepGateMembership(ctx, gate, step.id) : undefined;
   try {
-    const answered = await awaitGate(ctx, step.id, gate, spec, {
+    const answered = await awaitGate(ctx, step.id, gate, { ...spec, timeoutMs: timeout.ms }, {
       decided: () => gate.outcome !== undefined,
       membership,
       overdue: `Decision overdue, escalated to you: ${question} (run ${ctx.state.workflowId})`,
@@ -69,7 +70,7 @@ export async function runDecisionStep(ctx: RunContext, step: DecisionStepSpec): 
     if (!answered && spec.on_timeout !== 'fail' && spec.default !== undefined) {
       gate.outcome = 'defaulted';
       gate.chosen = spec.default;
-      ctx.record('decision.defaulted', `no answer within ${spec.timeout}: ${spec.default}`, { step: step.id });
+      ctx.record('decision.defaulted', `no answer within ${timeout.text}: ${spec.default}`, { step: step.id });
     } else if (!answered) {
       gate.outcome = 'timed-out';
     }
@@ -81,7 +82,7 @@ export async function runDecisionStep(ctx: RunContext, step: DecisionStepSpec): 
   if (ctx.recordsApprovers && gate.decisions.length > 0) upsertSearchAttributes([{ key: QuellApprovers, value: runDeciders(ctx) }]);
   if (gate.outcome === 'timed-out' || gate.chosen === undefined) {
     state.actor = 'system:timeout';
-    throw new StepFailure(step.id, `nobody answered within ${spec.timeout}`);
+    throw new StepFailure(step.id, `nobody answered within ${timeout.text}`);
   }
   const chosen = gate.chosen;
   const answers = gate.decisions.filter((decision) => decision.option === chosen);

@@ -7,7 +7,6 @@
  * Workflow-safe.
  */
 import { condition } from '@temporalio/workflow';
-import { durationMs } from '../../common/duration';
 import type { GateMembershipState } from '../../common/run-state';
 import { EXTERNAL_API } from '../activity-options';
 import { gateSlackUsergroups, type GateMembership } from '../approval-policy';
@@ -15,7 +14,8 @@ import { callAction } from '../call-action';
 import type { RunContext } from '../run-context';
 
 export interface GateTimeoutPolicy {
-  timeout: string;
+  /** The gate's timeout as resolved when it opened (see ../step-durations.ts); escalation waits as long again. */
+  timeoutMs: number;
   on_timeout: string;
   escalate_to?: string[];
 }
@@ -36,7 +36,7 @@ export async function awaitGate(
   spec: GateTimeoutPolicy,
   options: { decided: () => boolean; membership: GateMembership | undefined; overdue: string },
 ): Promise<boolean> {
-  const waitMs = durationMs(spec.timeout);
+  const waitMs = spec.timeoutMs;
   const { decided, membership } = options;
   if (await condition(decided, waitMs)) return true;
   if (spec.on_timeout !== 'escalate' || !spec.escalate_to) return false;

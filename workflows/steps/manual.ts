@@ -4,7 +4,7 @@
  *
  * Workflow-safe.
  */
-import { durationMs } from '../../common/duration';
+import { resolveDuration } from '../step-durations';
 import { renderTemplate } from '../../common/expression';
 import type { StepState } from '../../common/run-state';
 import type { ManualStepSpec } from '../../runbooks/schema';
@@ -29,8 +29,9 @@ export async function runManualStep(ctx: RunContext, step: ManualStepSpec): Prom
   ctx.record('manual.assigned', task, { step: step.id });
 
   const done = () => state.actor !== undefined;
-  const completed = await waitUntil(done, step.timeout ? durationMs(step.timeout) : undefined);
-  if (!completed) throw new StepFailure(step.id, `nobody completed the task within ${step.timeout}`);
+  const timeout = step.timeout !== undefined ? resolveDuration(ctx, step.id, 'timeout', step.timeout) : undefined;
+  const completed = await waitUntil(done, timeout?.ms);
+  if (!completed) throw new StepFailure(step.id, `nobody completed the task within ${timeout?.text ?? ''}`);
   ctx.moveStep(state, 'succeed');
   state.endedAt = ctx.now();
 }

@@ -17,6 +17,7 @@ import { isTruthy, renderDeep, renderTemplate } from '../../common/expression';
 import type { ObserveStepSpec } from '../../runbooks/schema';
 import { actionOptions } from '../activity-options';
 import { callAction } from '../call-action';
+import { resolveDuration } from '../step-durations';
 import { describeError, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 
@@ -24,6 +25,8 @@ export async function runObserveStep(ctx: RunContext, step: ObserveStepSpec): Pr
   const state = ctx.step(step.id);
   const spec = step.observe;
   const everyMs = durationMs(spec.every);
+  const timeout = step.timeout !== undefined ? resolveDuration(ctx, step.id, 'timeout', step.timeout) : undefined;
+  const options = actionOptions({ ...(step.retry ? { retry: step.retry } : {}), ...(timeout ? { timeout: `${timeout.ms}ms` } : {}) });
   const startedMs = Date.now();
   const endsMs = startedMs + durationMs(spec.for);
   const observe: NonNullable<typeof state.observe> = { action: spec.check.action, every: spec.every, endsAt: new Date(endsMs).toISOString(), checks: 0 };
@@ -43,7 +46,7 @@ export async function runObserveStep(ctx: RunContext, step: ObserveStepSpec): Pr
       throw new StepFailure(step.id, `could not evaluate the check's parameters: ${describeError(error).message}`);
     }
     try {
-      const result = await callAction(ctx, { stepId: step.id, action: spec.check.action, params, purpose: 'perform', keySuffix: `check-${attempt}` }, actionOptions(step));
+      const result = await callAction(ctx, { stepId: step.id, action: spec.check.action, params, purpose: 'perform', keySuffix: `check-${attempt}` }, options);
       last = result.output ?? {};
     } catch (error) {
       const { message, type } = describeError(error);

@@ -7,7 +7,7 @@
  * Workflow-safe: `Date.now()` is the workflow's deterministic clock.
  */
 import { sleep } from '@temporalio/workflow';
-import { durationMs } from '../../common/duration';
+import { resolveDuration } from '../step-durations';
 import { renderTemplate } from '../../common/expression';
 import { ISO_TIME_EXAMPLE, parseIsoTime } from '../../common/iso-time';
 import type { SleepStepSpec } from '../../runbooks/schema';
@@ -30,7 +30,10 @@ export async function runSleepStep(ctx: RunContext, step: SleepStepSpec): Promis
 }
 
 function wakeTime(ctx: RunContext, step: SleepStepSpec, nowMs: number): { wakeMs: number; asked: string } {
-  if (step.sleep.for !== undefined) return { wakeMs: nowMs + durationMs(step.sleep.for), asked: `for ${step.sleep.for}` };
+  if (step.sleep.for !== undefined) {
+    const length = resolveDuration(ctx, step.id, 'for', step.sleep.for);
+    return { wakeMs: nowMs + length.ms, asked: `for ${length.text}` };
+  }
   let rendered: unknown;
   try {
     rendered = renderTemplate(step.sleep.until!, ctx.templateContext());

@@ -6,6 +6,7 @@
  * Workflow-safe.
  */
 import { durationMs } from '../../common/duration';
+import { resolveDuration } from '../step-durations';
 import type { FormFieldState, StepState } from '../../common/run-state';
 import { checkFormValues } from '../../common/form-fields';
 import type { WaitStepSpec } from '../../runbooks/schema';
@@ -20,7 +21,8 @@ import { withheldEventProblem } from '../drill/run-effects';
 export async function runWaitStep(ctx: RunContext, step: WaitStepSpec): Promise<void> {
   const state = ctx.step(step.id);
   const { event } = step.wait;
-  const deadlineMs = step.wait.timeout ? Date.now() + durationMs(step.wait.timeout) : undefined;
+  const timeout = step.wait.timeout !== undefined ? resolveDuration(ctx, step.id, 'timeout', step.wait.timeout) : undefined;
+  const deadlineMs = timeout ? Date.now() + timeout.ms : undefined;
   const remindEveryMs = step.wait.remind_every ? durationMs(step.wait.remind_every) : undefined;
   ctx.moveStep(state, 'await');
   state.startedAt = ctx.now();
@@ -37,7 +39,7 @@ export async function runWaitStep(ctx: RunContext, step: WaitStepSpec): Promise<
     const arrived = await waitUntil(() => ctx.receivedEvents.has(event), slice);
     if (arrived) break;
     if (deadlineMs !== undefined && Date.now() >= deadlineMs) {
-      throw new StepFailure(step.id, `no "${event}" event within ${step.wait.timeout}`);
+      throw new StepFailure(step.id, `no "${event}" event within ${timeout?.text ?? ''}`);
     }
     state.wait.remindersSent += 1;
     ctx.record('wait.reminder', `still waiting for ${event}`, { step: step.id });
