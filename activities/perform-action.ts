@@ -18,6 +18,7 @@ import type { ActionPerformer } from './action-performer';
 import type { AttemptOf, IntentNotes } from './effects/intent-notes';
 import { markFoundOnRetry, type EarlierEvidence } from './effects/retry-provenance';
 import { TabletopSimulator } from './tabletop/simulator';
+import { checkOutputShape, outputShapesEnforced } from './output-shape';
 
 // Well inside the activity profile's heartbeat timeout (workflows/activity-options.ts): a worker that
 // dies mid-action is noticed within that timeout, so the retry starts a few seconds later.
@@ -27,6 +28,7 @@ export type ActionActivity = (request: ActionRequest) => Promise<ActionResult>;
 
 export function createActionActivity(action: ActionName, deps: ActivityDeps): ActionActivity {
   const tabletop = new TabletopSimulator(deps.effectJournal, deps.tabletopLatencyMs ?? 0);
+  const enforceOutputShape = outputShapesEnforced();
 
   return async function performAction(request: ActionRequest): Promise<ActionResult> {
     const activity = Context.current();
@@ -76,6 +78,7 @@ export function createActionActivity(action: ActionName, deps: ActivityDeps): Ac
         outcome = markFoundOnRetry(outcome, attempt, request.mode, earlier ?? { missing: 'not-kept' });
         log.info({ effectBy: outcome.output.effect_by, evidence: outcome.output.effect_evidence }, 'action found its effect in place on a retry');
       }
+      checkOutputShape(action, performer.name, outcome.output, { enforce: enforceOutputShape, log, stepId: request.stepId });
       await notes?.finished(outcome);
       log.info({ performer: performer.name, alreadyDone: outcome.alreadyDone }, 'action finished');
       return { output: outcome.output, alreadyDone: outcome.alreadyDone, provider: performer.name };

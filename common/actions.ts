@@ -1,7 +1,8 @@
 /**
- * The action catalogue: every action a runbook step may name, the shape of its `with` block and
- * whether it can be undone. The systems a step may name are not listed here but derived from the
- * connector registry (connectors/with-schemas.ts), which the linter and the activities use.
+ * The action catalogue: every action a runbook step may name, the shape of its `with` block and of
+ * its output (common/action-schemas/), and whether it can be undone. The systems a step may name
+ * are not listed here but derived from the connector registry (connectors/with-schemas.ts), which
+ * the linter and the activities use.
  *
  * Workflow-safe: only zod is imported.
  */
@@ -13,6 +14,8 @@ import {
   AccessRestoreWith,
   CredentialsDeactivateOutput,
   CredentialsDeactivateWith,
+  CredentialsListOutput,
+  CredentialsListWith,
   CredentialsReactivateOutput,
   CredentialsReactivateWith,
   MfaDeactivateOutput,
@@ -167,6 +170,11 @@ export const ACTION_CATALOGUE = {
     with: CredentialsReactivateWith,
     output: withRunEnvelope(CredentialsReactivateOutput),
     summary: 'Set exactly the keys credentials.deactivate parked (by key_ids) active again',
+  },
+  'credentials.list': {
+    with: CredentialsListWith,
+    output: withRunEnvelope(CredentialsListOutput),
+    summary: 'List the access keys of a principal (changes nothing); key_ids are those in the asked-for status, active by default',
   },
   'access.deny_all': {
     with: AccessDenyAllWith,

@@ -27,6 +27,7 @@ export const ROUTED_ACTIONS = [
   'sessions.revoke',
   'credentials.deactivate',
   'credentials.reactivate',
+  'credentials.list',
   'access.deny_all',
   'access.restore',
   'mfa.deactivate',

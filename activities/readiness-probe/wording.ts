@@ -16,6 +16,7 @@ const ACTION_PHRASES: Record<ActionName, string> = {
   'sessions.revoke': 'the session revoke',
   'credentials.deactivate': 'the key deactivation',
   'credentials.reactivate': 'the key reactivation',
+  'credentials.list': 'the key listing',
   'access.deny_all': 'the deny-all policy',
   'access.restore': 'the access restore',
   'mfa.deactivate': 'the MFA deactivation',

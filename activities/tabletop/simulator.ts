@@ -14,6 +14,7 @@ import {
   simulateAccessDenyAll,
   simulateAccessRestore,
   simulateCredentialsDeactivate,
+  simulateCredentialsList,
   simulateCredentialsReactivate,
   simulateMfaDeactivate,
 } from '../../connectors/simulations/iam-access';
@@ -32,6 +33,7 @@ const PLANNERS: Record<ActionName, TabletopPlanner> = {
   'sessions.revoke': simulateSessionsRevoke,
   'credentials.deactivate': simulateCredentialsDeactivate,
   'credentials.reactivate': simulateCredentialsReactivate,
+  'credentials.list': simulateCredentialsList,
   'access.deny_all': simulateAccessDenyAll,
   'access.restore': simulateAccessRestore,
   'mfa.deactivate': simulateMfaDeactivate,

@@ -1,8 +1,8 @@
 /**
  * The `with` and `output` shapes of the IAM containment actions a credential-compromise playbook
- * asks for first: park an IAM user's access keys (and bring back exactly those), deny a user or
- * role everything, lift Quell's own deny policies again, and take MFA devices off a user. The
- * aws-iam connector performs them (connectors/aws-iam/); common/actions.ts lists them.
+ * asks for first: list an IAM user's access keys, park them (and bring back exactly those), deny a
+ * user or role everything, lift Quell's own deny policies again, and take MFA devices off a user.
+ * The aws-iam connector performs them (connectors/aws-iam/); common/actions.ts lists them.
  *
  * Workflow-safe: only zod is imported. Kept free of common/actions.ts (which imports this file).
  */
@@ -50,6 +50,26 @@ export const CredentialsReactivateOutput = z.strictObject({
   /** The keys this attempt turned back to Active (empty on a repeat). */
   reactivated: z.array(NonEmpty),
   verified: z.strictObject({ keys: z.record(NonEmpty, KeyStatus) }),
+});
+
+/** Which keys `credentials.list` names in `key_ids`, by their state in IAM. */
+export const KeyStatusFilter = z.enum(['active', 'inactive', 'any']);
+
+export const CredentialsListWith = z.strictObject({
+  provider: System,
+  /** The IAM user whose access keys are listed. */
+  principal: NonEmpty,
+  /** Default `active`: the keys a containment step still has to park. */
+  status: KeyStatusFilter.optional(),
+});
+
+export const CredentialsListOutput = z.strictObject({
+  provider: NonEmpty,
+  principal: NonEmpty,
+  /** The ids of the keys in the asked-for state, in IAM's order: what a `foreach` goes over. */
+  key_ids: z.array(NonEmpty),
+  /** Every key the user has, whatever the filter, with its state and when it was created (ISO 8601; null if IAM did not say). */
+  keys: z.array(z.strictObject({ id: NonEmpty, status: KeyStatus, created_at: NonEmpty.nullable() })),
 });
 
 export const AccessDenyAllWith = z.strictObject({

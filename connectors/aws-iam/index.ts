@@ -3,8 +3,9 @@
  * credentials already issued to it, and tells the access report whether the user can still get
  * in. Serves `credentials.revoke` and `sessions.revoke` with `provider: aws-iam`, and the reversible
  * containment a credential-compromise playbook asks for first: `credentials.deactivate` /
- * `credentials.reactivate`, `access.deny_all` / `access.restore`, and `mfa.deactivate`. Its
- * settings are the `aws` section every AWS connector shares.
+ * `credentials.reactivate`, `access.deny_all` / `access.restore`, and `mfa.deactivate`; and
+ * `credentials.list`, the read that tells a loop which keys there are. Its settings are the `aws`
+ * section every AWS connector shares.
  */
 import { AwsSection } from '../aws/settings';
 import { defineConnector } from '../definition';
@@ -13,6 +14,7 @@ import {
   simulateAccessDenyAll,
   simulateAccessRestore,
   simulateCredentialsDeactivate,
+  simulateCredentialsList,
   simulateCredentialsReactivate,
   simulateMfaDeactivate,
 } from '../simulations/iam-access';
@@ -44,6 +46,11 @@ export const awsIam = defineConnector({
       summary: 'sets exactly `key_ids` of the IAM user Active again and removes the tag that noted them.',
       guarantee: 'A key of another user is refused; a key that no longer exists fails as not found. Read back from IAM.',
       simulate: simulateCredentialsReactivate,
+    },
+    'credentials.list': {
+      summary: '`principal` is an IAM user: lists its access keys with state and creation time; `key_ids` are those in `status` (default `active`). Changes nothing.',
+      guarantee: 'A missing user is not found, never an empty list.',
+      simulate: simulateCredentialsList,
     },
     'access.deny_all': {
       summary: 'attaches the inline policy QuellDenyAll (deny `*` on `*`) to the IAM user or, with `principal_type: role`, the role.',

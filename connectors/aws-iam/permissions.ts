@@ -1,7 +1,7 @@
 /**
  * The aws-iam connector's read-only permission probe: the IAM API actions each of its actions
- * calls (see ./credentials-revoke.ts, ./sessions-revoke.ts, ./key-parking.ts, ./access-deny.ts,
- * ./mfa.ts, ./access-probe.ts), checked for the connectors' credentials on the target user or
+ * calls (see ./credentials-revoke.ts, ./sessions-revoke.ts, ./key-parking.ts, ./credentials-list.ts,
+ * ./access-deny.ts, ./mfa.ts, ./access-probe.ts), checked for the connectors' credentials on the target user or
  * role through ../aws/permission-probe.ts.
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
@@ -64,6 +64,8 @@ export function iamNeeds(action: string, params: Record<string, unknown>): IamNe
         principal: text(params.principal),
         actions: ['iam:GetUser', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed', 'iam:UpdateAccessKey', 'iam:ListUserTags', 'iam:UntagUser'],
       };
+    case 'credentials.list':
+      return { principal: text(params.principal), actions: ['iam:GetUser', 'iam:ListAccessKeys'] };
     case 'mfa.deactivate':
       return { principal: text(params.principal), actions: ['iam:GetUser', 'iam:ListMFADevices', 'iam:DeactivateMFADevice'] };
     case 'identity.access_report': {

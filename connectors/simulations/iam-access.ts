@@ -6,6 +6,10 @@
 import type { ActionWith } from '../../common/actions';
 import { stableToken, type TabletopPlanner } from '../simulation';
 
+const DAY_MS = 86_400_000;
+/** The day simulated keys are dated back from: fixed, so a drill's listing reads the same every time. */
+const SIMULATED_LISTING_DAY_MS = Date.UTC(2026, 0, 1);
+
 /** "IAM role deploy" / "IAM user alice". */
 function subject(params: { principal: string; principal_type?: 'user' | 'role' }): string {
   return `IAM ${params.principal_type ?? 'user'} ${params.principal}`;
@@ -38,6 +42,27 @@ export const simulateCredentialsReactivate: TabletopPlanner = (raw) => {
       key_ids: keyIds,
       reactivated: keyIds,
       verified: { keys: Object.fromEntries(keyIds.map((id) => [id, 'Active'])) },
+    },
+  };
+};
+
+export const simulateCredentialsList: TabletopPlanner = (raw, seed) => {
+  const params = raw as ActionWith<'credentials.list'>;
+  const wanted = params.status ?? 'active';
+  // A drill cannot see the user's keys: two active ones stand in (IAM's limit), the same for the
+  // same step every time, so a loop over key_ids has two items to go over.
+  const keys = [0, 1].map((index) => {
+    const token = stableToken(seed, `listed-key-${index}`, 16);
+    const daysOld = 30 + (parseInt(token.slice(0, 4), 16) % 300);
+    return { id: `AKIA${token.toUpperCase()}`, status: 'Active' as const, created_at: new Date(SIMULATED_LISTING_DAY_MS - daysOld * DAY_MS).toISOString() };
+  });
+  return {
+    wouldDo: [`${params.provider}: list the access keys of IAM user ${params.principal} (${wanted === 'any' ? 'all of them' : `those ${wanted}`}); nothing is changed`],
+    output: {
+      provider: params.provider,
+      principal: params.principal,
+      key_ids: keys.filter((key) => wanted === 'any' || key.status.toLowerCase() === wanted).map((key) => key.id),
+      keys,
     },
   };
 };

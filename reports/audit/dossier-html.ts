@@ -1,8 +1,8 @@
 /**
  * A run's dossier as one self-contained HTML page for auditors: inline CSS, no script, nothing to
  * fetch (a Content-Security-Policy forbids every load), printable. The header carries the
- * verification result; then the timeline, approvals, evidence with hashes, controls, steps, and
- * what the view left out. A tabletop run's page says it was an exercise, top and bottom.
+ * verification result; then the timeline, approvals, decisions and their answers, evidence with
+ * hashes, controls, steps, and what the view left out. A tabletop run's page says it was an exercise, top and bottom.
  *
  * Every value came from people or connectors, so all of it is escaped (../drill/html-escape.ts).
  */
@@ -10,7 +10,8 @@ import { element, escapeHtml } from '../drill/html-escape';
 import { badge, facts, html, section, table, wallClock, type Cell } from '../drill/html-parts';
 import { selfContainedPage } from '../drill/html';
 import { DRILL_REPORT_CSS } from '../drill/html-style';
-import { humanDuration, type DossierView } from './dossier-view';
+import { answerFieldsText } from '../drill/report-decisions';
+import { decidersText, humanDuration, optionsText, type DossierView } from './dossier-view';
 
 const DOSSIER_CSS = `${DRILL_REPORT_CSS}
 .verification { border: 2px solid; padding: 8px 14px; margin: 12px 0; }
@@ -22,7 +23,11 @@ const DOSSIER_CSS = `${DRILL_REPORT_CSS}
 
 const events = (ids: number[]): Cell => (ids.length ? html(element('span', ids.map((id) => `#${id}`).join(' '), 'class="ref"')) : undefined);
 const hash = (value: string | undefined): Cell => (value ? html(element('span', value, 'class="hash"')) : undefined);
-const statusTone = (status: string) => (['succeeded', 'completed', 'approve', 'approved'].includes(status) ? 'ok' : ['failed', 'rejected', 'reject', 'cancelled', 'timed-out'].includes(status) ? 'bad' : 'info');
+// `completed: false-positive` (a run an end step closed) reads as completed.
+const statusTone = (full: string) => {
+  const status = full.split(':')[0]!;
+  return ['succeeded', 'completed', 'approve', 'approved', 'answered'].includes(status) ? 'ok' : ['failed', 'rejected', 'reject', 'cancelled', 'timed-out'].includes(status) ? 'bad' : 'info';
+};
 
 export function renderDossierHtml(view: DossierView): string {
   const exercise = view.run.mode !== 'live';
@@ -32,6 +37,7 @@ export function renderDossierHtml(view: DossierView): string {
     header(view),
     section('timeline', 'Timeline', table(['Time', 'What', 'Who', 'Events'], view.timeline.map((line) => [wallClock(line.at), line.what, line.actor, events(line.eventIds)]))),
     section('approvals', 'Approvals and rejections', approvals(view)),
+    section('decisions', 'Decisions', decisions(view)),
     section('people', 'Escalations, events, tasks and cancels', people(view)),
     section('evidence', 'Evidence', evidence(view)),
     section('controls', 'Controls', controls(view)),
@@ -57,6 +63,7 @@ function header(view: DossierView): string {
       ['Started', `${wallClock(run.startedAt)} by ${run.requestedBy} from ${run.surface}${run.scheduleId ? ` (schedule ${run.scheduleId})` : ''}${run.drillId ? ` (drill ${run.drillId})` : ''}`],
       ['Client identity', run.clientIdentity],
       ['Outcome', html(`${badge(outcome.status, statusTone(outcome.status)).html}${outcome.failure ? ` ${escapeHtml(outcome.failure.message)}` : ''}`)],
+      ['Ended by', outcome.ended ? `step ${outcome.ended.step} at ${wallClock(outcome.ended.at)}: ${outcome.ended.outcome}${outcome.ended.summary ? ` — ${outcome.ended.summary}` : ''}` : undefined],
       ['Closed', outcome.closedAt ? `${wallClock(outcome.closedAt)} after ${humanDuration(outcome.totalDurationMs)}` : 'still open'],
       ['Phases', phases || undefined],
       ['Inputs', html(element('code', JSON.stringify(run.inputs)))],
@@ -82,6 +89,43 @@ function approvals(view: DossierView): string {
     ]),
     { empty: 'No approval decisions.' },
   );
+}
+
+function decisions(view: DossierView): string {
+  const asked = table(
+    ['Step', 'Question', 'Question sha256', 'Options', 'Deciders', 'Outcome', 'Chosen by', 'Asked', 'Closed'],
+    view.decisionSteps.map((decision) => [
+      decision.stepId,
+      decision.question,
+      hash(decision.questionSha256),
+      optionsText(decision),
+      decidersText(decision),
+      html(`${badge(decision.outcome, statusTone(decision.outcome)).html}${decision.chosen ? ` ${escapeHtml(decision.chosen)}` : ''}${decision.escalated ? ' (escalated)' : ''}`),
+      decision.chosenBy.join(', '),
+      wallClock(decision.askedAt),
+      wallClock(decision.closedAt),
+    ]),
+    { empty: 'No decision steps.' },
+  );
+  const answers = table(
+    ['Time', 'Step', 'Answer', 'Who', 'Surface', 'Fields', 'Reason', 'Question quoted (sha256)', 'Decision after', 'Events'],
+    view.decisionSteps.flatMap((decision) =>
+      decision.answers.map((answer): Cell[] => [
+        wallClock(answer.at),
+        decision.stepId,
+        answer.option,
+        answer.person && answer.person !== answer.actor ? `${answer.person} (${answer.actor})` : answer.actor,
+        answer.surface,
+        answerFieldsText(answer.fields),
+        answer.reason,
+        html(`${answer.questionSha256 ? element('span', answer.questionSha256, 'class="hash"') : '—'}${answer.questionMatchesDecision === false ? ' <strong>does not match the question</strong>' : ''}`),
+        answer.decisionAfter,
+        events([answer.acceptedEventId, ...(answer.completedEventId ? [answer.completedEventId] : [])]),
+      ]),
+    ),
+    { empty: 'No answers.' },
+  );
+  return `${asked}${element('h3', 'Answers')}${answers}`;
 }
 
 function people(view: DossierView): string {

@@ -7,7 +7,8 @@ import { EXERCISE_BANNER } from '../../common/exercise';
 import { neutraliseForDisplay } from '../../common/text-safety';
 import { wallClock } from '../drill/html-parts';
 import { mdText } from '../drill/markdown';
-import { humanDuration, type DossierView } from './dossier-view';
+import { answerFieldsText } from '../drill/report-decisions';
+import { decidersText, humanDuration, optionsText, type DossierView } from './dossier-view';
 
 const cell = (text: string | number | undefined): string => (text === undefined || text === '' ? '—' : mdText(String(text)));
 /** An id or JSON as code: backticks cannot close the span, pipes cannot split a table. */
@@ -33,7 +34,7 @@ export function renderDossierMarkdown(view: DossierView): string {
     `- Run: ${code(run.workflowId)} (namespace ${mdText(run.namespace)}, run id ${mdText(run.runId)})`,
     `- Runbook: ${mdText(run.runbook.id)} v${run.runbook.version}, sha256 \`${run.runbook.sha256}\``,
     `- Started: ${wallClock(run.startedAt)} by ${mdText(run.requestedBy)} from ${run.surface}${run.scheduleId ? ` (schedule ${mdText(run.scheduleId)})` : ''}${run.drillId ? ` (drill ${mdText(run.drillId)})` : ''}; client ${mdText(run.clientIdentity)}`,
-    `- Outcome: **${mdText(outcome.status)}**${outcome.failure ? ` — ${mdText(outcome.failure.message)}` : ''}; ${outcome.closedAt ? `closed ${wallClock(outcome.closedAt)} after ${humanDuration(outcome.totalDurationMs)}` : 'still open'}`,
+    `- Outcome: **${mdText(outcome.status)}**${outcome.failure ? ` — ${mdText(outcome.failure.message)}` : ''}${outcome.ended ? ` — ended at step ${code(outcome.ended.step)}${outcome.ended.summary ? `: ${mdText(outcome.ended.summary)}` : ''}` : ''}; ${outcome.closedAt ? `closed ${wallClock(outcome.closedAt)} after ${humanDuration(outcome.totalDurationMs)}` : 'still open'}`,
     ...(outcome.phases.length ? [`- Phases: ${outcome.phases.map((phase) => `${phase.phase} ${humanDuration(phase.durationMs)}`).join(' → ')}`] : []),
     `- Inputs: ${code(JSON.stringify(run.inputs))}${run.redactedInputs.length ? ` (redacted: ${run.redactedInputs.join(', ')})` : ''}`,
     `- Exported: ${wallClock(view.exported.at)} by ${mdText(view.exported.by)}`,
@@ -48,6 +49,22 @@ export function renderDossierMarkdown(view: DossierView): string {
       view.decisions.map((d) => [wallClock(d.at), d.stepId, d.decision, d.person && d.person !== d.actor ? `${d.person} (${d.actor})` : d.actor, d.surface, d.reason, `${d.summarySha256 ?? '—'}${d.summaryMatchesGate === false ? ' (does not match the gate)' : ''}`, d.gateAfter, refs([d.acceptedEventId])]),
       'No approval decisions.',
     ),
+    '## Decisions',
+    '',
+    ...table(
+      ['Step', 'Question', 'Question sha256', 'Options', 'Deciders', 'Outcome', 'Chosen by', 'Asked', 'Closed'],
+      view.decisionSteps.map((d) => [d.stepId, d.question, d.questionSha256, optionsText(d), decidersText(d), `${d.outcome}${d.chosen ? `: ${d.chosen}` : ''}${d.escalated ? ' (escalated)' : ''}`, d.chosenBy.join(', '), wallClock(d.askedAt), wallClock(d.closedAt)]),
+      'No decision steps.',
+    ),
+    ...(view.decisionSteps.some((d) => d.answers.length > 0)
+      ? table(
+          ['Time', 'Step', 'Answer', 'Who', 'Surface', 'Fields', 'Reason', 'Question quoted (sha256)', 'Decision after', 'Events'],
+          view.decisionSteps.flatMap((d) =>
+            d.answers.map((a) => [wallClock(a.at), d.stepId, a.option, a.person && a.person !== a.actor ? `${a.person} (${a.actor})` : a.actor, a.surface, answerFieldsText(a.fields), a.reason, `${a.questionSha256 ?? '—'}${a.questionMatchesDecision === false ? ' (does not match the question)' : ''}`, a.decisionAfter, refs([a.acceptedEventId, ...(a.completedEventId ? [a.completedEventId] : [])])]),
+          ),
+          'No answers.',
+        )
+      : []),
     '## Escalations',
     '',
     ...table(['Time', 'Step', 'Escalated to', 'New deadline', 'Events'], view.escalations.map((e) => [wallClock(e.at), e.stepId, e.groups.join(', '), wallClock(e.deadline), refs(e.notifyEventIds)]), 'No escalations.'),

@@ -1,8 +1,9 @@
 /**
  * The dossier's entries about people: every approval and rejection (with the summary hash the
- * decider was shown), escalations, events delivered, manual tasks completed and cancels. Each
- * cites the Update's accepted and completed events; an Update the workflow refused in its handler
- * is not a decision and is counted under coverage instead.
+ * decider was shown), escalations (of approval gates and decision steps alike), events
+ * delivered, manual tasks completed and cancels; answers to decision steps have entries of their
+ * own (dossier-decisions.ts). Each cites the Update's accepted and completed events; an Update
+ * the workflow refused in its handler is not a decision and is counted under coverage instead.
  */
 import type { ApprovalGateState, StepState } from '../../common/run-state';
 import type { RunFacts } from '../drill/run-facts';
@@ -57,7 +58,7 @@ export function escalationEntries(run: RunFacts): EscalationEntryData[] {
   const stepIds = new Set<string>([...notices.map((call) => call.stepId), ...auditLines.map((event) => event.step ?? '')].filter(Boolean));
   const steps = new Map<string, StepState>((run.final?.state.steps ?? []).map((state) => [state.id, state]));
   for (const stepId of stepIds) {
-    const gate = steps.get(stepId)?.approval;
+    const gate = steps.get(stepId)?.approval ?? steps.get(stepId)?.decision;
     const notice = notices.filter((call) => call.stepId === stepId);
     const line = auditLines.find((event) => event.step === stepId);
     const at = gate?.escalation?.at ?? line?.at ?? notice[0]?.scheduled.at;
@@ -82,7 +83,7 @@ function groupsFromNotice(request: unknown): string[] {
 export function humanActionEntries(run: RunFacts): HumanActionEntryData[] {
   const entries: HumanActionEntryData[] = [];
   for (const action of run.playerActions) {
-    if (action.name === 'decideApproval') continue;
+    if (action.name === 'decideApproval' || action.name === 'answerDecision') continue;
     const request = (action.accepted.args[0] ?? {}) as Record<string, unknown>;
     const what = action.name === 'deliverEvent' ? 'event-delivered' : action.name === 'completeManual' ? 'manual-completed' : 'cancel-requested';
     const note = text(request.note) ?? text(request.reason);

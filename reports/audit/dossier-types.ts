@@ -83,6 +83,57 @@ export interface DecisionEntryData {
   completedEventId?: number;
 }
 
+/** One person's answer to a decision step: an accepted `answerDecision` Update. */
+export interface AnswerEntryData {
+  actor: string;
+  /** Who the approval policy says that is, as the decision recorded it. */
+  person?: string;
+  surface: string;
+  at: string;
+  option: string;
+  /** The form fields the person filled in, as the decision checked and recorded them. */
+  fields?: Record<string, unknown>;
+  reason?: string;
+  /** Hash of the question the person was shown, as their answer quoted it. */
+  questionSha256?: string;
+  /** Whether it equals the hash of the question the decision asked. */
+  questionMatchesDecision?: boolean;
+  /** How the decision stood right after this answer: `answered: <option>` or still open. */
+  decisionAfter: string;
+  acceptedEventId: number;
+  completedEventId?: number;
+}
+
+/**
+ * A decision step: the question as it was asked, its options and form, who could answer and how
+ * many had to agree, every answer, and how it closed (answered, defaulted by its timeout, timed out).
+ */
+export interface DecisionStepEntryData {
+  stepId: string;
+  title?: string;
+  /** The question as asked (rendered); the runbook's text when the step was never reached. */
+  question: string;
+  /** sha256 of the question as asked (absent when it never was). */
+  questionSha256?: string;
+  options: Array<{ id: string; label: string }>;
+  /** The form the deciders filled in. */
+  fields: Array<{ name: string; type: string; required: boolean; enum?: Array<string | number> }>;
+  deciders: string[];
+  quorum: number;
+  groupQuorum?: Record<string, number>;
+  /** `enforced` (approvers file) or `open`, as the decision recorded it. */
+  policy?: string;
+  askedAt?: string;
+  closedAt?: string;
+  outcome: 'answered' | 'defaulted' | 'timed-out' | 'open' | 'not reached';
+  chosen?: string;
+  chosenLabel?: string;
+  /** Who gave the chosen option (policy names); empty when the timeout chose it. */
+  chosenBy: string[];
+  escalated: boolean;
+  answers: AnswerEntryData[];
+}
+
 export interface EscalationEntryData {
   stepId: string;
   at: string;
@@ -144,8 +195,19 @@ export interface PhaseDuration {
   steps: string[];
 }
 
+/** How an `end` step completed the run early, with its named outcome. */
+export interface RunEndData {
+  outcome: string;
+  /** The `end` step that ended the run. */
+  step: string;
+  summary?: string;
+  at: string;
+}
+
 export interface OutcomeEntryData {
+  /** The run's status; `completed: <outcome>` when an end step ended it early. */
   status: string;
+  ended?: RunEndData;
   failure?: { step?: string; message: string };
   closedAt?: string;
   closeEventId?: number;
@@ -174,6 +236,7 @@ export type DossierEntry =
   | { kind: 'runbook'; data: RunbookEntryData }
   | { kind: 'step'; data: StepEntryData }
   | { kind: 'decision'; data: DecisionEntryData }
+  | { kind: 'decision-step'; data: DecisionStepEntryData }
   | { kind: 'escalation'; data: EscalationEntryData }
   | { kind: 'human-action'; data: HumanActionEntryData }
   | { kind: 'compensation'; data: CompensationEntryData }

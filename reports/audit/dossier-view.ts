@@ -8,6 +8,7 @@ import type {
   ControlsEntryData,
   CoverageEntryData,
   DecisionEntryData,
+  DecisionStepEntryData,
   DossierDocument,
   EscalationEntryData,
   EvidenceEntryData,
@@ -22,6 +23,7 @@ export interface DossierView {
   run: RunEntryData;
   steps: StepEntryData[];
   decisions: DecisionEntryData[];
+  decisionSteps: DecisionStepEntryData[];
   escalations: EscalationEntryData[];
   humanActions: HumanActionEntryData[];
   compensations: CompensationEntryData[];
@@ -52,6 +54,7 @@ export function dossierView(document: DossierDocument, verdict: OfflineVerdict):
     run: one<RunEntryData>('run'),
     steps: ofKind(document, 'step'),
     decisions: ofKind(document, 'decision'),
+    decisionSteps: ofKind(document, 'decision-step'),
     escalations: ofKind(document, 'escalation'),
     humanActions: ofKind(document, 'human-action'),
     compensations: ofKind(document, 'compensation'),
@@ -83,12 +86,31 @@ function timelineOf(view: Omit<DossierView, 'timeline'>): DossierView['timeline'
     if (step.endedAt) lines.push({ at: step.endedAt, what: `${step.stepId} ${ended}${step.attempts && step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}`, ...(step.actor ? { actor: step.actor } : {}), eventIds: step.eventIds.slice(-1) });
   }
   for (const decision of view.decisions) lines.push({ at: decision.at, what: `${decision.decision === 'approve' ? 'approved' : 'rejected'} ${decision.stepId} via ${decision.surface}`, actor: decision.person ?? decision.actor, eventIds: [decision.acceptedEventId] });
+  // A default, a timeout and an early end have no event of their own: the close event records them.
+  const closeEvent = view.outcome.closeEventId ? [view.outcome.closeEventId] : [];
+  for (const decision of view.decisionSteps) {
+    for (const answer of decision.answers) lines.push({ at: answer.at, what: `answered ${decision.stepId} with ${answer.option} via ${answer.surface}`, actor: answer.person ?? answer.actor, eventIds: [answer.acceptedEventId] });
+    // An answered decision closes with its last answer; a default or a timeout has its own line.
+    if (decision.closedAt && decision.outcome !== 'answered') lines.push({ at: decision.closedAt, what: `${decision.stepId} ${decision.outcome}${decision.chosen ? `: ${decision.chosen}` : ''}`, actor: 'system:timeout', eventIds: closeEvent });
+  }
+  if (view.outcome.ended) lines.push({ at: view.outcome.ended.at, what: `run ended at ${view.outcome.ended.step}: ${view.outcome.ended.outcome}`, eventIds: closeEvent });
   for (const escalation of view.escalations) lines.push({ at: escalation.at, what: `${escalation.stepId} escalated to ${escalation.groups.join(', ')}`, eventIds: escalation.notifyEventIds.slice(0, 1) });
   for (const action of view.humanActions) lines.push({ at: action.at, what: `${action.what.replace('-', ' ')}${action.stepId ? ` (${action.stepId})` : ''}${action.event ? ` (${action.event})` : ''} via ${action.surface}`, actor: action.actor, eventIds: [action.acceptedEventId] });
   for (const compensation of view.compensations) if (compensation.at) lines.push({ at: compensation.at, what: `${compensation.stepId} undone by ${compensation.action}: ${compensation.outcome}`, eventIds: compensation.eventIds.slice(-1) });
   for (const evidence of view.evidence) if (evidence.collectedAt) lines.push({ at: evidence.collectedAt, what: `evidence collected by ${evidence.stepId}: ${evidence.artifacts.length} artifact(s)`, eventIds: [evidence.eventId] });
   if (view.outcome.closedAt) lines.push({ at: view.outcome.closedAt, what: `run ${view.outcome.status}`, eventIds: view.outcome.closeEventId ? [view.outcome.closeEventId] : [] });
   return lines.sort((a, b) => a.at.localeCompare(b.at) || (a.eventIds[0] ?? 0) - (b.eventIds[0] ?? 0));
+}
+
+/** A decision step's options as `confirmed (Confirmed compromise), false-positive (…)`. */
+export function optionsText(decision: DecisionStepEntryData): string {
+  return decision.options.map((option) => `${option.id} (${option.label})`).join(', ');
+}
+
+/** Who may answer and how many must agree: `security-oncall, quorum 1` or per group. */
+export function decidersText(decision: DecisionStepEntryData): string {
+  const counts = decision.groupQuorum;
+  return counts ? Object.entries(counts).map(([group, count]) => `${group} ×${count}`).join(', ') : `${decision.deciders.join(', ')}, quorum ${decision.quorum}`;
 }
 
 /** "1 h 02 min", "3 min 05 s", "850 ms". */

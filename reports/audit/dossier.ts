@@ -1,8 +1,9 @@
 /**
  * Builds a run's compliance dossier from its Temporal history alone (no worker, no query): the run
- * and who started it from where, the runbook as it ran, every step, decision, escalation, human
- * action, compensation and evidence manifest, the outcome with per-phase durations, the controls
- * the run satisfied, and an account of the events left out. Then chains and (given a key) signs it.
+ * and who started it from where, the runbook as it ran, every step, approval decision, decision
+ * step and its answers, escalation, human action, compensation and evidence manifest, the outcome
+ * (with the named outcome of an end step) and per-phase durations, the controls the run
+ * satisfied, and an account of the events left out. Then chains and (given a key) signs it.
  *
  * Pure apart from the clock for `exported.at`: the entries and head depend on the history only.
  */
@@ -14,6 +15,7 @@ import { readRunFacts, type RunFacts } from '../drill/run-facts';
 import { canonicalJson } from './canonical-json';
 import { buildChain } from './chain';
 import { citedEventIds, coverageOf } from './coverage';
+import { decisionStepEntries } from './dossier-decisions';
 import { decisionEntries, escalationEntries, humanActionEntries } from './dossier-people';
 import { compensationEntries, evidenceEntries, stepEntries } from './dossier-steps';
 import {
@@ -70,6 +72,7 @@ export function dossierEntries(history: RawHistory, identity: RunIdentity): Doss
     { kind: 'runbook', data: { runbookId: run.input!.runbook.id, definition: run.input!.runbook } },
     ...steps.map((data) => ({ kind: 'step' as const, data })),
     ...decisionEntries(run).map((data) => ({ kind: 'decision' as const, data })),
+    ...decisionStepEntries(run).map((data) => ({ kind: 'decision-step' as const, data })),
     ...escalationEntries(run).map((data) => ({ kind: 'escalation' as const, data })),
     ...humanActionEntries(run).map((data) => ({ kind: 'human-action' as const, data })),
     ...compensationEntries(run, redaction.scrub).map((data) => ({ kind: 'compensation' as const, data })),
@@ -142,8 +145,11 @@ function outcomeEntry(run: RunFacts, steps: StepEntryData[]): OutcomeEntryData {
   const started = run.view.started!;
   const status = run.final?.status ?? (closing ? closing.kind === 'workflow-closed-abnormally' ? closing.message : 'closed' : 'running');
   const failure = run.final?.state.failure;
+  // An end step completed the run early: the status names its outcome, as `quell status` does.
+  const ended = run.final?.state.outcome;
   return {
-    status,
+    status: ended && status === 'completed' ? `completed: ${ended.name}` : status,
+    ...(ended ? { ended: { outcome: ended.name, step: ended.step, ...(ended.summary ? { summary: ended.summary } : {}), at: ended.at } } : {}),
     ...(failure ? { failure } : {}),
     ...(closing ? { closedAt: closing.at, closeEventId: closing.id, totalDurationMs: closing.timeMs - started.timeMs } : {}),
     phases: phaseDurations(steps),

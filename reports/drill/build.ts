@@ -115,6 +115,9 @@ function runOutcome(run: RunFacts, clock: HistoryDrillClock): RunOutcomeReport {
   const status: RunOutcomeReport['status'] = final?.status ?? (closing ? 'failed' : 'running');
   const failure = final?.state.failure;
   const cancel = final?.state.cancel;
+  const ended = final?.state.outcome;
+  // The end step has no event of its own: its time is the final record's, cited at the close event.
+  const endedAt = ended && closing ? clock.recordedMoment(ended.at, run.view.ref(closing)) : undefined;
   return {
     workflowId: run.workflowId,
     status,
@@ -122,6 +125,7 @@ function runOutcome(run: RunFacts, clock: HistoryDrillClock): RunOutcomeReport {
     ...(closing ? { closed: clock.moment(closing, run.view.ref(closing)) } : {}),
     ...(failure ? { failure: { ...(failure.step ? { step: failure.step } : {}), message: failure.message } } : {}),
     ...(cancel ? { cancel: { actor: cancel.person ?? cancel.actor, reason: cancel.reason } } : {}),
+    ...(ended && endedAt ? { ended: { ...endedAt, outcome: ended.name, step: ended.step, ...(ended.summary ? { summary: ended.summary } : {}) } } : {}),
     stepCounts,
   };
 }
@@ -143,7 +147,8 @@ function participants(drill: DrillFacts, runs: Array<RunFacts | undefined>): Par
     if (!run) continue;
     for (const action of run.playerActions) {
       const moment = drill.clock.moment(action.accepted, run.view.ref(action.accepted));
-      seen(action.actor, action.name === 'decideApproval' ? 'approver' : 'player', moment, action.via, true);
+      // Answering a decision is deciding, as approving is.
+      seen(action.actor, action.name === 'decideApproval' || action.name === 'answerDecision' ? 'approver' : 'player', moment, action.via, true);
     }
   }
   return [...people.values()].sort((a, b) => a.firstSeen.drillMs - b.firstSeen.drillMs || a.actor.localeCompare(b.actor));

@@ -1,8 +1,10 @@
 /**
  * The after-action page's upper half: the header (what drill, when, how it ended), the scorecard
- * of objectives, and the figures (containment, first action, approvals, gates, failures, retries).
+ * of objectives, and the figures (containment, first action, approvals, gates, decisions and their
+ * answers, failures, retries).
  */
-import type { DrillReport, ObjectiveReport, StepMark } from './report-types';
+import { answerFieldsText } from './report-decisions';
+import type { DecisionFigure, DrillReport, ObjectiveReport, StepMark } from './report-types';
 import { element, escapeHtml } from './html-escape';
 import { badge, drillClock, facts, html, moment, prose, ref, section, table, verdictBadge, wallClock, type Cell } from './html-parts';
 import { formatDurationMs } from './trend-stats';
@@ -13,7 +15,7 @@ export function outcomeOf(report: DrillReport): { text: string; tone: string } {
   if (drill.status === 'running' || drill.status === 'paused') return { text: `drill ${drill.status}`, tone: 'info' };
   const how = drill.status === 'ended' ? `ended by ${drill.endedBy?.actor ?? 'the facilitator'}` : 'completed';
   const tone = run.status === 'completed' ? 'ok' : run.status === 'failed' || run.status === 'rejected' ? 'bad' : 'warn';
-  return { text: `drill ${how}; run ${run.status}`, tone };
+  return { text: `drill ${how}; run ${run.status}${run.ended ? `: ${run.ended.outcome}` : ''}`, tone };
 }
 
 export function renderHeader(report: DrillReport): string {
@@ -34,6 +36,7 @@ export function renderHeader(report: DrillReport): string {
     ['Started by', `${drill.requestedBy} via ${drill.requestedVia}`],
     ['Ended by', drill.endedBy ? html(`${escapeHtml(drill.endedBy.actor)} at ${moment(drill.endedBy).html}${drill.endedBy.reason ? `: ${prose(drill.endedBy.reason).html}` : ''}`) : undefined],
     ['Run steps', stepCountText(report.run.stepCounts)],
+    ['Run ended early', report.run.ended ? html(`${escapeHtml(report.run.ended.outcome)} at step ${element('code', report.run.ended.step)}${report.run.ended.summary ? `: ${prose(report.run.ended.summary).html}` : ''} ${ref(report.run.ended.ref).html}`) : undefined],
     ['Run failure', report.run.failure ? `${report.run.failure.step ? `${report.run.failure.step}: ` : ''}${report.run.failure.message}` : undefined],
     ['Run cancelled', report.run.cancel ? `by ${report.run.cancel.actor}: ${report.run.cancel.reason}` : undefined],
     ['Report generated', wallClock(report.generatedAt)],
@@ -89,6 +92,21 @@ function stepMarks(title: string, marks: StepMark[]): string {
   return element('h3', title) + table(['Step', 'When', 'Detail'], marks.map((mark) => [html(element('code', mark.stepId)), moment(mark.when), mark.detail]));
 }
 
+/** Each decision step (question, outcome, who answered), then every answer with its fields. */
+function decisionTables(decisions: DecisionFigure[]): string {
+  if (decisions.length === 0) return '';
+  const steps = table(
+    ['Decision', 'Question', { label: 'Quorum', numeric: true }, 'Outcome', 'Answered by', 'Closed', 'Escalated'],
+    decisions.map((decision) => [html(element('code', decision.stepId)), decision.question, decision.quorum, `${decision.outcome}${decision.chosen ? `: ${decision.chosen}` : ''}`, decision.answeredBy.join(', '), moment(decision.closed), moment(decision.escalated)]),
+  );
+  const answers = table(
+    ['Decision', 'Answer', 'By', 'Policy name', 'Via', 'Fields', 'Reason', 'When'],
+    decisions.flatMap((decision) => decision.answers.map((answer): Cell[] => [html(element('code', answer.stepId)), answer.option, answer.actor, answer.person, answer.via, answerFieldsText(answer.fields), answer.reason, moment(answer)])),
+    { empty: 'Nobody answered.' },
+  );
+  return `${element('h3', 'Decisions')}${steps}${element('h3', 'Answers')}${answers}`;
+}
+
 export function renderFigures(report: DrillReport): string {
   const { figures } = report;
   const c = figures.containment;
@@ -131,6 +149,7 @@ export function renderFigures(report: DrillReport): string {
     approvals,
     element('h3', 'Gates'),
     gates,
+    decisionTables(figures.decisions ?? []),
     stepMarks('Failed steps', figures.stepsFailed),
     stepMarks('Timed-out steps', figures.stepsTimedOut),
     stepMarks('Skipped steps', figures.stepsSkipped),

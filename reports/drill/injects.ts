@@ -10,8 +10,9 @@
  * - fault: the call that took the fault (the ActivityTaskScheduled whose ActionRequest carries the
  *   inject's id) finally succeeded, failed or timed out; its attempts are the finishing attempt's
  *   number, and a failed call reports the step's on_error;
- * - unavailable: the first gate still undecided when it fired (for a group, one naming the group)
- *   closed; who decided it after the inject, and whether and when it escalated;
+ * - unavailable: the first gate or decision step still undecided when it fired (for a group, one
+ *   naming the group) closed; who decided or answered it after the inject, and whether and when it
+ *   escalated (a decision defaulted by its timeout counts as timed out);
  * - late event: the wait for the event ended (delivered by the drill, or otherwise); `arrived` is
  *   the drill's drillEventArrives signal;
  * - never-arriving event: how the wait for the event ended (timed out, skipped, cancelled, ...);
@@ -22,7 +23,8 @@ import type { Runbook } from '../../runbooks/schema';
 import { text, type DrillFacts } from './drill-facts';
 import { formatDrillMs, tookMs } from './drill-time';
 import type { InjectHandling, InjectReport, Moment } from './report-types';
-import { flattenSteps, stepOutcome, type RunFacts } from './run-facts';
+import { lastKnownDecision } from './decision-figures';
+import { flattenSteps, stepOutcome, type PlayerAction, type RunFacts } from './run-facts';
 import { actorMoment, decisionPerson, lastKnownGate } from './scorecard';
 import { approverGroupsOf } from '../../runbooks/approver-groups';
 
@@ -161,41 +163,65 @@ function unavailableHandling(inject: DrillInjectPlan, fired: Moment, ctx: Inject
   if (!run) return { ...base, resolution: 'no-gate', decidedBy: [] };
   const firedMs = Date.parse(fired.at);
   for (const spec of flattenSteps(ctx.runbook)) {
-    if (!('approval' in spec)) continue;
-    if (group && ![...approverGroupsOf(spec.approval), ...(spec.approval.escalate_to ?? [])].includes(group)) continue;
+    const human = humanGateOf(spec, run);
+    if (!human) continue;
+    if (group && !human.groups.includes(group)) continue;
     const outcome = stepOutcome(run, ctx.drill.clock, spec.id);
-    const gate = lastKnownGate(run, spec.id);
+    const gate = human.gate;
     if (outcome.status === 'skipped' || outcome.status === 'pending') continue;
     if (outcome.status === 'unknown' && !gate) continue;
     // Decided before the inject: not the gate it affected.
     if (gate?.outcome && outcome.ended && Date.parse(outcome.ended.at) < firedMs) continue;
-    const after = run.playerActions.filter((action) => action.name === 'decideApproval' && action.stepId === spec.id && action.accepted.timeMs >= firedMs);
+    const after = run.playerActions.filter((action) => action.name === human.update && action.stepId === spec.id && action.accepted.timeMs >= firedMs);
     const decidedBy = [...new Set(after.map((action) => decisionPerson(action) ?? action.actor))];
     const closingRef = run.view.closing ? run.view.ref(run.view.closing) : undefined;
     const escalated = gate?.escalation?.at && closingRef ? ctx.drill.clock.recordedMoment(gate.escalation.at, closingRef) : undefined;
-    const approvers = after.filter((action) => action.decision === 'approve');
-    const resolution =
-      gate?.outcome === 'approved'
-        ? approvers.length === 0
-          ? 'timed-out'
-          : gate.escalated
-            ? 'escalated-then-decided'
-            : 'decided-by-others'
-        : gate?.outcome === 'rejected'
-          ? 'rejected'
-          : gate?.outcome === 'timed-out'
-            ? 'timed-out'
-            : 'still-open';
     return {
       ...base,
       gateStepId: spec.id,
-      resolution,
+      resolution: human.resolution(after),
       decidedBy,
       ...(escalated ? { escalated } : {}),
       ...(gate?.outcome && outcome.ended ? { resolved: outcome.ended } : {}),
     };
   }
   return { ...base, resolution: 'no-gate', decidedBy: [] };
+}
+
+type Resolution = Extract<InjectHandling, { kind: 'unavailable' }>['resolution'];
+
+/**
+ * An approval gate or a decision step: both wait for people named by the approval policy, so an
+ * unavailable person or group affects both. Which groups it asks (escalation groups included),
+ * the Update its people send, its last known state, and how it was resolved.
+ */
+function humanGateOf(spec: ReturnType<typeof flattenSteps>[number], run: RunFacts) {
+  if ('approval' in spec) {
+    const gate = lastKnownGate(run, spec.id);
+    return {
+      groups: [...approverGroupsOf(spec.approval), ...(spec.approval.escalate_to ?? [])],
+      update: 'decideApproval',
+      gate,
+      resolution: (after: PlayerAction[]): Resolution => {
+        if (gate?.outcome === 'approved') return after.some((action) => action.decision === 'approve') ? (gate.escalated ? 'escalated-then-decided' : 'decided-by-others') : 'timed-out';
+        return gate?.outcome === 'rejected' ? 'rejected' : gate?.outcome === 'timed-out' ? 'timed-out' : 'still-open';
+      },
+    };
+  }
+  if ('decision' in spec) {
+    const gate = lastKnownDecision(run, spec.id);
+    return {
+      groups: [...approverGroupsOf({ approvers: spec.decision.deciders }), ...(spec.decision.escalate_to ?? [])],
+      update: 'answerDecision',
+      gate,
+      // A decision is answered, defaulted by its timeout or timed out: it has no rejection.
+      resolution: (after: PlayerAction[]): Resolution => {
+        if (gate?.outcome === 'answered') return after.length > 0 ? (gate.escalated ? 'escalated-then-decided' : 'decided-by-others') : 'timed-out';
+        return gate?.outcome === 'defaulted' || gate?.outcome === 'timed-out' ? 'timed-out' : 'still-open';
+      },
+    };
+  }
+  return undefined;
 }
 
 function twistHandling(inject: DrillInjectPlan, ctx: InjectContext): InjectHandling {

@@ -10,7 +10,8 @@
 import { EXERCISE_BANNER, EXERCISE_MARK } from '../../common/exercise';
 import { neutraliseForDisplay } from '../../common/text-safety';
 import { formatDrillMs } from './drill-time';
-import type { DrillReport, InjectReport, Moment, ObjectiveReport, StepMark } from './report-types';
+import { answerFieldsText } from './report-decisions';
+import type { DecisionFigure, DrillReport, InjectReport, Moment, ObjectiveReport, StepMark } from './report-types';
 
 /**
  * Text from people or records, safe inside Markdown: line breaks become spaces (or, `multiline`,
@@ -101,7 +102,7 @@ function header(report: DrillReport): string[] {
       ['Runbook', `${code(report.runbook.id)} v${report.runbook.version} — ${cell(report.runbook.title)} (sha256 ${report.runbook.sha256.slice(0, 12)})`],
       ['Launched', `${report.launch.at} (${report.launch.ref}) by ${cell(drill.requestedBy)} via ${drill.requestedVia}`],
       ['Drill time', `${formatDrillMs(report.drillTime.totalMs)}${report.drillTime.final ? '' : ' so far'} (paused ${formatDrillMs(report.drillTime.pausedMs)}, wall ${formatDrillMs(report.drillTime.wallMs)})`],
-      ['Run', `${code(report.run.workflowId)} — ${report.run.status}${report.run.failure ? `: ${cell(report.run.failure.message)}` : ''}`],
+      ['Run', `${code(report.run.workflowId)} — ${report.run.status}${report.run.ended ? `: ${cell(report.run.ended.outcome)} (ended at ${code(report.run.ended.step)}${report.run.ended.summary ? `: ${cell(report.run.ended.summary)}` : ''})` : ''}${report.run.failure ? `: ${cell(report.run.failure.message)}` : ''}`],
       ['Objectives', scoreText],
       ['Facilitators / players', `${cell(report.participants.facilitatorGroups.join(', '))} / ${cell(report.participants.playerGroups.join(', '))}`],
       ['People', cell(report.participants.people.map((person) => `${person.actor} (${person.roles.join(', ')})`).join('; '))],
@@ -139,6 +140,25 @@ function figures(report: DrillReport): string[] {
     ...(f.gates.length === 0
       ? []
       : ['', '**Gates**', '', ...table(['Gate', 'Outcome', 'Approved by', 'Closed', 'Escalated'], f.gates.map((gate) => [code(gate.stepId), gate.outcome, cell(gate.approvedBy.join(', ')), at(gate.closed), at(gate.escalated)]))]),
+    ...decisionLines(f.decisions ?? []),
+  ];
+}
+
+/** Decision steps: the question, how it closed and who answered; then every answer. */
+function decisionLines(decisions: DecisionFigure[]): string[] {
+  if (decisions.length === 0) return [];
+  const answers = decisions.flatMap((decision) => decision.answers);
+  return [
+    '',
+    '### Decisions',
+    '',
+    ...table(
+      ['Decision', 'Question', 'Outcome', 'Answered by', 'Closed', 'Escalated'],
+      decisions.map((decision) => [code(decision.stepId), cell(decision.question), `${decision.outcome}${decision.chosen ? `: ${cell(decision.chosen)}` : ''}`, cell(decision.answeredBy.join(', ')), at(decision.closed), at(decision.escalated)]),
+    ),
+    ...(answers.length === 0
+      ? ['', 'No answers.']
+      : ['', '**Answers**', '', ...table(['Decision', 'Answer', 'By', 'Person', 'Via', 'Fields', 'Reason', 'Time to answer'], answers.map((answer) => [code(answer.stepId), cell(answer.option), cell(answer.actor), cell(answer.person), answer.via ?? '—', cell(answerFieldsText(answer.fields)), cell(answer.reason), at(answer)]))]),
   ];
 }
 

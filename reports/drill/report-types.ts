@@ -17,37 +17,14 @@
  */
 import { z } from 'zod';
 import { EXERCISE_BANNER } from '../../common/exercise';
+import { ActorMoment, EVENT_REF_PATTERN, EventRef, HistorySource, IsoTime, Moment, Ms, RunStatusValue, StepStatusValue, Via } from './report-base';
+import { DecisionFigure, RunEndReport } from './report-decisions';
 
 /** Bumped when a field changes meaning or goes away; new optional fields do not bump it. */
 export const DRILL_REPORT_SCHEMA_VERSION = 1;
 
-const KEBAB = '[a-z][a-z0-9]*(?:-[a-z0-9]+)*';
-/** Which history an event comes from. */
-export const HISTORY_SOURCE_PATTERN = new RegExp(`^(?:drill|run|debrief|follow-up:${KEBAB})$`);
-/** `<source>#<event id>`. */
-export const EVENT_REF_PATTERN = new RegExp(`^(?:drill|run|debrief|follow-up:${KEBAB})#[1-9][0-9]*$`);
-
-export const HistorySource = z.string().regex(HISTORY_SOURCE_PATTERN);
-export const EventRef = z.string().regex(EVENT_REF_PATTERN).describe('the history event a value comes from: drill#12, run#57, follow-up:<inject>#9, debrief#4');
-export const DrillMs = z.int().min(0).describe('drill time since launch, ms (paused time excluded)');
-export const Ms = z.int().min(0);
-export const IsoTime = z.iso.datetime();
-export const RunStatusValue = z.enum(['running', 'completed', 'failed', 'rejected', 'cancelling', 'cancelled']);
-export const StepStatusValue = z.enum(['pending', 'running', 'waiting', 'succeeded', 'failed', 'skipped', 'compensated']);
-export const Via = z.enum(['cli', 'slack', 'api']);
-
-/** When something happened: drill time, wall time and the event it is read from. */
-export const Moment = z.strictObject({ drillMs: DrillMs, at: IsoTime, ref: EventRef });
-
-/** A person's act on a run (an accepted Update): who, from where, what. */
-export const ActorMoment = z.strictObject({
-  ...Moment.shape,
-  actor: z.string(),
-  via: Via.optional(),
-  /** The Update's name: decideApproval, completeManual, deliverEvent, cancelRun. */
-  what: z.string(),
-  stepId: z.string().optional(),
-});
+export { ActorMoment, DrillMs, EVENT_REF_PATTERN, EventRef, HISTORY_SOURCE_PATTERN, HistorySource, IsoTime, Moment, Ms, RunStatusValue, StepStatusValue, Via } from './report-base';
+export { AnswerFigure, DecisionFigure, RunEndReport } from './report-decisions';
 
 export const PauseReport = z.strictObject({
   paused: Moment,
@@ -155,6 +132,8 @@ export const Figures = z.strictObject({
   /** Every accepted approval decision, in order. */
   approvals: z.array(ApprovalFigure),
   gates: z.array(GateFigure),
+  /** Every decision step of the runbook with its answers (answers are not approvals). */
+  decisions: z.array(DecisionFigure).optional(),
   containment: ContainmentFigure,
   stepsFailed: z.array(StepMark),
   stepsTimedOut: z.array(StepMark),
@@ -299,6 +278,8 @@ export const RunOutcomeReport = z.strictObject({
   closed: Moment.optional(),
   failure: z.strictObject({ step: z.string().optional(), message: z.string() }).optional(),
   cancel: z.strictObject({ actor: z.string(), reason: z.string() }).optional(),
+  /** Set when an end step completed the run early with a named outcome. */
+  ended: RunEndReport.optional(),
   /** Steps by status, from the run's final state (empty while it runs). */
   stepCounts: StepCounts,
 });
@@ -364,8 +345,6 @@ export const DrillReportSchema = z.strictObject({
 });
 
 export type DrillReport = z.infer<typeof DrillReportSchema>;
-export type Moment = z.infer<typeof Moment>;
-export type ActorMoment = z.infer<typeof ActorMoment>;
 export type PauseReport = z.infer<typeof PauseReport>;
 export type ObjectiveReport = z.infer<typeof ObjectiveReport>;
 export type ObjectiveVerdict = z.infer<typeof ObjectiveVerdict>;

@@ -4,7 +4,7 @@
  * final RunResult once it has closed. `stepOutcome` answers, for one step, how it ended and the
  * event that shows it. Pure: read from decoded events only.
  */
-import type { ApprovalGateState, DecisionSource, RunResult, StepState, StepStatus } from '../../common/run-state';
+import type { ApprovalGateState, DecisionGateState, DecisionSource, RunResult, StepState, StepStatus } from '../../common/run-state';
 import type { Runbook, RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
 import { injectSignalsIn, isVia, text } from './drill-facts';
 import type { HistoryDrillClock } from './drill-time';
@@ -38,7 +38,7 @@ export interface ActionCall {
 }
 
 /** The Updates people send a run. */
-export const PLAYER_UPDATES = ['decideApproval', 'completeManual', 'deliverEvent', 'cancelRun'] as const;
+export const PLAYER_UPDATES = ['decideApproval', 'answerDecision', 'completeManual', 'deliverEvent', 'cancelRun'] as const;
 
 export interface PlayerAction {
   accepted: EventOf<'update-accepted'>;
@@ -48,7 +48,10 @@ export interface PlayerAction {
   via?: DecisionSource;
   stepId?: string;
   event?: string;
+  /** decideApproval only: an answer to a decision step is never an approval or a rejection. */
   decision?: 'approve' | 'reject';
+  /** answerDecision only: the option the person chose. */
+  option?: string;
 }
 
 export interface RunFacts {
@@ -114,7 +117,9 @@ function playerActions(view: HistoryView): PlayerAction[] {
   for (const { accepted, completed } of view.updates(...PLAYER_UPDATES)) {
     if (completed && !completed.ok) continue;
     const request = (accepted.args[0] ?? {}) as Record<string, unknown>;
-    const decision = request.decision === 'approve' || request.decision === 'reject' ? request.decision : undefined;
+    const approval = accepted.name === 'decideApproval';
+    const decision = approval && (request.decision === 'approve' || request.decision === 'reject') ? request.decision : undefined;
+    const option = accepted.name === 'answerDecision' ? text(request.option) : undefined;
     actions.push({
       accepted,
       ...(completed ? { completed } : {}),
@@ -124,6 +129,7 @@ function playerActions(view: HistoryView): PlayerAction[] {
       ...(text(request.stepId) ? { stepId: text(request.stepId) } : {}),
       ...(text(request.event) ? { event: text(request.event) } : {}),
       ...(decision ? { decision } : {}),
+      ...(option ? { option } : {}),
     });
   }
   return actions;
@@ -147,6 +153,7 @@ export interface StepOutcome {
  * delivered an awaited event) and is `unknown` when none says. The time is the event's:
  * - action: its `perform` activity's ActivityTaskCompleted / Failed / TimedOut;
  * - approval: the completed decideApproval Update whose returned gate carries an outcome;
+ * - decision: the completed answerDecision Update whose returned decision is answered;
  * - manual: the completed completeManual Update for the step;
  * - wait: the completed deliverEvent Update, or the drill's drillEventArrives signal, for its event;
  * - parallel: the latest of its branches;
@@ -183,6 +190,15 @@ function endEvent(run: RunFacts, clock: HistoryDrillClock, spec: RunbookStep | R
     }
     return undefined;
   }
+  if ('decision' in spec) {
+    for (const action of run.playerActions) {
+      const gate = action.completed?.result as DecisionGateState | undefined;
+      if (action.name !== 'answerDecision' || action.stepId !== spec.id || gate?.outcome !== 'answered') continue;
+      return { status: 'succeeded', moment: at(action.completed!) };
+    }
+    // A decision the timeout defaulted or failed closed on a timer: its final state says when.
+    return undefined;
+  }
   if ('manual' in spec) {
     const done = run.playerActions.find((action) => action.name === 'completeManual' && action.stepId === spec.id && action.completed);
     return done ? { status: 'succeeded', moment: at(done.completed!) } : undefined;
@@ -193,7 +209,7 @@ function endEvent(run: RunFacts, clock: HistoryDrillClock, spec: RunbookStep | R
     const late = [...run.lateArrivals.values()].find((event) => (event.input[0] as { event?: unknown } | undefined)?.event === spec.wait.event);
     return late ? { status: 'succeeded', moment: at(late) } : undefined;
   }
-  // A sleep ends on its timer, which no event names: its final state says when.
+  // A sleep ends on its timer and an end step by itself, which no event names: the final state says when.
   if (!('parallel' in spec)) return undefined;
   const branches = spec.parallel.map((branch) => endEvent(run, clock, branch));
   if (branches.some((branch) => branch === undefined)) return undefined;

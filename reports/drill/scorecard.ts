@@ -13,9 +13,12 @@
  * - Time to containment: the drill time at which the last step of every objective aimed at
  *   `contain_within` succeeded, against the runbook's `contain_within`.
  * - Time to first action: the first accepted player Update on the run (decideApproval,
- *   completeManual, deliverEvent, cancelRun) whose handler did not fail.
+ *   answerDecision, completeManual, deliverEvent, cancelRun) whose handler did not fail.
  * - Time to each approval: the accepted decideApproval Update, with the actor, surface and the
  *   person the policy named (from the Update's result).
+ * - Decisions: each decision step's question, outcome and chosen option, and every accepted
+ *   answerDecision Update with the person the policy named; an answer is never counted as an
+ *   approval or a rejection (decision-figures.ts).
  * - Steps failed / timed out / skipped: from the run's final state; a step that failed because it
  *   ran out of time (a gate's timeout, a wait or manual task's timeout, an activity's timeout) is
  *   counted as timed out, not failed; steps interrupted by the drill's end are counted in neither;
@@ -26,13 +29,16 @@
 import { durationMs } from '../../common/duration';
 import type { DrillObjectivePlan } from '../../common/drill-state';
 import type { ApprovalGateState } from '../../common/run-state';
-import { samePerson } from '../../common/identity';
 import type { Runbook } from '../../runbooks/schema';
 import type { HistoryDrillClock } from './drill-time';
 import { formatDrillMs } from './drill-time';
-import type { ActorMoment, ApprovalFigure, ContainmentFigure, Figures, GateFigure, Moment, ObjectiveReport, ObjectiveStep, RetryFigure, StepMark } from './report-types';
-import { flattenSteps, stepOutcome, type PlayerAction, type RunFacts } from './run-facts';
+import type { ApprovalFigure, ContainmentFigure, Figures, GateFigure, Moment, ObjectiveReport, ObjectiveStep, RetryFigure, StepMark } from './report-types';
+import { flattenSteps, stepOutcome, type RunFacts } from './run-facts';
 import { gateQuorum } from '../../runbooks/approver-groups';
+import { decisionFigures } from './decision-figures';
+import { actorMoment, decisionPerson } from './player-acts';
+
+export { actorMoment, decisionPerson } from './player-acts';
 
 export interface ScoreContext {
   runbook: Runbook;
@@ -148,20 +154,10 @@ export function containmentFigure(objectives: DrillObjectivePlan[], ctx: ScoreCo
   };
 }
 
-export function actorMoment(action: PlayerAction, ctx: { clock: HistoryDrillClock; run: RunFacts }): ActorMoment {
-  return {
-    ...ctx.clock.moment(action.accepted, ctx.run.view.ref(action.accepted)),
-    actor: action.actor,
-    ...(action.via ? { via: action.via } : {}),
-    what: action.name,
-    ...(action.stepId ? { stepId: action.stepId } : {}),
-  };
-}
-
 export function figures(objectives: DrillObjectivePlan[], ctx: ScoreContext): Figures {
   const run = ctx.run;
   const containment = containmentFigure(objectives, ctx);
-  if (!run) return { approvals: [], gates: [], containment, stepsFailed: [], stepsTimedOut: [], stepsSkipped: [], retriesTotal: 0, retries: [] };
+  if (!run) return { approvals: [], gates: [], decisions: [], containment, stepsFailed: [], stepsTimedOut: [], stepsSkipped: [], retriesTotal: 0, retries: [] };
   const withRun = { clock: ctx.clock, run };
   const first = run.playerActions[0];
   const approvals: ApprovalFigure[] = run.playerActions
@@ -178,18 +174,12 @@ export function figures(objectives: DrillObjectivePlan[], ctx: ScoreContext): Fi
     ...(first ? { firstAction: actorMoment(first, withRun) } : {}),
     approvals,
     gates: gateFigures(ctx, run),
+    decisions: decisionFigures(ctx, run),
     containment,
     ...marks,
     retriesTotal: run.activities.reduce((sum, call) => sum + Math.max(0, (call.attempts ?? 1) - 1), 0),
     retries,
   };
-}
-
-/** The person the policy named for this decision, from the gate the Update returned. */
-export function decisionPerson(action: PlayerAction): string | undefined {
-  const gate = action.completed?.result as ApprovalGateState | undefined;
-  const decision = gate?.decisions?.filter((candidate) => samePerson(candidate.actor, action.actor) && candidate.decision === action.decision).pop();
-  return decision?.person;
 }
 
 /** The gate as last known: the final state's, else the one the latest decision returned. */
@@ -238,7 +228,7 @@ function stepMarks(ctx: ScoreContext, run: RunFacts): Pick<Figures, 'stepsFailed
     if (outcome.status !== 'failed' || state?.error?.type === 'Cancelled') continue;
     const perform = run.activities.filter((call) => call.stepId === spec.id && call.purpose === 'perform').pop();
     const detail = state?.error?.message ?? perform?.end?.kind ?? 'failed';
-    const ranOut = state?.approval?.outcome === 'timed-out' || perform?.outcome === 'timed-out' || TIMEOUT_MESSAGE.test(state?.error?.message ?? '');
+    const ranOut = state?.approval?.outcome === 'timed-out' || state?.decision?.outcome === 'timed-out' || perform?.outcome === 'timed-out' || TIMEOUT_MESSAGE.test(state?.error?.message ?? '');
     (ranOut ? timedOut : failed).push({ stepId: spec.id, ...when, detail });
   }
   return { stepsFailed: failed, stepsTimedOut: timedOut, stepsSkipped: skipped };

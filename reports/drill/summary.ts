@@ -30,7 +30,7 @@ export function summarizeDrillReport(report: DrillReport): DrillSummary {
   const lines = [
     `Objectives met ${score.met}/${score.total}` + [score.partlyMet && `${score.partlyMet} partly met`, score.notMet && `${score.notMet} not met`, score.open && `${score.open} still open`].filter(Boolean).map((part) => `, ${part}`).join(''),
     containmentLine(report),
-    `Drill time ${formatDrillMs(report.drillTime.totalMs)}${report.pauses.length > 0 ? ` (paused ${formatDrillMs(report.drillTime.pausedMs)})` : ''}; run ${report.run.status}`,
+    `Drill time ${formatDrillMs(report.drillTime.totalMs)}${report.pauses.length > 0 ? ` (paused ${formatDrillMs(report.drillTime.pausedMs)})` : ''}; run ${report.run.status}${report.run.ended ? `: ${report.run.ended.outcome}` : ''}`,
     ...(figures.firstAction ? [`First action at ${formatDrillMs(figures.firstAction.drillMs)} (${shown(figures.firstAction.actor)})`] : ['No player acted on the run']),
   ];
   const misses = notableMisses(report);

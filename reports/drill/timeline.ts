@@ -117,6 +117,8 @@ function runLine(event: DecodedEvent, calls: Map<number, ActionCall>): Line | un
       switch (event.name) {
         case 'decideApproval':
           return { kind: `approval.${String(request.decision)}`, ...actorOf(request), ...step, text: `${String(request.decision)} at gate ${stepId}${text(request.reason) ? `: ${text(request.reason)}` : ''}` };
+        case 'answerDecision':
+          return { kind: 'decision.answer', ...actorOf(request), ...step, text: `answered ${String(request.option)} at decision ${stepId}${text(request.reason) ? `: ${text(request.reason)}` : ''}` };
         case 'completeManual':
           return { kind: 'manual.done', ...actorOf(request), ...step, text: `task ${stepId} done${text(request.note) ? `: ${text(request.note)}` : ''}` };
         case 'deliverEvent':
@@ -136,7 +138,8 @@ function runLine(event: DecodedEvent, calls: Map<number, ActionCall>): Line | un
     case 'workflow-completed': {
       const result = event.result as RunResult | undefined;
       const failure = result?.state?.failure;
-      return { kind: 'run.closed', text: `run ${result?.status ?? 'closed'}${failure ? `: ${failure.step ? `${failure.step}: ` : ''}${failure.message}` : ''}` };
+      const ended = result?.state?.outcome;
+      return { kind: 'run.closed', text: `run ${result?.status ?? 'closed'}${ended ? `: ${ended.name} (ended at ${ended.step})` : ''}${failure ? `: ${failure.step ? `${failure.step}: ` : ''}${failure.message}` : ''}` };
     }
     case 'workflow-closed-abnormally':
       return { kind: 'run.closed', text: `run workflow ${event.message}` };

@@ -11,6 +11,7 @@ import { bundleQuellWorkflows } from '../../worker/workflow-bundle';
 import { REPO_ROOT } from '../../config/environment';
 import { DevServerHandle, resolveTemporalCli, startDevServer } from '../../worker/dev-server';
 import { createLogger } from '../../worker/logger';
+import { CHECK_OUTPUT_SHAPES_ENV } from '../../activities/output-shape';
 import { SCAN_DIR_ENV, createScanDir } from './planted-secrets';
 import { teeToRunLog } from './run-logs';
 import { SERVER_HANDLE_KEY, TEST_STATE_ENV, TestServerState, createTestRunDir, fallbackStatePath } from './test-state';
@@ -25,6 +26,9 @@ export default async function globalSetup(): Promise<void> {
   const scan = path.join(dir, 'secret-scan');
   createScanDir(scan);
   process.env[SCAN_DIR_ENV] = scan;
+  // Every action a test performs, live or tabletop, must fit its catalogue output shape
+  // (activities/output-shape.ts); workers inherit this like the scan directory.
+  process.env[CHECK_OUTPUT_SHAPES_ENV] = '1';
   // Warn level: a passing run stays quiet, a failing start still says why (on stdout, as before,
   // and in the captured logs). No Runtime.install here: nothing below needs the native runtime,
   // and its log-forwarding handle would keep Jest's parent process alive after the run.

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { CHECK_OUTPUT_SHAPES_ENV } from '../../activities/output-shape';
 import { captureChildOutput } from './run-logs';
 import { REPO } from './runbooks';
 import { testServer } from './temporal';
@@ -15,7 +16,8 @@ export type WorkerProcess = ChildProcessByStdio<null, Readable, Readable>;
 export function spawnWorkerProcess(env: Record<string, string>, label: string): WorkerProcess {
   const server = testServer();
   const child = spawn(process.execPath, [path.join(REPO, 'bin', 'quell-worker.js')], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, ...env },
+    // The output shape check is on in the child too (activities/output-shape.ts), as in every test.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: server.namespace, [CHECK_OUTPUT_SHAPES_ENV]: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   captureChildOutput(child, label);

@@ -72,8 +72,9 @@ function request(mode: RunMode = 'live'): ActionRequest {
 const attemptOf = (activities: ReturnType<typeof activitiesWith>, attempt: number, req: ActionRequest) =>
   new MockActivityEnvironment({ attempt }).run(activities['credentials.revoke'], req) as Promise<ActionResult>;
 
-const changed: ActionOutcome = { output: { deactivated: ['AKIA1'] }, alreadyDone: false };
-const inPlace: ActionOutcome = { output: { deactivated: ['AKIA1'], read_back: true }, alreadyDone: true };
+// Shaped as the catalogue declares credentials.revoke's output (the activity checks it).
+const changed: ActionOutcome = { output: { provider: 'aws-iam', principal: 'alice', deactivated: ['AKIA1'], verified: true }, alreadyDone: false };
+const inPlace: ActionOutcome = { output: { provider: 'aws-iam', principal: 'alice', deactivated: ['AKIA1'], key_status: 'Inactive', verified: true }, alreadyDone: true };
 
 test('a first attempt is not marked, and its notes say it started and finished, without parameters', async () => {
   const activities = activitiesWith(scriptedAction([inPlace]));

@@ -79,7 +79,7 @@ describe('inputs and run fields in templates', () => {
     const problems = check([note('tell', '${{ inputs }} ${{ run }} ${{ inputs.who }}')]);
     expect(problems.map((problem) => problem.message)).toEqual([
       'name an input, e.g. inputs.principal ("inputs" alone is not a value)',
-      '"run" alone is not a value; run fields: id, incident, mode, requester, runbook, version, started_at',
+      '"run" alone is not a value; run fields: id, incident, mode, requester, runbook, version, started_at, severity',
       'inputs.who is not declared: this runbook declares no inputs; add it under "inputs:"',
     ]);
   });

@@ -12,15 +12,18 @@ import { loadRecordedDrillHistories, loadRecordedHistories, recordedHistory } fr
 import { ensureTestRuntime } from '../support/temporal';
 import { copyWorkflows } from '../support/workflows-copy';
 
-/** The approval step's wait for a decision: the first command a gate issues is its timeout timer. */
-const WAIT_FOR_DECISION = '    let decided = await condition(() => gate.outcome !== undefined, waitMs);\n';
+/** Where the approval step starts keeping its membership and then waits: the gate's first commands. */
+const WAIT_FOR_DECISION = '  const membership = policyApplies ? keepGateMembership(ctx, gate, step.id) : undefined;\n';
+/** What the changed code needs to import for its notify. */
+const GATE_WAIT_IMPORT = "import { awaitGate, deadlineAfter } from './gate-wait';\n";
+const NOTIFY_IMPORTS = `${GATE_WAIT_IMPORT}import { callAction } from '../call-action';\nimport { EXTERNAL_API } from '../activity-options';\n`;
 const MARKER = 'Approval requested, your decision is awaited';
-/** The change: before the timer, a `notify` activity to the approver groups. */
-const NOTIFY_THEN_WAIT = `    await callAction(
-      ctx,
-      { stepId: step.id, action: 'notify', params: { to: spec.approvers, message: \`${MARKER}: \${summary}\` }, purpose: 'perform', keySuffix: 'requested' },
-      EXTERNAL_API,
-    );
+/** The change: before the gate's first commands, a `notify` activity to the approver groups. */
+const NOTIFY_THEN_WAIT = `  await callAction(
+    ctx,
+    { stepId: step.id, action: 'notify', params: { to: spec.approvers, message: \`${MARKER}: \${summary}\` }, purpose: 'perform', keySuffix: 'requested' },
+    EXTERNAL_API,
+  );
 ${WAIT_FOR_DECISION}`;
 
 /**
@@ -45,6 +48,7 @@ beforeAll(async () => {
   try {
     unchanged = await bundleQuellWorkflows(copy.workflowsPath);
     copy.replace('steps/approval.ts', WAIT_FOR_DECISION, NOTIFY_THEN_WAIT);
+    copy.replace('steps/approval.ts', GATE_WAIT_IMPORT, NOTIFY_IMPORTS);
     changed = await bundleQuellWorkflows(copy.workflowsPath);
   } finally {
     copy.remove();

@@ -4,7 +4,8 @@
  * user or role and access.restore removes Quell's deny policies (and only Quell's); sessions.revoke
  * works on a role; mfa.deactivate takes MFA devices off a user. Every effect is read back from
  * moto, every repeat reports already-done, every missing user or role is QuellNotFound, and every
- * output fits the catalogue's output schema. A live run through Temporal that is cancelled after
+ * output fits the catalogue's output schema. credentials.list reads a user's keys and changes
+ * nothing (a repeat is just another read). A live run through Temporal that is cancelled after
  * containing compensates it: exactly the parked keys come back and Quell's denies come off.
  */
 import fs from 'node:fs';
@@ -375,6 +376,36 @@ describe('mfa.deactivate', () => {
     expect(await perform('mfa.deactivate', { provider: 'aws-iam', principal: 'hugo', serial_number: phone })).toMatchObject({ alreadyDone: true, output: { deactivated: [] } });
 
     await expect(perform('mfa.deactivate', { provider: 'aws-iam', principal: 'nobody' })).rejects.toMatchObject({ type: ErrorType.NotFound, nonRetryable: true });
+  });
+});
+
+describe('credentials.list', () => {
+  test("lists the user's keys in IAM's order, key_ids filtered by status, changing nothing; a missing user is QuellNotFound", async () => {
+    const [first, second] = await createUser('ivy', { keys: 2 });
+    await aws.iam.send(new UpdateAccessKeyCommand({ UserName: 'ivy', AccessKeyId: first, Status: 'Inactive' }));
+    await createUser('jo', { keys: 1 });
+    const listed = (await aws.iam.send(new ListAccessKeysCommand({ UserName: 'ivy' }))).AccessKeyMetadata!;
+    const inIamOrder = listed.map((key) => key.AccessKeyId!);
+    expect([...inIamOrder].sort()).toEqual([first, second].sort());
+
+    const active = await perform('credentials.list', { provider: 'aws-iam', principal: 'ivy' }, 'incident-1/list');
+    expect(active).toEqual({
+      alreadyDone: false,
+      output: {
+        provider: 'aws-iam',
+        principal: 'ivy',
+        key_ids: [second],
+        keys: listed.map((key) => ({ id: key.AccessKeyId, status: key.Status, created_at: key.CreateDate!.toISOString() })),
+      },
+    });
+    expect(await perform('credentials.list', { provider: 'aws-iam', principal: 'ivy', status: 'inactive' })).toMatchObject({ output: { key_ids: [first] } });
+    expect(await perform('credentials.list', { provider: 'aws-iam', principal: 'ivy', status: 'any' })).toMatchObject({ output: { key_ids: inIamOrder } });
+    // A read: the same step again reads the same, and nothing on the user moved.
+    expect(await perform('credentials.list', { provider: 'aws-iam', principal: 'ivy' }, 'incident-1/list')).toEqual(active);
+    expect(await keyStatuses('ivy')).toEqual({ [first]: 'Inactive', [second]: 'Active' });
+    expect(await userTags('ivy')).toEqual({});
+
+    await expect(perform('credentials.list', { provider: 'aws-iam', principal: 'nobody' })).rejects.toMatchObject({ type: ErrorType.NotFound, nonRetryable: true });
   });
 });
 
