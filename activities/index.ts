@@ -13,6 +13,7 @@ import { withoutSecrets } from '../connectors/failures';
 import { createSlackSurfaceActivities } from './slack-surface';
 import { createActionActivity, type ActionActivity } from './perform-action';
 import { createAuditArchiveActivity } from './audit-archive';
+import { createCheckChildInputsActivity } from './sub-runbook/check-inputs';
 
 export type { ActivityDeps } from './deps';
 
@@ -26,6 +27,7 @@ export function createActivities(deps: ActivityDeps) {
     resolveApprovers: createResolveApproversActivity(deps.approvers),
     probeDrillReadiness: createDrillReadinessProbe(deps.live, deps.approvers?.config),
     postDrillSummary: createDrillSummaryActivity(deps.slackSurface),
+    checkChildInputs: createCheckChildInputsActivity(),
     archiveClosedRunsActivity: createAuditArchiveActivity(deps.auditArchive && { ...deps.auditArchive, live: deps.live }),
     ...createSlackSurfaceActivities(deps.slackSurface),
   });

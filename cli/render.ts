@@ -31,6 +31,7 @@ export function renderRunState(state: RunState): string {
     `${state.workflowId}`,
     `  runbook   ${state.runbook.id} v${state.runbook.version} — ${state.runbook.title}`,
     `  incident  ${state.incidentId}   mode ${state.mode}   requested by ${state.requestedBy}`,
+    ...(state.parent ? [`  started by ${state.parent.workflowId} (step ${state.parent.stepId})`] : []),
     `  status    ${statusText(state)}`,
     `  started   ${state.startedAt}${state.endedAt ? `   ended ${state.endedAt}` : ''}`,
     '',
@@ -108,6 +109,13 @@ function stepDetail(step: StepState): string {
   if (step.decision?.chosen && step.status === 'succeeded') {
     return `${step.decision.chosen}${step.decision.outcome === 'defaulted' ? ' (by default: nobody answered)' : ` by ${step.actor ?? '?'}`}`;
   }
+  if (step.child) return `child run ${step.child.workflowId} (${step.child.runbookId} v${step.child.version})${step.child.status ? `: ${step.child.status}${step.child.outcome ? `: ${step.child.outcome}` : ''}` : ''}`;
+  if (step.foreach && step.status === 'running') {
+    const done = step.foreach.items.filter((item) => item.status === 'succeeded' || item.status === 'failed').length;
+    return `${done} of ${step.foreach.items.length} items done, ${step.foreach.concurrency} at a time`;
+  }
+  if (step.observe && step.status === 'running') return `${step.observe.checks} checks of ${step.observe.action} so far, window ends ${step.observe.endsAt}`;
+  if (step.observe?.outcome) return `${step.observe.outcome} after ${step.observe.checks} checks`;
   if (step.wait && step.status === 'waiting') return `waiting for event ${step.wait.event}`;
   if (step.manual && step.status === 'waiting') return `task for ${step.manual.assignee ?? 'anyone'}: ${step.manual.task}`;
   if (step.compensation) return `compensated by ${step.compensation.action} (${step.compensation.status})`;

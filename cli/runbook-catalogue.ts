@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { formatRunbookError, loadRunbookDirectory, loadRunbookFile } from '../runbooks/load';
 import type { Runbook } from '../runbooks/schema';
+import { subRunbookReferences } from '../runbooks/sub-runbooks';
 import { excerpt } from '../common/text-safety';
 import { CliFailure, usageFailure } from './failure';
 
@@ -28,6 +29,13 @@ export async function findRunbook(reference: string, runbooksDir: string): Promi
     throw usageFailure(`no runbook "${excerpt(reference, 80)}" in ${runbooksDir}; known runbooks: ${known}`);
   }
   return found;
+}
+
+/** The runbooks folder's runbooks, by id, when `runbook` starts any (its `runbook:` steps); nothing otherwise. */
+export async function childRunbooksFor(runbook: Runbook, runbooksDir: string): Promise<{ childRunbooks?: Record<string, { runbook: Runbook; sha256: string }> }> {
+  if (subRunbookReferences(runbook).length === 0) return {};
+  const catalogue = await listRunbooks(runbooksDir);
+  return { childRunbooks: Object.fromEntries(catalogue.map((entry) => [entry.runbook.id, { runbook: entry.runbook, sha256: entry.sha256 }])) };
 }
 
 export async function listRunbooks(runbooksDir: string): Promise<FoundRunbook[]> {

@@ -15,7 +15,9 @@ import {
 import { QuellClientError } from './errors';
 import { withWorkflowErrors } from './workflow-errors';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { BusinessCalendar } from '../common/business-days';
 import { identityProblem } from '../common/identity';
+import { CalendarConfigError, calendarFromEnvironment, loadCalendarOrThrow } from '../config/calendar-file';
 import type { RunMode, RunState } from '../common/run-state';
 import {
   QuellIncident,
@@ -48,6 +50,7 @@ import {
   ManualCompletion,
   type RequestSchema,
 } from '../workflows/messages';
+import { reachableRunbooks } from '../runbooks/sub-runbooks';
 
 export { QuellClientError, type QuellErrorCode } from './errors';
 
@@ -62,6 +65,16 @@ export interface StartRunRequest {
   taskQueue: string;
   /** Live runs are refused here, before any workflow exists, if these actions lack a connector. */
   liveRefusal?: string;
+  /**
+   * The business calendar file for `bd` durations; absent: QUELL_CALENDAR_FILE, read from the
+   * environment at each start so the run keeps the calendar of its start (unset: the default one).
+   */
+  calendarFile?: string;
+  /**
+   * Runbooks its `runbook:` steps may start, by id (more is fine: only those reachable travel with
+   * the run). A run that would start a runbook not given here is refused before it exists.
+   */
+  childRunbooks?: RunRunbookInput['childRunbooks'];
 }
 
 /**
@@ -81,7 +94,12 @@ export async function startRun(client: Client, request: StartRunRequest): Promis
   const inputs = validateRunInputs(request.runbook, request.inputs);
   if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
   if (request.mode === 'live' && request.liveRefusal) throw new QuellClientError('refused', request.liveRefusal);
+  const calendar = runCalendar(request.calendarFile);
 
+  const children = reachableRunbooks(request.runbook, (id) => (request.childRunbooks && Object.hasOwn(request.childRunbooks, id) ? request.childRunbooks[id] : undefined));
+  if (children.missing.length > 0) {
+    throw new QuellClientError('invalid-input', `runbook ${request.runbook.id} starts runbook${children.missing.length === 1 ? '' : 's'} ${children.missing.join(', ')}, which ${children.missing.length === 1 ? 'is' : 'are'} not in the runbooks folder`);
+  }
   const workflowId = runWorkflowId(request.runbook.id, request.incidentId, request.mode);
   const input: RunRunbookInput = {
     runbook: request.runbook,
@@ -91,6 +109,8 @@ export async function startRun(client: Client, request: StartRunRequest): Promis
     requestedBy: request.requestedBy.trim(),
     requestedVia: request.requestedVia,
     incidentId: request.incidentId,
+    ...(calendar ? { calendar } : {}),
+    ...(children.found.size > 0 ? { childRunbooks: Object.fromEntries(children.found) } : {}),
   };
   try {
     return await client.workflow.start<typeof runRunbook>('runRunbook', {
@@ -118,6 +138,16 @@ export async function startRun(client: Client, request: StartRunRequest): Promis
         { cause: error },
       );
     }
+    throw error;
+  }
+}
+
+/** The calendar a run starts with, travelling in its input; a broken file refuses the start. */
+function runCalendar(file: string | undefined): BusinessCalendar | undefined {
+  try {
+    return file === undefined ? calendarFromEnvironment(process.env) : loadCalendarOrThrow(file);
+  } catch (error) {
+    if (error instanceof CalendarConfigError) throw new QuellClientError('invalid-input', error.message, { cause: error });
     throw error;
   }
 }

@@ -146,7 +146,7 @@ export interface RunOutcome {
 
 export interface StepState {
   id: string;
-  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe';
+  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe' | 'runbook';
   /** Id of the enclosing parallel or foreach step, for branches and the steps of a loop's items. */
   parent?: string;
   /** Inside a foreach: which item (from 0) this step works on; its id is `<loop>[<item>].<step>`. */
@@ -172,6 +172,8 @@ export interface StepState {
    */
   declaredOutputs?: { event?: string; fields: FormFieldState[] };
   foreach?: ForeachState;
+  /** A sub-runbook step: the child run it started and how it ended. */
+  child?: { workflowId: string; runbookId: string; version: number; status?: RunStatus; outcome?: string };
   /** An observation window: its check, when it ends, how many checks so far, and how it ended. */
   observe?: { action: string; every: string; endsAt: string; checks: number; lastCheckedAt?: string; outcome?: 'condition-met' | 'window-elapsed' };
   /** A sleep step: when it wakes (ISO time), and what it was asked (`for 10m`, `until …`). */
@@ -203,6 +205,8 @@ export interface RunState {
   /** `person` and `via` are recorded since the approval policy (see ApprovalDecision.person). */
   cancel?: { actor: string; reason: string; at: string; person?: string; via?: DecisionSource };
   failure?: { step?: string; message: string };
+  /** Set on a child run: the run and step that started it. */
+  parent?: { workflowId: string; stepId: string };
   /** Set when an `end` step completed the run early with a named outcome. */
   outcome?: RunOutcome;
   /**

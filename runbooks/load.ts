@@ -7,7 +7,7 @@
  * whole-document semantics (semantics.ts). Node-only (fs, crypto); never import from workflows.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { withArticle } from '../common/text';
 import { didYouMean } from '../common/suggest';
@@ -26,11 +26,13 @@ import {
   EndStep,
   ForeachStep,
   ObserveStep,
+  SubRunbookStep,
   WaitStep,
   type Runbook,
 } from './schema';
 import { STEP_KINDS, type StepKind } from './step-kind';
 import { checkRunbookSemantics } from './semantics';
+import { subRunbookProblems, subRunbookReferences } from './sub-runbooks';
 import { locatedErrors, sha256, tidyErrors, yamlSyntaxMessage, type RunbookError } from './document-errors';
 
 export { formatRunbookError, type RunbookError } from './document-errors';
@@ -62,6 +64,7 @@ const STEP_SCHEMAS: Record<StepKind, z.ZodType> = {
   end: EndStep,
   foreach: ForeachStep,
   observe: ObserveStep,
+  runbook: SubRunbookStep,
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -206,12 +209,14 @@ async function runbookFilesIn(dir: string): Promise<string[]> {
 }
 
 /** Loads files and flags runbook ids used by more than one of them (the first file keeps it). */
-async function loadMany(files: string[]): Promise<{ runbooks: LoadedRunbook[]; errors: RunbookError[] }> {
+async function loadMany(files: string[]): Promise<{ runbooks: LoadedRunbook[]; errors: RunbookError[]; locators: Map<string, Locator> }> {
   const runbooks: LoadedRunbook[] = [];
   const errors: RunbookError[] = [];
   const owners = new Map<string, string>();
+  const locators = new Map<string, Locator>();
   for (const file of files) {
     const { result, locator } = await loadFile(file);
+    if (locator) locators.set(file, locator);
     if (!result.ok) {
       errors.push(...result.errors);
       continue;
@@ -225,7 +230,26 @@ async function loadMany(files: string[]): Promise<{ runbooks: LoadedRunbook[]; e
     owners.set(result.runbook.id, file);
     runbooks.push(result);
   }
-  return { runbooks, errors: tidyErrors(errors) };
+  return { runbooks, errors: tidyErrors(errors), locators };
+}
+
+/**
+ * What the linted runbooks' `runbook:` steps name: runbooks linted together, else runbooks in the
+ * same folders (where a run of them would find its children).
+ */
+async function subRunbookErrors(loaded: LoadedRunbook[], locators: Map<string, Locator>): Promise<RunbookError[]> {
+  const referring = loaded.filter((entry) => subRunbookReferences(entry.runbook).length > 0);
+  if (referring.length === 0) return [];
+  const known = new Map<string, Runbook>();
+  for (const dir of new Set(referring.map((entry) => dirname(entry.file)))) {
+    for (const sibling of (await loadMany(await runbookFilesIn(dir))).runbooks) known.set(sibling.runbook.id, sibling.runbook);
+  }
+  for (const entry of loaded) known.set(entry.runbook.id, entry.runbook);
+  return referring.flatMap((entry) => {
+    const locator = locators.get(entry.file);
+    const problems = subRunbookProblems(entry.runbook, known);
+    return locator ? locatedErrors(problems, locator, entry.file) : [];
+  });
 }
 
 /**
@@ -251,6 +275,7 @@ export async function lintFiles(paths: string[]): Promise<{ errors: RunbookError
       unreadable.push(readFailure(path, errnoReason(error)));
     }
   }
-  const { errors } = await loadMany(files);
-  return { errors: tidyErrors([...unreadable, ...errors]), checked: files.length + unreadable.length };
+  const { runbooks, errors, locators } = await loadMany(files);
+  const crossRunbook = await subRunbookErrors(runbooks, locators);
+  return { errors: tidyErrors([...unreadable, ...errors, ...crossRunbook]), checked: files.length + unreadable.length };
 }

@@ -24,6 +24,7 @@ export interface KnownOutputs {
 export const SLEEP_OUTPUT_KEYS = ['woke_at', 'slept_ms', 'until'] as const;
 export const END_OUTPUT_KEYS = ['outcome', 'summary'] as const;
 export const OBSERVE_OUTPUT_KEYS = ['outcome', 'checks', 'last_checked_at', 'met_at', 'last'] as const;
+export const SUB_RUNBOOK_OUTPUT_KEYS = ['workflow_id', 'status', 'outcome', 'outputs'] as const;
 export const FOREACH_OUTPUT_KEYS = ['results', 'total', 'succeeded', 'failed', 'skipped'] as const;
 
 export function knownOutputs(step: AnyStep): KnownOutputs {
@@ -32,6 +33,7 @@ export function knownOutputs(step: AnyStep): KnownOutputs {
   if ('end' in step) return { names: [...END_OUTPUT_KEYS], open: false };
   if ('foreach' in step) return { names: [...FOREACH_OUTPUT_KEYS], open: false };
   if ('observe' in step) return { names: [...OBSERVE_OUTPUT_KEYS], open: false };
+  if ('runbook' in step) return { names: [...SUB_RUNBOOK_OUTPUT_KEYS], open: false };
   // Without a declaration a wait takes any details, so any name may be among them.
   if ('wait' in step) return { names: [...WAIT_OUTPUT_KEYS, ...Object.keys(step.wait.outputs ?? {})], open: step.wait.outputs === undefined };
   if ('manual' in step) return { names: [...MANUAL_OUTPUT_KEYS, ...Object.keys(step.manual.outputs ?? {})], open: false };

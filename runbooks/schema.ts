@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { ACTION_NAMES } from '../common/actions';
-import { parseDuration } from '../common/duration';
+import { parseDuration, parseStepDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -23,19 +23,31 @@ export const Duration = z.string().superRefine((value, ctx) => {
   if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
 });
 
+/** A duration that may count business days (`3bd`, `1bd4h`): only where a step's duration is decided as it starts. */
+const StepDurationText = z.string().superRefine((value, ctx) => {
+  const parsed = parseStepDuration(value);
+  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+});
+
 /**
- * How long a step waits, decided when it starts: a duration (`4h`), a template yielding one
- * (`${{ inputs.approval_window }}`), or one per run severity with a default
- * (`{ critical: 15m, high: 1h, default: 4h }`).
+ * How long a step waits, decided when it starts: a duration (`4h`, or business days `3bd`,
+ * `1bd4h`), a template yielding one (`${{ inputs.approval_window }}`), or one per run severity with
+ * a default (`{ critical: 15m, high: 1h, default: 4h }`).
  */
 export const StepDuration = z.union([
   z.string().superRefine((value, ctx) => {
     if (value.includes('${{')) return;
-    const parsed = parseDuration(value);
+    const parsed = parseStepDuration(value);
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
   }),
   z
-    .strictObject({ critical: Duration.optional(), high: Duration.optional(), medium: Duration.optional(), low: Duration.optional(), default: Duration.optional() })
+    .strictObject({
+      critical: StepDurationText.optional(),
+      high: StepDurationText.optional(),
+      medium: StepDurationText.optional(),
+      low: StepDurationText.optional(),
+      default: StepDurationText.optional(),
+    })
     .superRefine((value, ctx) => {
       const given = ['critical', 'high', 'medium', 'low'].filter((key) => value[key as keyof typeof value] !== undefined);
       if (value.default === undefined && given.length < 4) {
@@ -285,11 +297,23 @@ export const ObserveSpec = z.strictObject({
 export const ObserveStep = z.strictObject({ ...StepBase, observe: ObserveSpec });
 
 /**
+ * Starts another runbook as a child run (same mode: a tabletop parent never starts a live child),
+ * with inputs from the parent; waits for it and makes its outcome and outputs the step's output.
+ * Cancelling the parent cancels the child, which undoes its own steps.
+ */
+export const SubRunbookSpec = z.strictObject({
+  id: KebabId('runbook id'),
+  inputs: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const SubRunbookStep = z.strictObject({ ...StepBase, runbook: SubRunbookSpec });
+
+/**
  * What a `foreach` runs for every item: its own sequence of steps. No parallel, end, wait or
  * nested foreach inside: a wait would take one event for all items, an end would cut the other
  * items off, and nesting makes runs unreadable.
  */
-export const ForeachBodyStep = z.union([ActionStep, ApprovalStep, ManualStep, SleepStep, DecisionStep, ObserveStep]);
+export const ForeachBodyStep = z.union([ActionStep, ApprovalStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep]);
 
 export const FOREACH_BODY_MAX = 20;
 export const FOREACH_CONCURRENCY_MAX = 10;
@@ -311,11 +335,11 @@ export const ForeachSpec = z.strictObject({
 export const ForeachStep = z.strictObject({ ...StepBase, foreach: ForeachSpec });
 
 /** Steps that may appear as branches of a `parallel` step (no nesting: keeps runs readable). */
-export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep]);
+export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep]);
 
 export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(BranchStep).min(2) });
 
-export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep, ObserveStep]);
+export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep, ObserveStep, SubRunbookStep]);
 
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
@@ -343,6 +367,7 @@ export type DecisionStepSpec = z.infer<typeof DecisionStep>;
 export type EndStepSpec = z.infer<typeof EndStep>;
 export type ForeachStepSpec = z.infer<typeof ForeachStep>;
 export type ObserveStepSpec = z.infer<typeof ObserveStep>;
+export type SubRunbookStepSpec = z.infer<typeof SubRunbookStep>;
 export type ForeachBodyStepSpec = z.infer<typeof ForeachBodyStep>;
 export type FormFieldSpecType = z.infer<typeof FormFieldSpec>;
 export type InputSpecType = z.infer<typeof InputSpec>;

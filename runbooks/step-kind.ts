@@ -6,7 +6,7 @@
 import type { RunbookBranchStep, RunbookStep } from './schema';
 
 /** The keys that decide a step's kind, in the order the schema's union lists them. */
-export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe'] as const;
+export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe', 'runbook'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** The kind of a validated step (exactly one kind key is present). */
@@ -20,6 +20,7 @@ export function stepKind(step: RunbookStep | RunbookBranchStep): StepKind {
   if ('end' in step) return 'end';
   if ('foreach' in step) return 'foreach';
   if ('observe' in step) return 'observe';
+  if ('runbook' in step) return 'runbook';
   return 'manual';
 }
 

@@ -57,6 +57,10 @@ export interface SlackPublisher {
  * if so, starts publishing. Returns undefined for a run without a Slack presence.
  */
 export async function startSlackPublisher(ctx: RunContext): Promise<SlackPublisher | undefined> {
+  // Asked before the surface lookup, beside the run's other patches: asked after the lookup (a
+  // local activity) resolved, a replay under load failed to find the marker where it expected it.
+  // Only runbooks with decisions or ends ask, so every other run records no marker.
+  const decisions = runbookHasDecisions(ctx.input.runbook) && patched(SLACK_DECISIONS_PATCH);
   let surface: { channel: string } | null;
   try {
     surface = await CancellationScope.nonCancellable(() => describeSlackSurface());
@@ -66,7 +70,7 @@ export async function startSlackPublisher(ctx: RunContext): Promise<SlackPublish
   }
   if (!surface) return undefined;
   ctx.surface.slack = { channel: surface.channel };
-  const publisher = new Publisher(ctx);
+  const publisher = new Publisher(ctx, decisions);
   // Not awaited: it runs beside the steps. run() handles every failure itself.
   void CancellationScope.nonCancellable(() => publisher.run());
   return publisher;
@@ -94,10 +98,12 @@ class Publisher implements SlackPublisher {
   private busy = true;
   private stopped = false;
   private lastRoundAt = Number.NEGATIVE_INFINITY;
-  /** Whether this run shows decision cards, decision lines and its outcome (see ./publisher-decision.ts). */
-  private decisions = false;
 
-  constructor(private readonly ctx: RunContext) {
+  constructor(
+    private readonly ctx: RunContext,
+    /** Whether this run shows decision cards, decision lines and its outcome (see ./publisher-decision.ts). */
+    private readonly decisions: boolean,
+  ) {
     const info = workflowInfo();
     this.keyBase = `${info.workflowId}/${info.firstExecutionRunId}/slack`;
   }
@@ -111,8 +117,6 @@ class Publisher implements SlackPublisher {
 
   async run(): Promise<void> {
     try {
-      // Asked only for runbooks with decisions or ends, so every other run records no marker.
-      this.decisions = runbookHasDecisions(this.ctx.input.runbook) && patched(SLACK_DECISIONS_PATCH);
       const target = this.ctx.changes;
       const view = rootView(this.ctx.state, this.decisions);
       const root = await slack.postSlackRoot({ key: `${this.keyBase}/root`, view });

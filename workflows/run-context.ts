@@ -65,6 +65,7 @@ export class RunContext {
       },
       incidentId: input.incidentId,
       mode: input.mode,
+      ...(input.parent ? { parent: input.parent } : {}),
       requestedBy: input.requestedBy,
       status: 'running',
       startedAt: this.now(),

@@ -1,13 +1,19 @@
 /**
- * Turns a step's duration as the runbook wrote it (`4h`, `${{ inputs.approval_window }}`, or
- * `{ critical: 15m, default: 4h }`) into milliseconds when the step starts: a template is
+ * Turns a step's duration as the runbook wrote it (`4h`, `3bd`, `${{ inputs.approval_window }}`,
+ * or `{ critical: 15m, default: 4h }`) into milliseconds when the step starts: a template is
  * rendered against the run, a table picks the run's severity. A value that is no duration fails
  * the step, naming the field and what it gave, rather than waiting for a wrong time.
  *
+ * Business days (`bd`) are counted from this moment (workflow time) on the calendar the run
+ * started with (its input, so a replay counts on the same one; common/business-days.ts has the
+ * rule), or on the default calendar when none was configured, which the run then records.
+ *
  * Workflow-safe.
  */
-import { durationMs, parseDuration } from '../common/duration';
+import { businessDeadline, DEFAULT_CALENDAR, describeCalendar } from '../common/business-days';
+import { parseStepDuration } from '../common/duration';
 import { renderTemplate } from '../common/expression';
+import { describeLimit, LIMITS } from '../common/limits';
 import { describeError, StepFailure } from './outcomes';
 import type { RunContext } from './run-context';
 
@@ -25,9 +31,9 @@ export function resolveDuration(ctx: RunContext, stepId: string, field: string, 
     const chosen = written[severity] ?? written.default;
     // The schema requires a default unless every severity is listed.
     if (chosen === undefined) throw new StepFailure(stepId, `${field} gives no duration for severity ${severity}`);
-    return { ms: durationMs(chosen), text: `${chosen} (${severity})` };
+    return { ms: lengthOf(ctx, stepId, field, chosen), text: `${chosen} (${severity})` };
   }
-  if (!written.includes('${{')) return { ms: durationMs(written), text: written };
+  if (!written.includes('${{')) return { ms: lengthOf(ctx, stepId, field, written), text: written };
   let rendered: unknown;
   try {
     rendered = renderTemplate(written, ctx.templateContext());
@@ -35,7 +41,28 @@ export function resolveDuration(ctx: RunContext, stepId: string, field: string, 
     throw new StepFailure(stepId, `could not evaluate ${field}: ${describeError(error).message}`);
   }
   const text = typeof rendered === 'string' ? rendered.trim() : String(rendered);
-  const parsed = parseDuration(text);
+  return { ms: lengthOf(ctx, stepId, field, text), text };
+}
+
+/** The length of one duration from now; business days end at an instant of the run's calendar. */
+function lengthOf(ctx: RunContext, stepId: string, field: string, text: string): number {
+  const parsed = parseStepDuration(text);
   if (!parsed.ok) throw new StepFailure(stepId, `${field} gave ${parsed.message}`);
-  return { ms: parsed.ms, text };
+  if (parsed.businessDays === undefined) return parsed.ms;
+  const nowMs = Date.now();
+  const configured = ctx.input.calendar;
+  const calendar = configured ?? DEFAULT_CALENDAR;
+  let endsMs: number;
+  try {
+    endsMs = businessDeadline(calendar, nowMs, { businessDays: parsed.businessDays, ms: parsed.ms });
+  } catch (error) {
+    throw new StepFailure(stepId, `could not count ${field} ${text} in business days: ${describeError(error).message}`);
+  }
+  const ms = endsMs - nowMs;
+  if (ms > LIMITS.duration.value) {
+    throw new StepFailure(stepId, `${field} ${text} ends ${new Date(endsMs).toISOString()} on this calendar, later than the duration limit (${describeLimit('duration')}) allows`);
+  }
+  const where = configured ? `the calendar of ${configured.file ?? 'the run'} (${describeCalendar(configured)})` : `the default calendar (${describeCalendar(calendar)}): no calendar file (QUELL_CALENDAR_FILE) was configured when the run started`;
+  ctx.record('duration.business-days', `${field} ${text} ends ${new Date(endsMs).toISOString()}, counted on ${where}`, { step: stepId });
+  return ms;
 }

@@ -8,7 +8,7 @@ import { checkedIncident } from '../checks';
 import type { CliContext } from '../context';
 import { usageFailure } from '../failure';
 import { parseInputPairs } from '../input-pairs';
-import { findRunbook } from '../runbook-catalogue';
+import { childRunbooksFor, findRunbook } from '../runbook-catalogue';
 import { followRun } from '../follow';
 import { renderStarted } from '../render';
 
@@ -54,6 +54,7 @@ export function registerStart(program: Command, ctx: CliContext): void {
         incidentId,
         taskQueue: config.taskQueue,
         ...(refusal ? { liveRefusal: refusal } : {}),
+        ...(await childRunbooksFor(found.runbook, config.runbooksDir)),
       });
       const started = { workflowId: handle.workflowId, runId: handle.firstExecutionRunId, runbook: found.runbook.id, mode };
       if (!options.wait) {

@@ -11,7 +11,10 @@ import { FileEffectJournal } from '../../activities/effects/file-journal';
 import type { ActivityDeps } from '../../activities/deps';
 import type { DecisionSource, RunMode } from '../../common/run-state';
 import { startRun } from '../../client/runs';
-import { loadTestRunbook } from './runbooks';
+import { loadTestRunbook, REPO } from './runbooks';
+import { loadRunbookDirectory } from '../../runbooks/load';
+import type { Runbook } from '../../runbooks/schema';
+import { subRunbookReferences } from '../../runbooks/sub-runbooks';
 import { connectTestClient, runLogger, startTestWorker, uniqueTaskQueue } from './temporal';
 
 export interface TestEngine {
@@ -42,6 +45,7 @@ export async function startTestEngine(prefix: string, overrides: Partial<Activit
     journal,
     async start(file, inputs = {}, options = {}) {
       const { runbook, sha256 } = await loadTestRunbook(file);
+      const childRunbooks = await siblingRunbooks(file, runbook);
       counter += 1;
       const handle = await startRun(client, {
         runbook,
@@ -52,6 +56,7 @@ export async function startTestEngine(prefix: string, overrides: Partial<Activit
         requestedVia: options.requestedVia ?? 'api',
         incidentId: options.incident ?? `INC-${prefix}-${Date.now()}-${counter}`,
         taskQueue,
+        ...(childRunbooks ? { childRunbooks } : {}),
       });
       return handle.workflowId;
     },
@@ -61,4 +66,11 @@ export async function startTestEngine(prefix: string, overrides: Partial<Activit
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/** The runbooks beside `file`, by id, when its `runbook:` steps start any (as a start from the runbooks folder would give them). */
+async function siblingRunbooks(file: string, runbook: Runbook): Promise<Record<string, { runbook: Runbook; sha256: string }> | undefined> {
+  if (subRunbookReferences(runbook).length === 0) return undefined;
+  const { runbooks } = await loadRunbookDirectory(path.dirname(path.resolve(REPO, file)));
+  return Object.fromEntries(runbooks.map((entry) => [entry.runbook.id, { runbook: entry.runbook, sha256: entry.sha256 }]));
 }

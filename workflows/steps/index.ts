@@ -14,6 +14,7 @@ import { runDecisionStep } from './decision';
 import { runEndStep } from './end';
 import { runForeachStep } from './foreach';
 import { runObserveStep } from './observe';
+import { runSubRunbookStep } from './sub-runbook';
 import { runManualStep } from './manual';
 import { runSleepStep } from './sleep';
 import { runWaitStep } from './wait';
@@ -46,6 +47,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
     else if ('end' in step) runEndStep(ctx, step);
     else if ('foreach' in step) await runForeachStep(ctx, step, runStep);
     else if ('observe' in step) await runObserveStep(ctx, step);
+    else if ('runbook' in step) await runSubRunbookStep(ctx, step);
     else await runManualStep(ctx, step);
   } catch (error) {
     if (isCancellation(error) || error instanceof RunRejected || error instanceof RunEnded) throw error;

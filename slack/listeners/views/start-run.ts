@@ -69,6 +69,8 @@ export function startRunSubmission(ctx: AppContext) {
         requestedVia: 'slack',
         incidentId,
         taskQueue: ctx.taskQueue,
+        // Runbooks its `runbook:` steps start come from the same folder (only the reachable ones travel).
+        childRunbooks: Object.fromEntries(catalogue.runbooks.map((entry) => [entry.runbook.id, { runbook: entry.runbook, sha256: entry.sha256 }])),
       });
       ctx.logger.info({ workflowId: handle.workflowId, user: user.id }, 'run started from Slack');
       const tabletop = isExercise(mode) ? ' (tabletop exercise)' : '';
