@@ -146,8 +146,8 @@ export interface RunOutcome {
 
 export interface StepState {
   id: string;
-  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe' | 'runbook';
-  /** Id of the enclosing parallel or foreach step, for branches and the steps of a loop's items. */
+  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe' | 'runbook' | 'sequence';
+  /** Id of the enclosing parallel, sequence or foreach step, for branches, a sequence's steps and a loop's items. */
   parent?: string;
   /** Inside a foreach: which item (from 0) this step works on; its id is `<loop>[<item>].<step>`. */
   item?: number;

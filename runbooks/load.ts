@@ -27,6 +27,7 @@ import {
   ForeachStep,
   ObserveStep,
   SubRunbookStep,
+  SequenceStep,
   WaitStep,
   type Runbook,
 } from './schema';
@@ -65,6 +66,7 @@ const STEP_SCHEMAS: Record<StepKind, z.ZodType> = {
   foreach: ForeachStep,
   observe: ObserveStep,
   runbook: SubRunbookStep,
+  sequence: SequenceStep,
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -101,10 +103,10 @@ function stepProblems(raw: unknown, path: DocumentPath, isBranch: boolean, inLoo
   }
   const kind = kinds[0];
   if (isBranch && kind === 'parallel') {
-    return [{ path: [...path, 'parallel'], at: 'key', message: 'parallel steps cannot be nested: a branch must be an action, approval, decision, observe, wait, manual or sleep step' }];
+    return [{ path: [...path, 'parallel'], at: 'key', message: 'parallel steps cannot be nested: a branch is one step of another kind, or a sequence of steps' }];
   }
-  if (inLoop && (kind === 'parallel' || kind === 'wait' || kind === 'end' || kind === 'foreach')) {
-    const why = { parallel: 'a loop runs its steps in order (use concurrency to work on items at once)', wait: 'one event would answer every item', end: 'ending the run from one item would cut the others off', foreach: 'loops cannot be nested' }[kind];
+  if (inLoop && (kind === 'parallel' || kind === 'wait' || kind === 'end' || kind === 'foreach' || kind === 'sequence')) {
+    const why = { parallel: 'a loop runs its steps in order (use concurrency to work on items at once)', wait: 'one event would answer every item', end: 'ending the run from one item would cut the others off', foreach: 'loops cannot be nested', sequence: 'its steps already run in order' }[kind];
     return [{ path: [...path, kind], at: 'key', message: `a foreach cannot run ${withArticle(kind)} step: ${why}` }];
   }
   if (isBranch && kind === 'foreach') {

@@ -12,7 +12,7 @@
  */
 import { z } from 'zod';
 import { ACTION_NAMES } from '../common/actions';
-import { parseDuration, parseStepDuration } from '../common/duration';
+import { BUSINESS_DAYS_REFUSED, parseDuration, parseStepDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
@@ -20,7 +20,10 @@ const INPUT_NAME = /^[a-z][a-z0-9_]*$/;
 
 export const Duration = z.string().superRefine((value, ctx) => {
   const parsed = parseDuration(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  if (parsed.ok) return;
+  // A format issue is explained with the field's name in front: "initial_interval must be a fixed length ...".
+  if (parseStepDuration(value).ok) ctx.addIssue({ code: 'invalid_format', format: 'duration', message: BUSINESS_DAYS_REFUSED });
+  else ctx.addIssue({ code: 'custom', message: parsed.message });
 });
 
 /** A duration that may count business days (`3bd`, `1bd4h`): only where a step's duration is decided as it starts. */
@@ -126,6 +129,11 @@ const StepBase = {
   /** The incident-response phase the step belongs to; the dossier times each phase from these. */
   phase: z.enum(INCIDENT_PHASES).optional(),
   controls: Controls.optional(),
+  /**
+   * Top-level steps only: start the step and go straight on; the run waits for it before the step
+   * named by `join`, or before it ends (`true`). Legal's 72-hour clock runs beside containment.
+   */
+  background: z.union([z.literal(true), z.strictObject({ join: KebabId('step id') })]).optional(),
 };
 
 export const ActionName = z.enum(ACTION_NAMES);
@@ -335,11 +343,19 @@ export const ForeachSpec = z.strictObject({
 export const ForeachStep = z.strictObject({ ...StepBase, foreach: ForeachSpec });
 
 /** Steps that may appear as branches of a `parallel` step (no nesting: keeps runs readable). */
-export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep]);
+/** What a `sequence` runs, in order: any step but parallel, end, foreach and another sequence. */
+export const SequenceBodyStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep]);
+
+export const SEQUENCE_MAX = 50;
+
+/** Steps run one after another as one step: a branch of a parallel step, or a background group. */
+export const SequenceStep = z.strictObject({ ...StepBase, sequence: z.array(SequenceBodyStep).min(1).max(SEQUENCE_MAX) });
+
+export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep, SequenceStep]);
 
 export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(BranchStep).min(2) });
 
-export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep, ObserveStep, SubRunbookStep]);
+export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep, ObserveStep, SubRunbookStep, SequenceStep]);
 
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
@@ -368,6 +384,7 @@ export type EndStepSpec = z.infer<typeof EndStep>;
 export type ForeachStepSpec = z.infer<typeof ForeachStep>;
 export type ObserveStepSpec = z.infer<typeof ObserveStep>;
 export type SubRunbookStepSpec = z.infer<typeof SubRunbookStep>;
+export type SequenceStepSpec = z.infer<typeof SequenceStep>;
 export type ForeachBodyStepSpec = z.infer<typeof ForeachBodyStep>;
 export type FormFieldSpecType = z.infer<typeof FormFieldSpec>;
 export type InputSpecType = z.infer<typeof InputSpec>;

@@ -6,7 +6,7 @@
 import type { RunbookBranchStep, RunbookStep } from './schema';
 
 /** The keys that decide a step's kind, in the order the schema's union lists them. */
-export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe', 'runbook'] as const;
+export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe', 'runbook', 'sequence'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** The kind of a validated step (exactly one kind key is present). */
@@ -21,6 +21,7 @@ export function stepKind(step: RunbookStep | RunbookBranchStep): StepKind {
   if ('foreach' in step) return 'foreach';
   if ('observe' in step) return 'observe';
   if ('runbook' in step) return 'runbook';
+  if ('sequence' in step) return 'sequence';
   return 'manual';
 }
 
@@ -29,8 +30,14 @@ export function everyStep(steps: readonly RunbookStep[]): Array<RunbookStep | Ru
   const all: Array<RunbookStep | RunbookBranchStep> = [];
   for (const step of steps) {
     all.push(step);
-    if ('parallel' in step) all.push(...step.parallel);
+    if ('parallel' in step) {
+      for (const branch of step.parallel) {
+        all.push(branch);
+        if ('sequence' in branch) all.push(...branch.sequence);
+      }
+    }
     if ('foreach' in step) all.push(...step.foreach.steps);
+    if ('sequence' in step) all.push(...step.sequence);
   }
   return all;
 }

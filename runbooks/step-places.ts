@@ -21,25 +21,42 @@ export interface StepPlace {
   branches?: string[];
   /** Id of the enclosing foreach, for the steps each item runs. */
   loop?: string;
-  /** Position in the loop's sequence, for the steps each item runs. */
+  /** Id of the enclosing sequence, for its steps. */
+  sequence?: string;
+  /** Position in the loop's or sequence's steps. */
   bodyIndex?: number;
+  /**
+   * For a background step and everything in it: the top-level slot before which the run waits for
+   * it (its `join`), or Infinity when it is joined only at the run's end.
+   */
+  joinSlot?: number;
 }
 
 /** Every step in document order, branches right after their parallel step, a loop's steps after the loop. */
 export function placeSteps(runbook: Runbook): Array<{ step: AnyStep; place: StepPlace }> {
   const placed: Array<{ step: AnyStep; place: StepPlace }> = [];
+  const topIds = runbook.steps.map((step) => step.id);
   runbook.steps.forEach((step, slot) => {
     const path: DocumentPath = ['steps', slot];
+    const join = step.background === undefined ? undefined : step.background === true ? Infinity : topIds.indexOf(step.background.join);
+    const joined = join !== undefined && join !== -1 ? { joinSlot: join } : {};
     const branches = 'parallel' in step ? step.parallel.map((branch) => branch.id) : undefined;
-    placed.push({ step, place: { id: step.id, path, slot, branches } });
+    placed.push({ step, place: { id: step.id, path, slot, branches, ...joined } });
+    const sequenceSteps = (owner: AnyStep & { sequence: AnyStep[] }, at: DocumentPath, parent?: string) =>
+      owner.sequence.forEach((inner, index) => {
+        placed.push({ step: inner, place: { id: inner.id, path: [...at, 'sequence', index], slot, sequence: owner.id, bodyIndex: index, ...(parent ? { parent } : {}), ...joined } });
+      });
     if ('parallel' in step) {
       step.parallel.forEach((branch, index) => {
-        placed.push({ step: branch, place: { id: branch.id, path: [...path, 'parallel', index], slot, parent: step.id } });
+        const at = [...path, 'parallel', index];
+        placed.push({ step: branch, place: { id: branch.id, path: at, slot, parent: step.id, ...joined } });
+        if ('sequence' in branch) sequenceSteps(branch, at, step.id);
       });
     }
+    if ('sequence' in step) sequenceSteps(step, path);
     if ('foreach' in step) {
       step.foreach.steps.forEach((inner, index) => {
-        placed.push({ step: inner, place: { id: inner.id, path: [...path, 'foreach', 'steps', index], slot, loop: step.id, bodyIndex: index } });
+        placed.push({ step: inner, place: { id: inner.id, path: [...path, 'foreach', 'steps', index], slot, loop: step.id, bodyIndex: index, ...joined } });
       });
     }
   });

@@ -79,6 +79,16 @@ function stepReferenceProblem(id: string, scope: ReferenceScope): string | undef
       ? undefined
       : `step "${id}" cannot read its own output or status (only its compensate block can, after it ran)`;
   }
+  if (target.joinSlot !== undefined && target.slot !== self.slot && self.slot < target.joinSlot) {
+    const until = Number.isFinite(target.joinSlot) ? `until the run reaches step "${[...scope.places.values()].find((place) => place.slot === target.joinSlot && place.parent === undefined && place.sequence === undefined && place.loop === undefined)?.id ?? '?'}"` : 'until the run ends';
+    return `step "${id}" runs in the background ${until}, so its output is not available here; read it from the step it joins at`;
+  }
+  if (target.sequence !== undefined && target.sequence === self.sequence) {
+    return target.bodyIndex! < self.bodyIndex! ? undefined : `step "${id}" runs after this step in sequence "${self.sequence}", so its output is not available yet`;
+  }
+  if (self.sequence !== undefined && target.id === self.sequence) {
+    return `step "${id}" is the sequence containing this step; it finishes only after all its steps`;
+  }
   if (target.loop !== undefined && target.loop !== self.loop) {
     return `step "${id}" runs once for every item of foreach "${target.loop}"; read steps.${target.loop}.output.results (one entry per item) instead`;
   }

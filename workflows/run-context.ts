@@ -73,12 +73,19 @@ export class RunContext {
       events: [],
     };
     const events = new Set<string>();
-    for (const step of input.runbook.steps) {
-      this.addStep(step);
-      if ('parallel' in step) step.parallel.forEach((branch) => this.addStep(branch, step.id));
-      for (const candidate of 'parallel' in step ? step.parallel : [step]) {
-        if ('wait' in candidate) events.add(candidate.wait.event);
+    const addWithSequence = (step: RunbookStep | RunbookBranchStep, parent?: string) => {
+      this.addStep(step, parent);
+      if ('wait' in step) events.add(step.wait.event);
+      if ('sequence' in step) {
+        for (const inner of step.sequence) {
+          this.addStep(inner, step.id);
+          if ('wait' in inner) events.add(inner.wait.event);
+        }
       }
+    };
+    for (const step of input.runbook.steps) {
+      addWithSequence(step);
+      if ('parallel' in step) step.parallel.forEach((branch) => addWithSequence(branch, step.id));
     }
     this.declaredEvents = events;
   }

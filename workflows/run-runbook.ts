@@ -44,6 +44,7 @@ import { applyAnswer, validateAnswer } from './steps/decision';
 import { applyManualCompletion, validateManualCompletion } from './steps/manual';
 import { applyEventDelivery, validateEventDelivery } from './steps/wait';
 import { acceptDrillInjects } from './drill/run-effects';
+import { BackgroundSteps } from './background';
 
 const { checkLiveReadiness } = proxyActivities<QuellActivities>(FAST);
 
@@ -102,7 +103,20 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
         const { inputs, run } = ctx.templateContext();
         await checkLiveReadiness(requiredActions(input.runbook, { inputs, run }));
       }
-      for (const step of input.runbook.steps) await runStep(ctx, step);
+      const background = new BackgroundSteps();
+      try {
+        for (const step of input.runbook.steps) {
+          // Awaited only when there is something to wait for: a run without background steps
+          // takes exactly the turns it always took, so histories recorded before replay unchanged.
+          if (background.joinsAt(step.id)) await background.joinAt(step.id);
+          if (step.background !== undefined) background.start(step, () => runStep(ctx, step));
+          else await runStep(ctx, step);
+        }
+        if (background.any()) await background.joinAtEnd();
+      } finally {
+        // However the run stops, nothing keeps running behind it while it settles or undoes.
+        if (background.any()) await background.settle();
+      }
     });
     ctx.setStatus('completed');
   } catch (error) {

@@ -52,7 +52,7 @@ describe('loadRunbookText', () => {
     const text = `${HEADER}steps:\n  - id: a\n    action: notfy\n    with: { message: hi }\n    approvers: [x]\n    retry: { max_attempts: 0 }\n`;
     expect(errorsOf(text)).toEqual([
       `7:13: unknown action "notfy"; known actions: ${ACTION_NAMES.join(', ')} (did you mean "notify"?)`,
-      '9:5: unknown key "approvers"; allowed keys here: id, title, when, timeout, retry, on_error, phase, controls, action, with, compensate',
+      '9:5: unknown key "approvers"; allowed keys here: id, title, when, timeout, retry, on_error, phase, controls, background, action, with, compensate',
       '10:28: max_attempts must be at least 1, got 0',
     ]);
   });
@@ -60,7 +60,7 @@ describe('loadRunbookText', () => {
   it('says which kind keys conflict in a branch, and validates other branches normally', () => {
     const text = `${HEADER}steps:\n  - id: p\n    parallel:\n      - id: a\n        wait: { event: x }\n        manual: { task: y }\n      - id: B\n        manual: { task: z }\n`;
     expect(errorsOf(text)).toEqual([
-      '10:9: step has conflicting kinds: "wait" and "manual"; a step does exactly one of: action, approval, parallel, wait, manual, sleep, decision, end, foreach, observe (split it into separate steps)',
+      '10:9: step has conflicting kinds: "wait" and "manual"; a step does exactly one of: action, approval, parallel, wait, manual, sleep, decision, end, foreach, observe, runbook, sequence (split it into separate steps)',
       '11:13: step id must be kebab-case (lowercase letters, digits and single hyphens); got "B"',
     ]);
   });

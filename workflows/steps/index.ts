@@ -15,6 +15,7 @@ import { runEndStep } from './end';
 import { runForeachStep } from './foreach';
 import { runObserveStep } from './observe';
 import { runSubRunbookStep } from './sub-runbook';
+import { runSequenceStep } from './sequence';
 import { runManualStep } from './manual';
 import { runSleepStep } from './sleep';
 import { runWaitStep } from './wait';
@@ -34,6 +35,12 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
       ctx.moveStep(state, 'skip');
       state.skippedBecause = `when ${step.when} is false`;
       ctx.record('step.skipped', state.skippedBecause, { step: step.id });
+      // A skipped sequence's steps never run either.
+      for (const inner of 'sequence' in step ? step.sequence : []) {
+        const innerState = ctx.step(inner.id);
+        ctx.moveStep(innerState, 'skip');
+        innerState.skippedBecause = `sequence ${step.id} was skipped`;
+      }
       return;
     }
   }
@@ -48,6 +55,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
     else if ('foreach' in step) await runForeachStep(ctx, step, runStep);
     else if ('observe' in step) await runObserveStep(ctx, step);
     else if ('runbook' in step) await runSubRunbookStep(ctx, step);
+    else if ('sequence' in step) await runSequenceStep(ctx, step, runStep);
     else await runManualStep(ctx, step);
   } catch (error) {
     if (isCancellation(error) || error instanceof RunRejected || error instanceof RunEnded) throw error;
@@ -82,7 +90,13 @@ async function runParallelStep(ctx: RunContext, step: ParallelStepSpec): Promise
   const rejection = reasons.find((reason) => reason instanceof RunRejected);
   if (rejection) throw rejection;
   if (reasons.length > 0) {
-    const failed = reasons.map((reason) => (reason instanceof StepFailure ? reason.stepId : describeError(reason).message));
+    // A branch named by its own id; a sequence's also by the step inside it that failed.
+    const failed = settled.flatMap((result, index) => {
+      if (result.status !== 'rejected') return [];
+      const branch = step.parallel[index]!.id;
+      const inner = result.reason instanceof StepFailure ? result.reason.stepId : undefined;
+      return [inner === undefined || inner === branch ? branch : `${branch} (at ${inner})`];
+    });
     throw new StepFailure(step.id, `branch ${failed.join(', ')} failed`);
   }
   ctx.moveStep(state, 'succeed');
