@@ -30,7 +30,7 @@ export function renderRunState(state: RunState): string {
     ...(isExercise(state.mode) ? [`*** ${EXERCISE_BANNER} ***`] : []),
     `${state.workflowId}`,
     `  runbook   ${state.runbook.id} v${state.runbook.version} — ${state.runbook.title}`,
-    `  incident  ${state.incidentId}   mode ${state.mode}   requested by ${state.requestedBy}`,
+    `  incident  ${state.incidentId}   mode ${state.mode}   requested by ${state.requestedBy}${state.severity ? `   severity ${state.severity.current} (was ${state.severity.changes[0]!.from})` : ''}`,
     ...(state.parent ? [`  started by ${state.parent.workflowId} (step ${state.parent.stepId})`] : []),
     `  status    ${statusText(state)}`,
     `  started   ${state.startedAt}${state.endedAt ? `   ended ${state.endedAt}` : ''}`,

@@ -13,7 +13,7 @@ import type { RunStatus, StepStatus } from './run-state';
 
 export type RunStatusView = RunStatus;
 export type StepStatusView = StepStatus;
-export type StepKindView = 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe' | 'runbook' | 'sequence';
+export type StepKindView = 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe' | 'runbook' | 'sequence' | 'severity';
 
 /** One line of the root message. */
 export interface StepLineView {

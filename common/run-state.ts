@@ -7,6 +7,8 @@
 
 export type RunMode = 'live' | 'tabletop';
 
+export type Severity = 'low' | 'medium' | 'high' | 'critical';
+
 export type StepStatus =
   | 'pending'
   | 'running'
@@ -146,7 +148,7 @@ export interface RunOutcome {
 
 export interface StepState {
   id: string;
-  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe' | 'runbook' | 'sequence';
+  kind: 'action' | 'approval' | 'parallel' | 'wait' | 'manual' | 'sleep' | 'decision' | 'end' | 'foreach' | 'observe' | 'runbook' | 'sequence' | 'severity';
   /** Id of the enclosing parallel, sequence or foreach step, for branches, a sequence's steps and a loop's items. */
   parent?: string;
   /** Inside a foreach: which item (from 0) this step works on; its id is `<loop>[<item>].<step>`. */
@@ -207,6 +209,8 @@ export interface RunState {
   failure?: { step?: string; message: string };
   /** Set on a child run: the run and step that started it. */
   parent?: { workflowId: string; stepId: string };
+  /** The run's severity now, once a `severity` step re-graded it (the runbook's until then), and each change. */
+  severity?: { current: Severity; changes: Array<{ from: Severity; to: Severity; step: string; at: string; reason?: string }> };
   /** Set when an `end` step completed the run early with a named outcome. */
   outcome?: RunOutcome;
   /**

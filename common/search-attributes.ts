@@ -23,6 +23,8 @@ export const QuellControls = defineSearchAttributeKey('QuellControls', SearchAtt
 export const QuellApprovers = defineSearchAttributeKey('QuellApprovers', SearchAttributeType.KEYWORD_LIST);
 /** How a run that an `end` step completed early says it ended (`false-positive`); absent otherwise. */
 export const QuellOutcome = defineSearchAttributeKey('QuellOutcome', SearchAttributeType.KEYWORD);
+/** The run's severity once a `severity` step re-graded it (the runbook's is on QuellRunbook's definition). */
+export const QuellSeverity = defineSearchAttributeKey('QuellSeverity', SearchAttributeType.KEYWORD);
 /** Temporal's own: set by the server on a workflow a Schedule started (never registered by Quell). */
 export const TemporalScheduledById = defineSearchAttributeKey('TemporalScheduledById', SearchAttributeType.KEYWORD);
 
@@ -40,4 +42,5 @@ export const SEARCH_ATTRIBUTE_FLAGS: Readonly<Record<string, SearchAttributeFlag
   QuellControls: 'KeywordList',
   QuellApprovers: 'KeywordList',
   QuellOutcome: 'Keyword',
+  QuellSeverity: 'Keyword',
 };

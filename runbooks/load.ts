@@ -28,6 +28,7 @@ import {
   ObserveStep,
   SubRunbookStep,
   SequenceStep,
+  SeverityStep,
   WaitStep,
   type Runbook,
 } from './schema';
@@ -67,6 +68,7 @@ const STEP_SCHEMAS: Record<StepKind, z.ZodType> = {
   observe: ObserveStep,
   runbook: SubRunbookStep,
   sequence: SequenceStep,
+  severity: SeverityStep,
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

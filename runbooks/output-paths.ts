@@ -34,6 +34,7 @@ export function knownOutputs(step: AnyStep): KnownOutputs {
   if ('foreach' in step) return { names: [...FOREACH_OUTPUT_KEYS], open: false };
   if ('observe' in step) return { names: [...OBSERVE_OUTPUT_KEYS], open: false };
   if ('runbook' in step) return { names: [...SUB_RUNBOOK_OUTPUT_KEYS], open: false };
+  if ('severity' in step) return { names: ['from', 'to', 'changed', 'reason'], open: false };
   // Without a declaration a wait takes any details, so any name may be among them.
   if ('wait' in step) return { names: [...WAIT_OUTPUT_KEYS, ...Object.keys(step.wait.outputs ?? {})], open: step.wait.outputs === undefined };
   if ('manual' in step) return { names: [...MANUAL_OUTPUT_KEYS, ...Object.keys(step.manual.outputs ?? {})], open: false };

@@ -20,17 +20,17 @@ const INPUT_NAME = /^[a-z][a-z0-9_]*$/;
 
 export const Duration = z.string().superRefine((value, ctx) => {
   const parsed = parseDuration(value);
-  if (parsed.ok) return;
-  // A format issue is explained with the field's name in front: "initial_interval must be a fixed length ...".
-  if (parseStepDuration(value).ok) ctx.addIssue({ code: 'invalid_format', format: 'duration', message: BUSINESS_DAYS_REFUSED });
-  else ctx.addIssue({ code: 'custom', message: parsed.message });
+  // Business days refused as a format issue, which is explained with the field's name in front ("initial_interval must be ...").
+  if (!parsed.ok) ctx.addIssue(parseStepDuration(value).ok ? { code: 'invalid_format', format: 'duration', message: BUSINESS_DAYS_REFUSED } : { code: 'custom', message: parsed.message });
 });
 
-/** A duration that may count business days (`3bd`, `1bd4h`): only where a step's duration is decided as it starts. */
-const StepDurationText = z.string().superRefine((value, ctx) => {
-  const parsed = parseStepDuration(value);
-  if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-});
+/** A step's duration as written: it may count business days (`3bd`, `1bd4h`); a template is left for the step's start. */
+const stepDurationText = (templates: boolean) =>
+  z.string().superRefine((value, ctx) => {
+    const parsed = templates && value.includes('${{') ? undefined : parseStepDuration(value);
+    if (parsed && !parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
+  });
+const LiteralStepDuration = stepDurationText(false);
 
 /**
  * How long a step waits, decided when it starts: a duration (`4h`, or business days `3bd`,
@@ -38,19 +38,9 @@ const StepDurationText = z.string().superRefine((value, ctx) => {
  * a default (`{ critical: 15m, high: 1h, default: 4h }`).
  */
 export const StepDuration = z.union([
-  z.string().superRefine((value, ctx) => {
-    if (value.includes('${{')) return;
-    const parsed = parseStepDuration(value);
-    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message });
-  }),
+  stepDurationText(true),
   z
-    .strictObject({
-      critical: StepDurationText.optional(),
-      high: StepDurationText.optional(),
-      medium: StepDurationText.optional(),
-      low: StepDurationText.optional(),
-      default: StepDurationText.optional(),
-    })
+    .strictObject({ critical: LiteralStepDuration.optional(), high: LiteralStepDuration.optional(), medium: LiteralStepDuration.optional(), low: LiteralStepDuration.optional(), default: LiteralStepDuration.optional() })
     .superRefine((value, ctx) => {
       const given = ['critical', 'high', 'medium', 'low'].filter((key) => value[key as keyof typeof value] !== undefined);
       if (value.default === undefined && given.length < 4) {
@@ -343,26 +333,44 @@ export const ForeachSpec = z.strictObject({
 export const ForeachStep = z.strictObject({ ...StepBase, foreach: ForeachSpec });
 
 /** Steps that may appear as branches of a `parallel` step (no nesting: keeps runs readable). */
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+
+/**
+ * Re-grades the run's severity (`to`: a severity, or a template yielding one, e.g. a decision's
+ * answer): the QuellSeverity search attribute, Slack's root message, `run.severity` in later
+ * templates and durations given by severity all follow it.
+ */
+export const SeverityStep = z.strictObject({
+  ...StepBase,
+  severity: z.strictObject({
+    to: z.string().superRefine((value, ctx) => {
+      if (value.includes('${{') || (SEVERITIES as readonly string[]).includes(value)) return;
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a severity: write ${SEVERITIES.join(', ')} or a template that yields one` });
+    }),
+    reason: z.string().min(1).optional(),
+  }),
+});
+
 /** What a `sequence` runs, in order: any step but parallel, end, foreach and another sequence. */
-export const SequenceBodyStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep]);
+export const SequenceBodyStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep, SeverityStep]);
 
 export const SEQUENCE_MAX = 50;
 
 /** Steps run one after another as one step: a branch of a parallel step, or a background group. */
 export const SequenceStep = z.strictObject({ ...StepBase, sequence: z.array(SequenceBodyStep).min(1).max(SEQUENCE_MAX) });
 
-export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep, SequenceStep]);
+export const BranchStep = z.union([ActionStep, ApprovalStep, WaitStep, ManualStep, SleepStep, DecisionStep, ObserveStep, SubRunbookStep, SequenceStep, SeverityStep]);
 
 export const ParallelStep = z.strictObject({ ...StepBase, parallel: z.array(BranchStep).min(2) });
 
-export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep, ObserveStep, SubRunbookStep, SequenceStep]);
+export const Step = z.union([ActionStep, ApprovalStep, ParallelStep, WaitStep, ManualStep, SleepStep, DecisionStep, EndStep, ForeachStep, ObserveStep, SubRunbookStep, SequenceStep, SeverityStep]);
 
 export const RunbookSchema = z.strictObject({
   id: KebabId('runbook id'),
   version: z.int().min(1),
   title: z.string().min(1),
   description: z.string().optional(),
-  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  severity: z.enum(SEVERITIES),
   inputs: z.record(z.string().regex(INPUT_NAME, { message: 'input names must be snake_case' }), InputSpec).default({}),
   targets: z
     .strictObject({ contain_within: Duration.optional(), resolve_within: Duration.optional() })
@@ -385,6 +393,7 @@ export type ForeachStepSpec = z.infer<typeof ForeachStep>;
 export type ObserveStepSpec = z.infer<typeof ObserveStep>;
 export type SubRunbookStepSpec = z.infer<typeof SubRunbookStep>;
 export type SequenceStepSpec = z.infer<typeof SequenceStep>;
+export type SeverityStepSpec = z.infer<typeof SeverityStep>;
 export type ForeachBodyStepSpec = z.infer<typeof ForeachBodyStep>;
 export type FormFieldSpecType = z.infer<typeof FormFieldSpec>;
 export type InputSpecType = z.infer<typeof InputSpec>;

@@ -6,7 +6,7 @@
 import type { RunbookBranchStep, RunbookStep } from './schema';
 
 /** The keys that decide a step's kind, in the order the schema's union lists them. */
-export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe', 'runbook', 'sequence'] as const;
+export const STEP_KINDS = ['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe', 'runbook', 'sequence', 'severity'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
 /** The kind of a validated step (exactly one kind key is present). */
@@ -22,6 +22,7 @@ export function stepKind(step: RunbookStep | RunbookBranchStep): StepKind {
   if ('observe' in step) return 'observe';
   if ('runbook' in step) return 'runbook';
   if ('sequence' in step) return 'sequence';
+  if ('severity' in step) return 'severity';
   return 'manual';
 }
 

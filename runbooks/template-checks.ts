@@ -49,6 +49,7 @@ export function templateFields(step: AnyStep, path: DocumentPath): Array<{ text:
   if ('decision' in step) add(step.decision.question, [...path, 'decision', 'question']);
   if ('end' in step && step.end.summary !== undefined) add(step.end.summary, [...path, 'end', 'summary']);
   if ('foreach' in step && typeof step.foreach.items === 'string') add(step.foreach.items, [...path, 'foreach', 'items']);
+  if ('severity' in step) add(step.severity.to, [...path, 'severity', 'to']);
   if ('observe' in step) {
     add(step.observe.check.with, [...path, 'observe', 'check', 'with']);
     add(step.observe.until, [...path, 'observe', 'until']);

@@ -7,7 +7,7 @@
 import type { Button, HomeView, KnownBlock } from '@slack/web-api';
 import type { RunSummary } from '../client/list-runs';
 import { isExercise } from '../common/exercise';
-import type { ApprovalGateState, RunState, StepState } from '../common/run-state';
+import type { GateMembershipState, RunState, StepState } from '../common/run-state';
 import { EXERCISE_MRKDWN } from './blocks/format';
 import { ActionId, type ApprovalButtonValue, type EventButtonValue, type ManualButtonValue } from './blocks/interaction-ids';
 import { renderRunList } from './run-text';
@@ -36,7 +36,7 @@ const SHOWN = { gates: 10, tasks: 10, recent: 10 } as const;
  * enforced policy, anyone but the requester under the open one, and not decided yet. Gates that
  * do not say (runs from before the policy) are shown; the workflow has the last word anyway.
  */
-export function mayDecide(userId: string, state: RunState, gate: ApprovalGateState): boolean {
+export function mayDecide(userId: string, state: RunState, gate: GateMembershipState): boolean {
   const identity = `slack:${userId}`.toLowerCase();
   const mine = (slack: string | undefined, identities: readonly string[] | undefined) =>
     slack?.replace(/^slack:/i, '').toUpperCase() === userId.toUpperCase() || (identities ?? []).some((id) => id.toLowerCase() === identity);

@@ -33,6 +33,15 @@ export type EventButtonValue = Shape.EventButtonValue;
 export const ManualButtonValue = z.strictObject({ w: WorkflowId, s: StepId }) satisfies z.ZodType<Shape.ManualButtonValue>;
 export type ManualButtonValue = Shape.ManualButtonValue;
 
+export const DecisionButtonValue = z.strictObject({
+  w: WorkflowId,
+  s: StepId,
+  o: Reference,
+  h: z.string().regex(/^[0-9a-f]{64}$/),
+  f: z.literal(1).optional(),
+}) satisfies z.ZodType<Shape.DecisionButtonValue>;
+export type DecisionButtonValue = Shape.DecisionButtonValue;
+
 /** Parses a button value, or returns undefined when it is not ours or malformed. */
 export function parseButtonValue<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined {
   if (!raw) return undefined;

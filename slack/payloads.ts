@@ -87,6 +87,10 @@ export type StartModalMetadata = z.infer<typeof StartModalMetadata>;
 export const RejectModalMetadata = z.strictObject({ w: Reference, s: Reference, h: z.string().regex(/^[0-9a-f]{64}$/), a: SlackTs, ...Where });
 export type RejectModalMetadata = z.infer<typeof RejectModalMetadata>;
 
+/** The decision form: the decision, the option clicked, the question hash shown, and the click (for the update id). */
+export const DecisionModalMetadata = z.strictObject({ w: Reference, s: Reference, o: Reference, h: z.string().regex(/^[0-9a-f]{64}$/), a: SlackTs, ...Where });
+export type DecisionModalMetadata = z.infer<typeof DecisionModalMetadata>;
+
 /** The cancel-reason modal: the run to cancel. */
 export const CancelModalMetadata = z.strictObject({ w: Reference, ...Where });
 export type CancelModalMetadata = z.infer<typeof CancelModalMetadata>;

@@ -167,9 +167,9 @@ export class RunContext {
     this.record('run.status', status);
   }
 
-  /** The run's severity as it stands: the runbook's. */
+  /** The run's severity as it stands: the runbook's, until a `severity` step re-grades it. */
   severity(): Runbook['severity'] {
-    return this.input.runbook.severity;
+    return this.state.severity?.current ?? this.input.runbook.severity;
   }
 
   /** What `${{ }}` templates can read: inputs, every step's status and output, run facts. */

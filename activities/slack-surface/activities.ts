@@ -85,7 +85,7 @@ export function createSlackSurfaceActivities(surface: SlackSurface | undefined) 
     return { channel: posted.channel, ts: posted.ts };
   }
 
-  /** Replaces a card in the thread (approval, wait or manual) with the view given. */
+  /** Replaces a card in the thread (approval, decision, wait or manual) with the view given. */
   async function updateSlackThreadMessage(raw: UpdateThreadRequest): Promise<void> {
     const slack = required('update a thread card');
     const request = parse(UpdateThreadRequest, raw, 'update a thread card');

@@ -16,7 +16,7 @@ const StepStatusView = z.enum(['pending', 'running', 'waiting', 'succeeded', 'fa
 export const StepLineView = z.object({
   id: z.string(),
   title: z.string().optional(),
-  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe', 'runbook', 'sequence']),
+  kind: z.enum(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe', 'runbook', 'sequence', 'severity']),
   status: StepStatusView,
   parent: z.string().optional(),
   action: z.string().optional(),

@@ -1,5 +1,5 @@
 /**
- * The thread message that pings the people an overdue approval was escalated to. Mentions only
+ * The thread message that pings the people an overdue approval (or decision) was escalated to. Mentions only
  * notify in new messages (not in edits), so this is a message of its own, posted once.
  */
 import type { KnownBlock } from '@slack/web-api';
@@ -20,10 +20,11 @@ export function buildEscalationPing(ping: EscalationPingView, mode?: RunMode): S
   const groups = ping.groups.map(escapeText).join(', ');
   const name = escapeText(ping.title ?? ping.stepId);
   const to = mentions.length > 0 ? mentions.join(' ') : `*${groups}*`;
-  const lead = `:rotating_light: ${to}: the approval *${name}* is overdue and was escalated to ${mentions.length > 0 ? `*${groups}*` : 'you'}. Please review the approval card in this thread.`;
+  const gate = ping.gate === 'decision' ? 'decision' : 'approval';
+  const lead = `:rotating_light: ${to}: the ${gate} *${name}* is overdue and was escalated to ${mentions.length > 0 ? `*${groups}*` : 'you'}. Please review the ${gate} card in this thread.`;
   const blocks: KnownBlock[] = [...exerciseBlocks(mode), { type: 'section', text: { type: 'mrkdwn', text: truncate(`${lead}\n${quote(ping.summary)}`, LIMITS.sectionText) } }];
   // The notification text carries the mentions too: that is what makes Slack notify them. It is
   // escaped piece by piece above (the mentions are markup on purpose).
-  const text = `${mentions.join(' ')}${mentions.length ? ' ' : ''}Approval overdue, escalated to ${groups}: ${escapeText(ping.title ?? ping.stepId)}`;
+  const text = `${mentions.join(' ')}${mentions.length ? ' ' : ''}${gate === 'decision' ? 'Decision' : 'Approval'} overdue, escalated to ${groups}: ${escapeText(ping.title ?? ping.stepId)}`;
   return { text: fallbackText(mode, text, (done) => done), blocks };
 }

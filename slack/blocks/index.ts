@@ -5,6 +5,7 @@
 import type { ThreadContent } from '../../common/publisher-view';
 import type { RunMode } from '../../common/run-state';
 import { buildApprovalCard } from './approval-card';
+import { buildDecisionCard } from './decision-card';
 import { buildEscalationPing } from './escalation-ping';
 import { buildManualCard } from './manual-card';
 import type { SlackMessage } from './root-message';
@@ -12,6 +13,7 @@ import { buildEventLines } from './thread-events';
 import { buildWaitCard } from './wait-card';
 
 export { buildApprovalCard } from './approval-card';
+export { buildDecisionCard } from './decision-card';
 export { buildDrillSummary } from './drill-summary';
 export { buildEscalationPing } from './escalation-ping';
 export { buildManualCard } from './manual-card';
@@ -30,6 +32,8 @@ export function buildThreadMessage(content: ThreadContent, mode?: RunMode): Slac
       return buildWaitCard(content.card, mode);
     case 'manual':
       return buildManualCard(content.card, mode);
+    case 'decision':
+      return buildDecisionCard(content.card, mode);
     case 'ping':
       return buildEscalationPing(content.ping, mode);
   }

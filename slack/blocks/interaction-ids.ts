@@ -12,12 +12,15 @@ export const ActionId = {
   reject: 'quell.reject',
   deliverEvent: 'quell.event',
   completeManual: 'quell.manual_done',
+  /** A decision's option buttons: `quell.answer.<option id>` (ids must differ within a block). */
+  answer: 'quell.answer',
 } as const;
 
 export const CallbackId = {
   startRun: 'quell.start',
   rejectReason: 'quell.reject_reason',
   cancelReason: 'quell.cancel_reason',
+  decisionForm: 'quell.decision_form',
 } as const;
 
 /** Button value of Approve / Reject: the run (w), the gate (s) and the hash of the summary shown (h). */
@@ -38,4 +41,16 @@ export interface EventButtonValue {
 export interface ManualButtonValue {
   w: string;
   s: string;
+}
+
+/**
+ * Button value of a decision's option: the run (w), the decision (s), the option (o), the hash of
+ * the question shown (h), and f: 1 when answering opens the decision's form.
+ */
+export interface DecisionButtonValue {
+  w: string;
+  s: string;
+  o: string;
+  h: string;
+  f?: 1;
 }

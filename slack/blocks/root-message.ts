@@ -37,7 +37,10 @@ export function buildRootMessage(view: RootView): SlackMessage {
     `runbook \`${escapeText(view.runbookId)}\` v${view.runbookVersion}`,
   ].join('  ·  ');
 
-  const statusLines = [`${runStatusEmoji(view.status)} *${capitalise(view.status)}*${progressOf(view)}`];
+  // A run an `end` step completed says how it ended: `Completed: false-positive`.
+  const status = view.outcome ? `${capitalise(view.status)}: ${escapeText(view.outcome.name)}` : capitalise(view.status);
+  const statusLines = [`${runStatusEmoji(view.status)} *${status}*${progressOf(view)}`];
+  if (view.outcome?.summary) statusLines.push(`“${escapeText(view.outcome.summary)}”`);
   if (view.failure) statusLines.push(`${view.failure.step ? `Step *${escapeText(view.failure.step)}*: ` : ''}${escapeText(view.failure.message)}`);
   if (view.cancel) statusLines.push(`Cancelled by ${actorText(view.cancel.actor)}: ${escapeText(view.cancel.reason)}`);
 
@@ -57,7 +60,8 @@ export function buildRootMessage(view: RootView): SlackMessage {
     ...stepSections.slice(0, LIMITS.blocks - 5 - banner.length),
     { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(`Run \`${escapeText(view.workflowId)}\`  ·  ${times.join('  ·  ')}`, LIMITS.contextText) }] },
   ];
-  return { text: fallbackText(view.mode, `${view.title} (${view.incidentId}): ${view.status}`), blocks };
+  const statusText = view.outcome ? `${view.status}: ${view.outcome.name}` : view.status;
+  return { text: fallbackText(view.mode, `${view.title} (${view.incidentId}): ${statusText}`), blocks };
 }
 
 /** "2 of 7 steps done" while running. */
@@ -89,6 +93,7 @@ function stepStateText(step: StepLineView): string {
       break;
     case 'waiting':
       if (step.approvals) text = `waiting for approval (${step.approvals.count} of ${step.approvals.quorum})`;
+      else if (step.question !== undefined) text = `waiting for an answer (${step.answers?.count ?? 0} of ${step.answers?.quorum ?? 1}): ${escapeText(step.question)}`;
       else if (step.event) text = `waiting for \`${escapeText(step.event)}\``;
       else if (step.kind === 'manual') text = `waiting for ${step.assignee ? escapeText(step.assignee) : 'someone'} to do it`;
       else if (step.wakesAt) text = `sleeping until ${escapeText(step.wakesAt.slice(0, 16).replace('T', ' '))} UTC`;
@@ -98,6 +103,8 @@ function stepStateText(step: StepLineView): string {
       if (step.kind === 'approval') text = step.actor === 'system:timeout' ? 'approved by the timeout policy' : `approved${by}`;
       else if (step.kind === 'wait') text = `received${step.actor ? ` from ${actorText(step.actor)}` : ''}`;
       else if (step.kind === 'parallel') text = 'done';
+      else if (step.choice) text = step.choice.defaulted ? `*${escapeText(step.choice.label)}*, chosen by default` : `answered *${escapeText(step.choice.label)}*${by}`;
+      else if (step.kind === 'end') text = 'the run ends here';
       else text = `done${by}${step.alreadyDone ? ' (already done)' : ''}`;
       break;
     case 'failed':

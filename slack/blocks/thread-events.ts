@@ -55,6 +55,12 @@ function sentence(event: EventLineView): string {
       return `:octagonal_sign: ${who} asked to cancel the run${reason}`;
     case 'run.status':
       return runStatusSentence(event.detail ?? '');
+    case 'decision.answered':
+      return `:ballot_box_with_check: ${who} answered ${step}${detail ? `: ${detail}` : ''}`;
+    case 'decision.defaulted':
+      return `:hourglass: ${step} chosen by default${detail ? `: ${detail}` : ''}`;
+    case 'run.ended':
+      return `:checkered_flag: ${step} ended the run: *completed: ${detail}*`;
     case 'drill.inject':
       return `:clapper: *Inject* ${detail}`;
     default:

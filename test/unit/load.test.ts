@@ -60,7 +60,7 @@ describe('loadRunbookText', () => {
   it('says which kind keys conflict in a branch, and validates other branches normally', () => {
     const text = `${HEADER}steps:\n  - id: p\n    parallel:\n      - id: a\n        wait: { event: x }\n        manual: { task: y }\n      - id: B\n        manual: { task: z }\n`;
     expect(errorsOf(text)).toEqual([
-      '10:9: step has conflicting kinds: "wait" and "manual"; a step does exactly one of: action, approval, parallel, wait, manual, sleep, decision, end, foreach, observe, runbook, sequence (split it into separate steps)',
+      '10:9: step has conflicting kinds: "wait" and "manual"; a step does exactly one of: action, approval, parallel, wait, manual, sleep, decision, end, foreach, observe, runbook, sequence, severity (split it into separate steps)',
       '11:13: step id must be kebab-case (lowercase letters, digits and single hyphens); got "B"',
     ]);
   });

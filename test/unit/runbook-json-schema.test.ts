@@ -23,7 +23,7 @@ describe('runbooks/runbook.schema.json', () => {
     expect(schema.additionalProperties).toBe(false);
     expect(schema.required).toEqual(expect.arrayContaining(['id', 'version', 'title', 'severity', 'steps']));
     const kinds = schema.properties.steps.items.anyOf.map((variant) => variant.required.find((key) => key !== 'id'));
-    expect(kinds).toEqual(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe']);
+    expect(kinds).toEqual(['action', 'approval', 'parallel', 'wait', 'manual', 'sleep', 'decision', 'end', 'foreach', 'observe', 'runbook', 'sequence', 'severity']);
   });
 });
 

@@ -16,6 +16,7 @@ import { runForeachStep } from './foreach';
 import { runObserveStep } from './observe';
 import { runSubRunbookStep } from './sub-runbook';
 import { runSequenceStep } from './sequence';
+import { runSeverityStep } from './severity';
 import { runManualStep } from './manual';
 import { runSleepStep } from './sleep';
 import { runWaitStep } from './wait';
@@ -56,6 +57,7 @@ export async function runStep(ctx: RunContext, step: RunbookStep | RunbookBranch
     else if ('observe' in step) await runObserveStep(ctx, step);
     else if ('runbook' in step) await runSubRunbookStep(ctx, step);
     else if ('sequence' in step) await runSequenceStep(ctx, step, runStep);
+    else if ('severity' in step) runSeverityStep(ctx, step);
     else await runManualStep(ctx, step);
   } catch (error) {
     if (isCancellation(error) || error instanceof RunRejected || error instanceof RunEnded) throw error;

@@ -30,7 +30,6 @@ import { FAST } from '../activity-options';
 import type { RunRunbookInput } from '../input';
 import { describeError, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
-import type { runRunbook } from '../run-runbook';
 
 const { checkChildInputs } = proxyActivities<QuellActivities>({ ...FAST, retry: { ...FAST.retry, nonRetryableErrorTypes: ['QuellInvalidInput'] } });
 
@@ -71,7 +70,8 @@ export async function runSubRunbookStep(ctx: RunContext, step: SubRunbookStepSpe
     ...(ctx.input.childRunbooks ? { childRunbooks: ctx.input.childRunbooks } : {}),
     parent: { workflowId: ctx.state.workflowId, stepId: step.id },
   };
-  const child = await startChild<typeof runRunbook>('runRunbook', {
+  // By name: importing the interpreter's type here would close an import cycle through ./index.ts.
+  const child = await startChild('runRunbook', {
     workflowId,
     args: [childInput],
     // The child settles a cancel itself (undo, final state): the parent waits for it to say how it ended.
@@ -91,7 +91,7 @@ export async function runSubRunbookStep(ctx: RunContext, step: SubRunbookStepSpe
 
   let result: RunResult;
   try {
-    result = await child.result();
+    result = (await child.result()) as RunResult;
   } catch (error) {
     // The parent's own cancel travels on to the run's end; anything else is the child failing.
     if (isCancellation(error)) {

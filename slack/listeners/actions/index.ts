@@ -2,6 +2,7 @@
 import type { App } from '@slack/bolt';
 import type { AppContext } from '../../context';
 import { ActionId } from '../../blocks/interaction-ids';
+import { answer } from './answer';
 import { approve } from './approve';
 import { completeManualButton } from './complete-manual';
 import { deliverEventButton } from './deliver-event';
@@ -12,4 +13,6 @@ export function register(app: App, ctx: AppContext): void {
   app.action(ActionId.reject, reject(ctx));
   app.action(ActionId.deliverEvent, deliverEventButton(ctx));
   app.action(ActionId.completeManual, completeManualButton(ctx));
+  // One button per option, each with its own action id (`quell.answer.<option>`).
+  app.action(new RegExp(`^${ActionId.answer.replace('.', '\\.')}\\.`), answer(ctx));
 }
