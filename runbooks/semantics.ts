@@ -22,6 +22,7 @@ import { checkInputs } from './input-checks';
 import type { Runbook } from './schema';
 import { approverGroupsOf } from './approver-groups';
 import { checkFlow } from './flow-checks';
+import { checkLanguage } from './language';
 import { duplicateIds, placeSteps, type AnyStep, type StepPlace } from './step-places';
 import { checkForeachItems } from './foreach-checks';
 import { checkTemplate, stringsIn, templateFields, type ReferenceScope } from './template-checks';
@@ -251,7 +252,7 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
   }
   const inputs = Object.keys(runbook.inputs);
 
-  const problems: DocumentProblem[] = [...checkTexts(runbook), ...checkInputs(runbook.inputs), ...duplicateIds(placed), ...checkFlow(runbook)];
+  const problems: DocumentProblem[] = [...checkTexts(runbook), ...checkInputs(runbook.inputs), ...duplicateIds(placed), ...checkFlow(runbook), ...checkLanguage(runbook)];
   if (placed.length > LIMITS.steps.value) {
     problems.push({ path: [...placed[LIMITS.steps.value].place.path, 'id'], message: `too many steps (parallel branches included): ${limitMessage('steps', placed.length)}` });
   }
