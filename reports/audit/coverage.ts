@@ -7,15 +7,19 @@
 import type { DecodedEvent } from '../drill/history';
 import type { CoverageEntryData } from './dossier-types';
 
-const CITING_FIELDS = new Set(['eventIds', 'eventId', 'acceptedEventId', 'completedEventId', 'startEventId', 'closeEventId', 'notifyEventIds']);
+const CITING_FIELDS = new Set(['eventIds', 'eventId', 'acceptedEventId', 'completedEventId', 'startEventId', 'closeEventId', 'notifyEventIds', 'scheduledEventId', 'endEventId']);
+/** Data people or runbooks wrote (a runbook, inputs, form fields): a key there that looks like a citation is not one. */
+const NOT_CITING = new Set(['definition', 'inputs', 'fields']);
 
 /** Every event id named by a citing field anywhere in the entries' data. */
 export function citedEventIds(data: unknown, into = new Set<number>()): Set<number> {
   if (Array.isArray(data)) for (const item of data) citedEventIds(item, into);
   else if (data && typeof data === 'object') {
     for (const [key, value] of Object.entries(data)) {
-      if (CITING_FIELDS.has(key)) for (const id of [value].flat()) if (typeof id === 'number') into.add(id);
-      else if (typeof value === 'object') citedEventIds(value, into);
+      // Braced: an unbraced else would pair with the inner if and never look into nested entries.
+      if (CITING_FIELDS.has(key)) {
+        for (const id of [value].flat()) if (typeof id === 'number') into.add(id);
+      } else if (typeof value === 'object' && !NOT_CITING.has(key)) citedEventIds(value, into);
     }
   }
   return into;

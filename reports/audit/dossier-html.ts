@@ -1,8 +1,9 @@
 /**
  * A run's dossier as one self-contained HTML page for auditors: inline CSS, no script, nothing to
  * fetch (a Content-Security-Policy forbids every load), printable. The header carries the
- * verification result; then the timeline, approvals, decisions and their answers, evidence with
- * hashes, controls, steps, and what the view left out. A tabletop run's page says it was an exercise, top and bottom.
+ * verification result; then the timeline, approvals, decisions and their answers, loops and their
+ * items, observation windows and their checks, evidence with hashes, controls, steps, and what
+ * the view left out. A tabletop run's page says it was an exercise, top and bottom.
  *
  * Every value came from people or connectors, so all of it is escaped (../drill/html-escape.ts).
  */
@@ -11,7 +12,7 @@ import { badge, facts, html, section, table, wallClock, type Cell } from '../dri
 import { selfContainedPage } from '../drill/html';
 import { DRILL_REPORT_CSS } from '../drill/html-style';
 import { answerFieldsText } from '../drill/report-decisions';
-import { decidersText, humanDuration, optionsText, type DossierView } from './dossier-view';
+import { decidersText, humanDuration, loopTally, optionsText, windowOutcomeText, type DossierView } from './dossier-view';
 
 const DOSSIER_CSS = `${DRILL_REPORT_CSS}
 .verification { border: 2px solid; padding: 8px 14px; margin: 12px 0; }
@@ -38,6 +39,8 @@ export function renderDossierHtml(view: DossierView): string {
     section('timeline', 'Timeline', table(['Time', 'What', 'Who', 'Events'], view.timeline.map((line) => [wallClock(line.at), line.what, line.actor, events(line.eventIds)]))),
     section('approvals', 'Approvals and rejections', approvals(view)),
     section('decisions', 'Decisions', decisions(view)),
+    section('loops', 'Loops', loops(view)),
+    section('windows', 'Observation windows', windows(view)),
     section('people', 'Escalations, events, tasks and cancels', people(view)),
     section('evidence', 'Evidence', evidence(view)),
     section('controls', 'Controls', controls(view)),
@@ -126,6 +129,49 @@ function decisions(view: DossierView): string {
     { empty: 'No answers.' },
   );
   return `${asked}${element('h3', 'Answers')}${answers}`;
+}
+
+function loops(view: DossierView): string {
+  const summary = table(
+    ['Step', 'Status', 'Items', { label: 'At a time', numeric: true }, 'On item failure', 'Started', 'Ended'],
+    view.loops.map((loop) => [loop.stepId, badge(loop.status, statusTone(loop.status)), loopTally(loop), loop.concurrency, loop.onItemFailure, wallClock(loop.startedAt), wallClock(loop.endedAt)]),
+    { empty: 'No loops.' },
+  );
+  if (!view.loops.some((loop) => loop.items.length > 0)) return summary;
+  const items = table(
+    ['Loop', { label: 'Item', numeric: true }, 'Label', 'Status', 'Failed step', 'Error', 'Steps', 'Activities (attempts)', 'Events'],
+    view.loops.flatMap((loop) =>
+      loop.items.map((item): Cell[] => [loop.stepId, item.index, item.label, badge(item.status, statusTone(item.status)), item.failedStep, item.error, item.steps.join(', '), `${item.activities} (${item.attempts})`, events(item.eventIds)]),
+    ),
+  );
+  return `${summary}${element('h3', 'Items')}${items}`;
+}
+
+function windows(view: DossierView): string {
+  const summary = table(
+    ['Step', 'Check', 'Every', 'For', 'Until', 'Started', 'Window ends', 'Closed', { label: 'Checks', numeric: true }, 'Outcome'],
+    view.windows.map((window) => [
+      window.stepId,
+      window.action,
+      window.every,
+      window.for,
+      html(element('code', window.until)),
+      wallClock(window.startedAt),
+      wallClock(window.endsAt),
+      wallClock(window.endedAt),
+      window.checks,
+      html(`${badge(window.outcome, window.outcome === 'failed' ? 'bad' : window.outcome === 'condition-met' ? 'ok' : 'info').html} ${escapeHtml(windowOutcomeText(window, wallClock))}`),
+    ]),
+    { empty: 'No observation windows.' },
+  );
+  if (!view.windows.some((window) => window.checkCalls.length > 0)) return summary;
+  const checks = table(
+    ['Window', { label: 'Check', numeric: true }, 'Scheduled', 'Ended', 'Outcome', { label: 'Attempts', numeric: true }, 'Events'],
+    view.windows.flatMap((window) =>
+      window.checkCalls.map((check): Cell[] => [window.stepId, check.check, wallClock(check.scheduledAt), wallClock(check.endedAt), check.outcome, check.attempts, events([check.scheduledEventId, ...(check.endEventId ? [check.endEventId] : [])])]),
+    ),
+  );
+  return `${summary}${element('h3', 'Checks')}${checks}`;
 }
 
 function people(view: DossierView): string {

@@ -8,7 +8,7 @@ import { neutraliseForDisplay } from '../../common/text-safety';
 import { wallClock } from '../drill/html-parts';
 import { mdText } from '../drill/markdown';
 import { answerFieldsText } from '../drill/report-decisions';
-import { decidersText, humanDuration, optionsText, type DossierView } from './dossier-view';
+import { decidersText, humanDuration, loopTally, optionsText, windowOutcomeText, type DossierView } from './dossier-view';
 
 const cell = (text: string | number | undefined): string => (text === undefined || text === '' ? '—' : mdText(String(text)));
 /** An id or JSON as code: backticks cannot close the span, pipes cannot split a table. */
@@ -63,6 +63,34 @@ export function renderDossierMarkdown(view: DossierView): string {
             d.answers.map((a) => [wallClock(a.at), d.stepId, a.option, a.person && a.person !== a.actor ? `${a.person} (${a.actor})` : a.actor, a.surface, answerFieldsText(a.fields), a.reason, `${a.questionSha256 ?? '—'}${a.questionMatchesDecision === false ? ' (does not match the question)' : ''}`, a.decisionAfter, refs([a.acceptedEventId, ...(a.completedEventId ? [a.completedEventId] : [])])]),
           ),
           'No answers.',
+        )
+      : []),
+    '## Loops',
+    '',
+    ...table(
+      ['Step', 'Status', 'Items', 'At a time', 'On item failure', 'Started', 'Ended'],
+      view.loops.map((l) => [l.stepId, l.status, loopTally(l), l.concurrency, l.onItemFailure, wallClock(l.startedAt), wallClock(l.endedAt)]),
+      'No loops.',
+    ),
+    ...(view.loops.some((l) => l.items.length > 0)
+      ? table(
+          ['Loop', 'Item', 'Label', 'Status', 'Failed step', 'Error', 'Steps', 'Activities (attempts)', 'Events'],
+          view.loops.flatMap((l) => l.items.map((i) => [l.stepId, i.index, i.label, i.status, i.failedStep, i.error, i.steps.join(', '), `${i.activities} (${i.attempts})`, refs(i.eventIds)])),
+          'No items.',
+        )
+      : []),
+    '## Observation windows',
+    '',
+    ...table(
+      ['Step', 'Check', 'Every', 'For', 'Until', 'Started', 'Window ends', 'Closed', 'Checks', 'Outcome'],
+      view.windows.map((w) => [w.stepId, w.action, w.every, w.for, w.until, wallClock(w.startedAt), wallClock(w.endsAt), wallClock(w.endedAt), w.checks, windowOutcomeText(w, wallClock)]),
+      'No observation windows.',
+    ),
+    ...(view.windows.some((w) => w.checkCalls.length > 0)
+      ? table(
+          ['Window', 'Check', 'Scheduled', 'Ended', 'Outcome', 'Attempts', 'Events'],
+          view.windows.flatMap((w) => w.checkCalls.map((c) => [w.stepId, c.check, wallClock(c.scheduledAt), wallClock(c.endedAt), c.outcome, c.attempts, refs([c.scheduledEventId, ...(c.endEventId ? [c.endEventId] : [])])])),
+          'No checks.',
         )
       : []),
     '## Escalations',

@@ -1,14 +1,16 @@
 /**
- * The dossier's step-level entries: one per runbook step (branches after their parallel step),
- * each compensation, and each evidence collection with its manifest. Facts come from the events
- * first (an action's activity: when it was scheduled and ended, its attempts, what it returned)
- * and from the run's own final record (the RunResult in the close event) for what no event says,
- * such as when an approval gate opened.
+ * The dossier's step-level entries: one per runbook step (branches after their parallel step, a
+ * sequence's steps after it, a loop's steps once per started item under their qualified ids,
+ * `each-key[2].block`, attributed to the loop and the item), each compensation, and each evidence
+ * collection with its manifest. Facts come from the events first (an action's activity: when it
+ * was scheduled and ended, its attempts, what it returned) and from the run's own final record
+ * (the RunResult in the close event) for what no event says, such as when an approval gate opened.
  */
 import type { StepState } from '../../common/run-state';
 import type { RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
 import { stepKind } from '../../runbooks/step-kind';
-import { flattenSteps, type ActionCall, type RunFacts } from '../drill/run-facts';
+import { checkCalls, stepInstances, type StepInstance } from '../drill/loop-facts';
+import type { ActionCall, RunFacts } from '../drill/run-facts';
 import type { CompensationEntryData, EvidenceArtifact, EvidenceEntryData, StepEntryData } from './dossier-types';
 import { summariseOutput } from './output-summary';
 
@@ -56,33 +58,38 @@ const unchanged: Scrub = (value) => value;
 
 export function stepEntries(run: RunFacts, scrub: Scrub = unchanged): StepEntryData[] {
   const finalSteps = new Map<string, StepState>((run.final?.state.steps ?? []).map((state) => [state.id, state]));
-  // A branch without a phase of its own is in its parallel step's phase.
-  const inherited = new Map<string, string>();
-  for (const step of run.input?.runbook.steps ?? []) {
-    const phase = stepPhase(step);
-    if (phase && 'parallel' in step) for (const branch of step.parallel) inherited.set(branch.id, phase);
+  const instances = stepInstances(run);
+  // A branch, a sequence's step or a loop item's step without a phase of its own is in the phase
+  // of the step around it (parents come first, so theirs is already known).
+  const phases = new Map<string, string>();
+  for (const instance of instances) {
+    const phase = stepPhase(instance.spec) ?? (instance.parent ? phases.get(instance.parent) : undefined);
+    if (phase) phases.set(instance.id, phase);
   }
-  return flattenSteps(run.input?.runbook).map((step) => stepEntry(run, step, finalSteps.get(step.id), inherited.get(step.id), scrub));
+  return instances.map((instance) => stepEntry(run, instance, finalSteps.get(instance.id), phases.get(instance.id), scrub));
 }
 
-function stepEntry(run: RunFacts, step: Step, state: StepState | undefined, parentPhase: string | undefined, scrub: Scrub): StepEntryData {
-  const calls = callsOf(run, step.id, 'perform');
+function stepEntry(run: RunFacts, instance: StepInstance, state: StepState | undefined, phase: string | undefined, scrub: Scrub): StepEntryData {
+  const step = instance.spec;
+  const calls = callsOf(run, instance.id, 'perform');
+  // An observation window's checks are its activities (each with its own key): cite them all.
+  const checks = 'observe' in step ? checkCalls(run, instance.id).map((entry) => entry.call) : [];
   const last = calls[calls.length - 1];
   const result = last ? callResult(last) : undefined;
-  const decisionIds = run.playerActions.filter((action) => action.stepId === step.id).flatMap((action) => [action.accepted.id, ...(action.completed ? [action.completed.id] : [])]);
+  const decisionIds = run.playerActions.filter((action) => action.stepId === instance.id).flatMap((action) => [action.accepted.id, ...(action.completed ? [action.completed.id] : [])]);
   const fromEvents = last ? (last.outcome === 'succeeded' ? 'succeeded' : last.outcome === 'in-progress' ? 'running' : 'failed') : undefined;
   const error = state?.error?.message ?? (last ? callError(last) : undefined);
-  const phase = stepPhase(step) ?? parentPhase;
-  const parent = 'parallel' in step ? undefined : state?.parent;
-  const startedAt = state?.startedAt ?? calls[0]?.scheduled.at;
+  const parent = instance.parent ?? ('parallel' in step ? undefined : state?.parent);
+  const startedAt = state?.startedAt ?? (calls[0] ?? checks[0])?.scheduled.at;
   const endedAt = state?.endedAt ?? last?.end?.at;
   const output = result?.output ?? state?.output;
   const summary = summariseOutput(scrub(output));
   return {
-    stepId: step.id,
+    stepId: instance.id,
     kind: stepKind(step),
     ...(step.title ? { title: step.title } : {}),
     ...(parent ? { parent } : {}),
+    ...(instance.item !== undefined ? { item: instance.item } : {}),
     ...(phase ? { phase } : {}),
     controls: stepControls(step),
     status: state?.status ?? fromEvents ?? 'not reached',
@@ -95,7 +102,7 @@ function stepEntry(run: RunFacts, step: Step, state: StepState | undefined, pare
     ...(state?.actor ? { actor: state.actor } : {}),
     ...((result?.alreadyDone ?? state?.alreadyDone) ? { alreadyDone: true } : {}),
     ...(state?.skippedBecause ? { skippedBecause: state.skippedBecause } : {}),
-    eventIds: [...calls.flatMap(callEventIds), ...decisionIds].sort((a, b) => a - b),
+    eventIds: [...calls.flatMap(callEventIds), ...checks.flatMap(callEventIds), ...decisionIds].sort((a, b) => a - b),
   };
 }
 
@@ -110,8 +117,10 @@ export function compensationEntries(run: RunFacts, scrub: Scrub = unchanged): Co
       const summary = summariseOutput(scrub(callResult(last)?.output ?? recorded?.output));
       const error = callError(last) ?? recorded?.error;
       const at = last.end?.at ?? recorded?.at;
+      const state = finalSteps.get(stepId);
       return {
         stepId,
+        ...(state?.item !== undefined && state.parent ? { parent: state.parent, item: state.item } : {}),
         action: last.action,
         outcome: recorded?.status ?? (last.outcome === 'succeeded' ? 'succeeded' : last.outcome === 'in-progress' ? 'in progress' : 'failed'),
         ...(last.attempts !== undefined ? { attempts: last.attempts } : {}),

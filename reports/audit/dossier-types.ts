@@ -47,7 +47,10 @@ export interface StepEntryData {
   stepId: string;
   kind: string;
   title?: string;
+  /** The enclosing parallel or foreach step. */
   parent?: string;
+  /** A loop's step: the item (from 0) it worked on; its id is `<loop>[<item>].<step>`. */
+  item?: number;
   phase?: string;
   controls: string[];
   status: string;
@@ -134,6 +137,81 @@ export interface DecisionStepEntryData {
   answers: AnswerEntryData[];
 }
 
+/** One item of a loop: how it ended, which of its steps failed and why, and what its steps did. */
+export interface LoopItemEntryData {
+  index: number;
+  /** The item, shortened for display (the run's record); absent while the run is open. */
+  label?: string;
+  /** succeeded, failed, skipped (never started), or as far as events show while the run is open. */
+  status: string;
+  /** The item's step that failed (qualified id) and its error. */
+  failedStep?: string;
+  error?: string;
+  /** The item's step entries, by qualified id. */
+  steps: string[];
+  /** Action activities of the item's steps, and the attempts they took in all. */
+  activities: number;
+  attempts: number;
+  /** The scheduled and closing events of those activities, and the item's Updates. */
+  eventIds: number[];
+}
+
+/** A `foreach` step: how it ran its items and how each ended. Each item's steps have step entries. */
+export interface LoopEntryData {
+  stepId: string;
+  title?: string;
+  status: string;
+  concurrency: number;
+  onItemFailure: 'stop' | 'continue' | 'collect';
+  startedAt?: string;
+  endedAt?: string;
+  total: number;
+  succeeded: number;
+  failed: number;
+  skipped: number;
+  items: LoopItemEntryData[];
+}
+
+/** One check of an observation window: its own activity. */
+export interface WindowCheckEntryData {
+  /** 1, 2, 3… as its idempotency key numbers it. */
+  check: number;
+  scheduledAt: string;
+  endedAt?: string;
+  outcome: 'succeeded' | 'failed' | 'timed-out' | 'in-progress';
+  attempts?: number;
+  scheduledEventId: number;
+  /** ActivityTaskCompleted, Failed or TimedOut. */
+  endEventId?: number;
+}
+
+/** An `observe` step: what was checked, how often, for how long, how many checks ran and how it ended. */
+export interface WindowEntryData {
+  stepId: string;
+  title?: string;
+  /** The loop and item, for a window inside a loop. */
+  parent?: string;
+  item?: number;
+  action: string;
+  every: string;
+  for: string;
+  /** The condition, as the runbook writes it. */
+  until: string;
+  status: string;
+  startedAt?: string;
+  /** When the window was due to close (start + for). */
+  endsAt?: string;
+  /** When it did close: at the check that met the condition, or after the last check. */
+  endedAt?: string;
+  /** Checks scheduled, as the history shows them. */
+  checks: number;
+  lastCheckedAt?: string;
+  outcome: 'condition-met' | 'window-elapsed' | 'failed' | 'open' | 'not reached';
+  /** When the condition was met (the check's time). */
+  metAt?: string;
+  checkCalls: WindowCheckEntryData[];
+}
+
 export interface EscalationEntryData {
   stepId: string;
   at: string;
@@ -158,6 +236,9 @@ export interface HumanActionEntryData {
 
 export interface CompensationEntryData {
   stepId: string;
+  /** The undo of a loop item's step: the loop and the item. */
+  parent?: string;
+  item?: number;
   action: string;
   outcome: string;
   attempts?: number;
@@ -237,6 +318,8 @@ export type DossierEntry =
   | { kind: 'step'; data: StepEntryData }
   | { kind: 'decision'; data: DecisionEntryData }
   | { kind: 'decision-step'; data: DecisionStepEntryData }
+  | { kind: 'loop'; data: LoopEntryData }
+  | { kind: 'observation-window'; data: WindowEntryData }
   | { kind: 'escalation'; data: EscalationEntryData }
   | { kind: 'human-action'; data: HumanActionEntryData }
   | { kind: 'compensation'; data: CompensationEntryData }

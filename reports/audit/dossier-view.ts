@@ -13,9 +13,11 @@ import type {
   EscalationEntryData,
   EvidenceEntryData,
   HumanActionEntryData,
+  LoopEntryData,
   OutcomeEntryData,
   RunEntryData,
   StepEntryData,
+  WindowEntryData,
 } from './dossier-types';
 import type { OfflineVerdict } from './verify-dossier';
 
@@ -24,6 +26,8 @@ export interface DossierView {
   steps: StepEntryData[];
   decisions: DecisionEntryData[];
   decisionSteps: DecisionStepEntryData[];
+  loops: LoopEntryData[];
+  windows: WindowEntryData[];
   escalations: EscalationEntryData[];
   humanActions: HumanActionEntryData[];
   compensations: CompensationEntryData[];
@@ -55,6 +59,8 @@ export function dossierView(document: DossierDocument, verdict: OfflineVerdict):
     steps: ofKind(document, 'step'),
     decisions: ofKind(document, 'decision'),
     decisionSteps: ofKind(document, 'decision-step'),
+    loops: ofKind(document, 'loop'),
+    windows: ofKind(document, 'observation-window'),
     escalations: ofKind(document, 'escalation'),
     humanActions: ofKind(document, 'human-action'),
     compensations: ofKind(document, 'compensation'),
@@ -93,6 +99,15 @@ function timelineOf(view: Omit<DossierView, 'timeline'>): DossierView['timeline'
     // An answered decision closes with its last answer; a default or a timeout has its own line.
     if (decision.closedAt && decision.outcome !== 'answered') lines.push({ at: decision.closedAt, what: `${decision.stepId} ${decision.outcome}${decision.chosen ? `: ${decision.chosen}` : ''}`, actor: 'system:timeout', eventIds: closeEvent });
   }
+  for (const loop of view.loops) {
+    // A loop ends with its last item, which has no event of its own: cite the latest its items show.
+    const latest = Math.max(0, ...loop.items.flatMap((item) => item.eventIds));
+    if (loop.endedAt) lines.push({ at: loop.endedAt, what: `${loop.stepId} done: ${loopTally(loop)}`, eventIds: latest > 0 ? [latest] : [] });
+  }
+  for (const window of view.windows) {
+    const last = window.checkCalls[window.checkCalls.length - 1];
+    if (window.endedAt && (window.outcome === 'condition-met' || window.outcome === 'window-elapsed')) lines.push({ at: window.endedAt, what: `${window.stepId}: ${windowOutcomeText(window)}`, eventIds: last?.endEventId ? [last.endEventId] : [] });
+  }
   if (view.outcome.ended) lines.push({ at: view.outcome.ended.at, what: `run ended at ${view.outcome.ended.step}: ${view.outcome.ended.outcome}`, eventIds: closeEvent });
   for (const escalation of view.escalations) lines.push({ at: escalation.at, what: `${escalation.stepId} escalated to ${escalation.groups.join(', ')}`, eventIds: escalation.notifyEventIds.slice(0, 1) });
   for (const action of view.humanActions) lines.push({ at: action.at, what: `${action.what.replace('-', ' ')}${action.stepId ? ` (${action.stepId})` : ''}${action.event ? ` (${action.event})` : ''} via ${action.surface}`, actor: action.actor, eventIds: [action.acceptedEventId] });
@@ -111,6 +126,21 @@ export function optionsText(decision: DecisionStepEntryData): string {
 export function decidersText(decision: DecisionStepEntryData): string {
   const counts = decision.groupQuorum;
   return counts ? Object.entries(counts).map(([group, count]) => `${group} ×${count}`).join(', ') : `${decision.deciders.join(', ')}, quorum ${decision.quorum}`;
+}
+
+/** `4 items: 3 succeeded, 1 failed` (the kinds that occurred). */
+export function loopTally(loop: LoopEntryData): string {
+  const parts = (['succeeded', 'failed', 'skipped'] as const).filter((status) => loop[status] > 0).map((status) => `${loop[status]} ${status}`);
+  const other = loop.total - loop.succeeded - loop.failed - loop.skipped;
+  return `${loop.total} item${loop.total === 1 ? '' : 's'}${parts.length || other ? `: ${[...parts, ...(other > 0 ? [`${other} not finished`] : [])].join(', ')}` : ''}`;
+}
+
+/** `condition met at 11:02:03 after 3 checks` (the time only given a clock), `window elapsed after 4 checks`, … */
+export function windowOutcomeText(window: WindowEntryData, clock?: (iso: string) => string): string {
+  const checks = `${window.checks} check${window.checks === 1 ? '' : 's'}`;
+  if (window.outcome === 'condition-met') return `condition met${window.metAt && clock ? ` at ${clock(window.metAt)}` : ''} after ${checks}`;
+  if (window.outcome === 'window-elapsed') return `window elapsed after ${checks}, the condition never held`;
+  return `${window.outcome} (${checks} so far)`;
 }
 
 /** "1 h 02 min", "3 min 05 s", "850 ms". */

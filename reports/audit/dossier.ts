@@ -1,7 +1,8 @@
 /**
  * Builds a run's compliance dossier from its Temporal history alone (no worker, no query): the run
- * and who started it from where, the runbook as it ran, every step, approval decision, decision
- * step and its answers, escalation, human action, compensation and evidence manifest, the outcome
+ * and who started it from where, the runbook as it ran, every step (a loop's once per item),
+ * approval decision, decision step and its answers, loop and its items, observation window and
+ * its checks, escalation, human action, compensation and evidence manifest, the outcome
  * (with the named outcome of an end step) and per-phase durations, the controls the run
  * satisfied, and an account of the events left out. Then chains and (given a key) signs it.
  *
@@ -16,6 +17,7 @@ import { canonicalJson } from './canonical-json';
 import { buildChain } from './chain';
 import { citedEventIds, coverageOf } from './coverage';
 import { decisionStepEntries } from './dossier-decisions';
+import { loopEntries, windowEntries } from './dossier-loops';
 import { decisionEntries, escalationEntries, humanActionEntries } from './dossier-people';
 import { compensationEntries, evidenceEntries, stepEntries } from './dossier-steps';
 import {
@@ -73,6 +75,8 @@ export function dossierEntries(history: RawHistory, identity: RunIdentity): Doss
     ...steps.map((data) => ({ kind: 'step' as const, data })),
     ...decisionEntries(run).map((data) => ({ kind: 'decision' as const, data })),
     ...decisionStepEntries(run).map((data) => ({ kind: 'decision-step' as const, data })),
+    ...loopEntries(run, steps).map((data) => ({ kind: 'loop' as const, data })),
+    ...windowEntries(run).map((data) => ({ kind: 'observation-window' as const, data })),
     ...escalationEntries(run).map((data) => ({ kind: 'escalation' as const, data })),
     ...humanActionEntries(run).map((data) => ({ kind: 'human-action' as const, data })),
     ...compensationEntries(run, redaction.scrub).map((data) => ({ kind: 'compensation' as const, data })),

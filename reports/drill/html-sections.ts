@@ -1,10 +1,10 @@
 /**
  * The after-action page's upper half: the header (what drill, when, how it ended), the scorecard
  * of objectives, and the figures (containment, first action, approvals, gates, decisions and their
- * answers, failures, retries).
+ * answers, loops and observation windows, failures, retries).
  */
 import { answerFieldsText } from './report-decisions';
-import type { DecisionFigure, DrillReport, ObjectiveReport, StepMark } from './report-types';
+import type { DecisionFigure, DrillReport, LoopFigure, ObjectiveReport, StepMark, WindowFigure } from './report-types';
 import { element, escapeHtml } from './html-escape';
 import { badge, drillClock, facts, html, moment, prose, ref, section, table, verdictBadge, wallClock, type Cell } from './html-parts';
 import { formatDurationMs } from './trend-stats';
@@ -107,6 +107,32 @@ function decisionTables(decisions: DecisionFigure[]): string {
   return `${element('h3', 'Decisions')}${steps}${element('h3', 'Answers')}${answers}`;
 }
 
+/** Each loop (items, how many failed), its failed items; each observation window (checks, outcome). */
+function loopAndWindowTables(loops: LoopFigure[], windows: WindowFigure[]): string {
+  const parts: string[] = [];
+  if (loops.length > 0) {
+    parts.push(
+      element('h3', 'Loops'),
+      table(
+        ['Loop', { label: 'Items', numeric: true }, { label: 'Succeeded', numeric: true }, { label: 'Failed', numeric: true }, { label: 'Not started', numeric: true }, { label: 'At a time', numeric: true }, 'On item failure', 'Ended'],
+        loops.map((loop) => [html(element('code', loop.stepId)), loop.total, loop.succeeded, loop.failed, loop.skipped, loop.concurrency, loop.onItemFailure, moment(loop.ended)]),
+      ),
+    );
+    const failed = loops.flatMap((loop) => loop.items.filter((item) => item.status === 'failed').map((item): Cell[] => [html(element('code', loop.stepId)), item.index, item.label, item.failedStep ? html(element('code', item.failedStep)) : undefined, item.error]));
+    if (failed.length > 0) parts.push(element('h3', 'Failed loop items'), table(['Loop', { label: 'Item', numeric: true }, 'Label', 'Failed step', 'Error'], failed));
+  }
+  if (windows.length > 0) {
+    parts.push(
+      element('h3', 'Observation windows'),
+      table(
+        ['Window', 'Check', 'Every / for', { label: 'Checks', numeric: true }, 'Outcome', 'First check', 'Last check'],
+        windows.map((window) => [html(element('code', window.stepId)), window.action, `${window.every} / ${window.for}`, window.checks, badge(window.outcome, window.outcome === 'failed' ? 'bad' : window.outcome === 'condition-met' ? 'ok' : 'info'), moment(window.firstCheck), moment(window.lastCheck)]),
+      ),
+    );
+  }
+  return parts.join('');
+}
+
 export function renderFigures(report: DrillReport): string {
   const { figures } = report;
   const c = figures.containment;
@@ -150,6 +176,7 @@ export function renderFigures(report: DrillReport): string {
     element('h3', 'Gates'),
     gates,
     decisionTables(figures.decisions ?? []),
+    loopAndWindowTables(figures.loops ?? [], figures.windows ?? []),
     stepMarks('Failed steps', figures.stepsFailed),
     stepMarks('Timed-out steps', figures.stepsTimedOut),
     stepMarks('Skipped steps', figures.stepsSkipped),

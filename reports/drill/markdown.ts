@@ -11,7 +11,7 @@ import { EXERCISE_BANNER, EXERCISE_MARK } from '../../common/exercise';
 import { neutraliseForDisplay } from '../../common/text-safety';
 import { formatDrillMs } from './drill-time';
 import { answerFieldsText } from './report-decisions';
-import type { DecisionFigure, DrillReport, InjectReport, Moment, ObjectiveReport, StepMark } from './report-types';
+import type { DecisionFigure, DrillReport, InjectReport, LoopFigure, Moment, ObjectiveReport, StepMark, WindowFigure } from './report-types';
 
 /**
  * Text from people or records, safe inside Markdown: line breaks become spaces (or, `multiline`,
@@ -141,6 +141,40 @@ function figures(report: DrillReport): string[] {
       ? []
       : ['', '**Gates**', '', ...table(['Gate', 'Outcome', 'Approved by', 'Closed', 'Escalated'], f.gates.map((gate) => [code(gate.stepId), gate.outcome, cell(gate.approvedBy.join(', ')), at(gate.closed), at(gate.escalated)]))]),
     ...decisionLines(f.decisions ?? []),
+    ...loopLines(f.loops ?? []),
+    ...windowLines(f.windows ?? []),
+  ];
+}
+
+/** Loops: how many items each ran and how they ended; the failed ones with their step and error. */
+function loopLines(loops: LoopFigure[]): string[] {
+  if (loops.length === 0) return [];
+  const failed = loops.flatMap((loop) => loop.items.filter((item) => item.status === 'failed').map((item) => ({ loop, item })));
+  return [
+    '',
+    '### Loops',
+    '',
+    ...table(
+      ['Loop', 'Items', 'Succeeded', 'Failed', 'Not started', 'At a time', 'On item failure', 'Ended'],
+      loops.map((loop) => [code(loop.stepId), String(loop.total), String(loop.succeeded), String(loop.failed), String(loop.skipped), String(loop.concurrency), loop.onItemFailure, at(loop.ended)]),
+    ),
+    ...(failed.length === 0
+      ? []
+      : ['', '**Failed items**', '', ...table(['Loop', 'Item', 'Label', 'Failed step', 'Error'], failed.map(({ loop, item }) => [code(loop.stepId), String(item.index), cell(item.label), item.failedStep ? code(item.failedStep) : '—', cell(item.error)]))]),
+  ];
+}
+
+/** Observation windows: what was checked, how many checks ran and how each window closed. */
+function windowLines(windows: WindowFigure[]): string[] {
+  if (windows.length === 0) return [];
+  return [
+    '',
+    '### Observation windows',
+    '',
+    ...table(
+      ['Window', 'Check', 'Every / for', 'Checks', 'Outcome', 'First check', 'Last check'],
+      windows.map((window) => [code(window.stepId), cell(window.action), `${window.every} / ${window.for}`, String(window.checks), window.outcome, at(window.firstCheck), at(window.lastCheck)]),
+    ),
   ];
 }
 

@@ -19,12 +19,14 @@ import { z } from 'zod';
 import { EXERCISE_BANNER } from '../../common/exercise';
 import { ActorMoment, EVENT_REF_PATTERN, EventRef, HistorySource, IsoTime, Moment, Ms, RunStatusValue, StepStatusValue, Via } from './report-base';
 import { DecisionFigure, RunEndReport } from './report-decisions';
+import { LoopFigure, WindowFigure } from './report-loops';
 
 /** Bumped when a field changes meaning or goes away; new optional fields do not bump it. */
 export const DRILL_REPORT_SCHEMA_VERSION = 1;
 
 export { ActorMoment, DrillMs, EVENT_REF_PATTERN, EventRef, HISTORY_SOURCE_PATTERN, HistorySource, IsoTime, Moment, Ms, RunStatusValue, StepStatusValue, Via } from './report-base';
 export { AnswerFigure, DecisionFigure, RunEndReport } from './report-decisions';
+export { LoopFigure, LoopItemFigure, WindowFigure } from './report-loops';
 
 export const PauseReport = z.strictObject({
   paused: Moment,
@@ -134,6 +136,10 @@ export const Figures = z.strictObject({
   gates: z.array(GateFigure),
   /** Every decision step of the runbook with its answers (answers are not approvals). */
   decisions: z.array(DecisionFigure).optional(),
+  /** Every foreach step: its items, how many failed, and why. */
+  loops: z.array(LoopFigure).optional(),
+  /** Every observation window: its checks and how it closed. */
+  windows: z.array(WindowFigure).optional(),
   containment: ContainmentFigure,
   stepsFailed: z.array(StepMark),
   stepsTimedOut: z.array(StepMark),

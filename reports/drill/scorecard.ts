@@ -19,6 +19,8 @@
  * - Decisions: each decision step's question, outcome and chosen option, and every accepted
  *   answerDecision Update with the person the policy named; an answer is never counted as an
  *   approval or a rejection (decision-figures.ts).
+ * - Loops and observation windows: each foreach step's items with their status (failed ones with
+ *   the step and the error), each observe step's checks and outcome (loop-figures.ts).
  * - Steps failed / timed out / skipped: from the run's final state; a step that failed because it
  *   ran out of time (a gate's timeout, a wait or manual task's timeout, an activity's timeout) is
  *   counted as timed out, not failed; steps interrupted by the drill's end are counted in neither;
@@ -36,6 +38,7 @@ import type { ApprovalFigure, ContainmentFigure, Figures, GateFigure, Moment, Ob
 import { flattenSteps, stepOutcome, type RunFacts } from './run-facts';
 import { gateQuorum } from '../../runbooks/approver-groups';
 import { decisionFigures } from './decision-figures';
+import { loopFigures, windowFigures } from './loop-figures';
 import { actorMoment, decisionPerson } from './player-acts';
 
 export { actorMoment, decisionPerson } from './player-acts';
@@ -157,7 +160,7 @@ export function containmentFigure(objectives: DrillObjectivePlan[], ctx: ScoreCo
 export function figures(objectives: DrillObjectivePlan[], ctx: ScoreContext): Figures {
   const run = ctx.run;
   const containment = containmentFigure(objectives, ctx);
-  if (!run) return { approvals: [], gates: [], decisions: [], containment, stepsFailed: [], stepsTimedOut: [], stepsSkipped: [], retriesTotal: 0, retries: [] };
+  if (!run) return { approvals: [], gates: [], decisions: [], loops: [], windows: [], containment, stepsFailed: [], stepsTimedOut: [], stepsSkipped: [], retriesTotal: 0, retries: [] };
   const withRun = { clock: ctx.clock, run };
   const first = run.playerActions[0];
   const approvals: ApprovalFigure[] = run.playerActions
@@ -175,6 +178,8 @@ export function figures(objectives: DrillObjectivePlan[], ctx: ScoreContext): Fi
     approvals,
     gates: gateFigures(ctx, run),
     decisions: decisionFigures(ctx, run),
+    loops: loopFigures(ctx, run),
+    windows: windowFigures(ctx, run),
     containment,
     ...marks,
     retriesTotal: run.activities.reduce((sum, call) => sum + Math.max(0, (call.attempts ?? 1) - 1), 0),

@@ -9,6 +9,7 @@ import { DEBRIEF_MESSAGES } from './debrief-record';
 import { text, type DrillFacts } from './drill-facts';
 import type { DecodedEvent, HistoryView } from './history';
 import type { TimelineLine } from './report-types';
+import { callNotes, type CallNote } from './loop-figures';
 import type { ActionCall, RunFacts } from './run-facts';
 
 type Line = Omit<TimelineLine, 'drillMs' | 'at' | 'ref' | 'source' | 'eventId' | 'eventType'>;
@@ -32,7 +33,8 @@ export function buildTimeline(drill: DrillFacts, runs: RunFacts[], debrief: Hist
   for (const event of drill.view.events) add(drill.view, 0, event, drillLine(event, drill));
   runs.forEach((run, index) => {
     const calls = new Map(run.activities.map((call) => [call.scheduled.id, call]));
-    for (const event of run.view.events) add(run.view, index + 1, event, runLine(event, calls));
+    const notes = callNotes(run);
+    for (const event of run.view.events) add(run.view, index + 1, event, runLine(event, calls, notes));
   });
   if (debrief) for (const event of debrief.events) add(debrief, runs.length + 1, event, debriefLine(event));
   lines.sort((a, b) => a.timeMs - b.timeMs || a.order - b.order || a.line.eventId - b.line.eventId);
@@ -93,7 +95,7 @@ function drillLine(event: DecodedEvent, drill: DrillFacts): Line | undefined {
   }
 }
 
-function runLine(event: DecodedEvent, calls: Map<number, ActionCall>): Line | undefined {
+function runLine(event: DecodedEvent, calls: Map<number, ActionCall>, notes: (call: ActionCall) => CallNote | undefined): Line | undefined {
   switch (event.kind) {
     case 'workflow-started': {
       const input = (event.input[0] ?? {}) as { runbook?: { id?: string; version?: number }; requestedBy?: string; mode?: string };
@@ -108,7 +110,12 @@ function runLine(event: DecodedEvent, calls: Map<number, ActionCall>): Line | un
       const outcome = event.kind === 'activity-completed' ? 'succeeded' : event.kind === 'activity-failed' ? 'failed' : 'timed-out';
       const attempts = call.attempts && call.attempts > 1 ? ` on attempt ${call.attempts}` : '';
       const why = event.kind === 'activity-completed' ? '' : `: ${event.message}`;
-      return { kind: `${what}.${outcome}`, stepId: call.stepId, text: `${call.action}${call.purpose === 'compensate' ? ' (undo)' : ''} ${outcome}${attempts}${why}` };
+      const note = notes(call);
+      // A window's check reads as one, and its last says how the window closed.
+      if (note?.check !== undefined && call.purpose === 'perform') {
+        return { kind: `observe.check-${outcome}`, stepId: call.stepId, text: `${note.what}: ${call.action} ${outcome}${attempts}${why}${note.closing ? `; ${note.closing}` : ''}` };
+      }
+      return { kind: `${what}.${outcome}`, stepId: call.stepId, text: `${call.action}${call.purpose === 'compensate' ? ' (undo)' : ''} ${outcome}${attempts}${why}${note ? ` (${note.what})` : ''}` };
     }
     case 'update-accepted': {
       const request = args(event);
