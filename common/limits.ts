@@ -29,7 +29,7 @@ function limit(value: number, unit: Limit['unit'], what: string): Limit {
 
 export const LIMITS = {
   runbookFileBytes: limit(1 * MIB, 'bytes', 'size of a runbook file'),
-  configFileBytes: limit(1 * MIB, 'bytes', 'size of the connectors file and of the approvers file'),
+  configFileBytes: limit(1 * MIB, 'bytes', 'size of the connectors, approvers and calendar files'),
   secretFileBytes: limit(64 * KIB, 'bytes', 'size of a secret read from a { file: ... } reference'),
   yamlNestingDepth: limit(32, 'levels', 'nesting of mappings and lists in any YAML file'),
   yamlAliases: limit(100, 'entries', 'YAML aliases (*name) in one file'),
@@ -56,6 +56,7 @@ export const LIMITS = {
   groups: limit(1_000, 'entries', 'approver groups in the approvers file'),
   groupMembers: limit(2_000, 'entries', 'people or Slack user groups listed in one approver group'),
   connectorEntries: limit(1_000, 'entries', 'entries in one section of the connectors file (vendors, channels, ...)'),
+  holidays: limit(1_000, 'entries', 'holidays in the calendar file'),
   duration: limit(366 * DAY_MS, 'ms', 'any duration in a runbook or config file (timeouts, waits, reminders)'),
   drillLength: limit(1 * DAY_MS, 'ms', 'length of a drill scenario (its duration, inject offsets and objective aims)'),
   drillInjects: limit(200, 'entries', 'injects in one drill scenario'),
