@@ -68,6 +68,8 @@ export async function runSubRunbookStep(ctx: RunContext, step: SubRunbookStepSpe
     requestedVia: ctx.input.requestedVia,
     incidentId: ctx.input.incidentId,
     ...(ctx.input.childRunbooks ? { childRunbooks: ctx.input.childRunbooks } : {}),
+    // The child counts business days on the parent's calendar.
+    ...(ctx.input.calendar ? { calendar: ctx.input.calendar } : {}),
     parent: { workflowId: ctx.state.workflowId, stepId: step.id },
   };
   // By name: importing the interpreter's type here would close an import cycle through ./index.ts.
