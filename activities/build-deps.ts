@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AuditKeyFiles } from '../reports/audit/key-files';
 import { buildApproversSetup } from './approvers/build';
+import type { ApproversSetup } from './approvers/resolve';
 import type { ActivityDeps } from './deps';
 import { FileEffectJournal } from './effects/file-journal';
 import { IntentNotes } from './effects/intent-notes';
@@ -59,7 +60,7 @@ export async function buildActivityDeps(
     logger,
     effectJournal: new FileEffectJournal(effectJournalPath(config.dataDir)),
     intentNotes: new IntentNotes(intentNotesPath(config.dataDir)),
-    live: connectors ? await liveSetupOf(connectors, config, logger) : EMPTY_LIVE_SETUP,
+    live: connectors ? await liveSetupOf(connectors, config, logger, approvers) : EMPTY_LIVE_SETUP,
     tabletopLatencyMs: config.tabletopLatencyMs,
     ...(approvers ? { approvers } : {}),
     auditArchive: { dataDir: config.dataDir, keyFiles: config.auditKeyFiles ?? {} },
@@ -88,8 +89,8 @@ export async function loadLiveSetup(
   return liveSetupOf(connectors, config, logger);
 }
 
-function liveSetupOf(connectors: ConnectorsConfig, config: Pick<ActivityConfig, 'dataDir'>, logger: Logger): Promise<LiveSetup> {
-  return buildLiveSetup(connectors, { logger, dataDir: config.dataDir });
+function liveSetupOf(connectors: ConnectorsConfig, config: Pick<ActivityConfig, 'dataDir'>, logger: Logger, approvers?: ApproversSetup): Promise<LiveSetup> {
+  return buildLiveSetup(connectors, { logger, dataDir: config.dataDir, ...(approvers ? { approvers } : {}) });
 }
 
 /** The run's Slack presence (root message and thread) when the connectors file has a `slack:` section. */

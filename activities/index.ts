@@ -29,7 +29,7 @@ export function createActivities(deps: ActivityDeps) {
     postDrillSummary: createDrillSummaryActivity(deps.slackSurface),
     checkChildInputs: createCheckChildInputsActivity(),
     archiveClosedRunsActivity: createAuditArchiveActivity(deps.auditArchive && { ...deps.auditArchive, live: deps.live }),
-    ...createSlackSurfaceActivities(deps.slackSurface),
+    ...createSlackSurfaceActivities(deps.slackSurface, deps.approvers),
   });
 }
 

@@ -17,6 +17,7 @@ import { CONNECTORS } from '../connectors/registry';
 import { buildEvidenceAction } from './evidence/build';
 import { createAccessReportAction, type SystemAccessProbe } from './access-report/report';
 import { buildNotifyAction } from './notify/build';
+import type { ApproversSetup } from './approvers/resolve';
 import { ActionRouter } from './route-action';
 import { buildDeletionAction } from './data-deletion/build';
 import { buildVendorRequestAction } from './vendor-request/action';
@@ -26,6 +27,8 @@ export interface LiveSetupOptions {
   dataDir: string;
   /** The registry by default; tests add fixtures. */
   connectors?: readonly ConnectorDefinition[];
+  /** The approvers file, for `notify` steps addressed to approver groups. */
+  approvers?: ApproversSetup;
 }
 
 /** A system the setup built, with the definition it came from. */
@@ -78,7 +81,7 @@ export async function buildLiveSetup(config: ConnectorsConfig, options: LiveSetu
   /** The role objects of the built systems that play `role`, by system id. */
   const playing = (role: SystemRole): ReadonlyMap<string, unknown> =>
     new Map(built.filter((b) => b.definition.roles?.[role] !== undefined).map((b) => [b.definition.id, b.live.roles]));
-  const notify = buildNotifyAction(config, playing('notify-channel'), shared);
+  const notify = buildNotifyAction(config, playing('notify-channel'), shared, options.approvers);
   if (notify) actions.notify = notify;
   const deletion = buildDeletionAction(config, playing('deletion-channel'), shared);
   if (deletion) actions['vendor.request_deletion'] = deletion;

@@ -27,7 +27,7 @@ const HEARTBEAT_EVERY_MS = 1_000;
 export type ActionActivity = (request: ActionRequest) => Promise<ActionResult>;
 
 export function createActionActivity(action: ActionName, deps: ActivityDeps): ActionActivity {
-  const tabletop = new TabletopSimulator(deps.effectJournal, deps.tabletopLatencyMs ?? 0);
+  const tabletop = new TabletopSimulator(deps.effectJournal, deps.tabletopLatencyMs ?? 0, deps.approvers);
   const enforceOutputShape = outputShapesEnforced();
 
   return async function performAction(request: ActionRequest): Promise<ActionResult> {

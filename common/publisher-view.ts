@@ -41,6 +41,12 @@ export interface StepLineView {
   answers?: { count: number; quorum: number };
   /** A decided decision step: the label of the option chosen, and whether the timeout chose it. */
   choice?: { label: string; defaulted: boolean };
+  /** A loop: how many of its items succeeded, failed and were skipped (its item steps are not listed). */
+  items?: { total: number; done: number; failed: number; skipped: number };
+  /** An observation window: checks so far, and how it ended. */
+  checks?: { count: number; outcome?: 'condition-met' | 'window-elapsed' };
+  /** A sub-runbook step: the child run, and how it ended. */
+  child?: { workflowId: string; status?: RunStatusView; outcome?: string };
 }
 
 /** The root message: the run at a glance. */
@@ -59,6 +65,10 @@ export interface RootView {
   cancel?: { actor: string; reason: string };
   /** How an `end` step said the run ended (`completed: false-positive`); absent otherwise. */
   outcome?: { name: string; summary?: string };
+  /** The run's severity once a `severity` step changed it, and what it was before that change. */
+  severity?: { current: string; was: string };
+  /** On a child run: the run and step that started it. */
+  parent?: { workflowId: string; stepId: string };
   steps: StepLineView[];
 }
 
@@ -125,6 +135,8 @@ export interface WaitCardView {
   receivedVia?: string;
   receivedAt?: string;
   error?: string;
+  /** Set when the wait declares `outputs:`: its button opens their form (no confirm dialog then). */
+  hasForm?: true;
 }
 
 export interface ManualCardView {
@@ -140,6 +152,8 @@ export interface ManualCardView {
   doneAt?: string;
   note?: string;
   error?: string;
+  /** Set when the task declares `outputs:`: "Done" opens their form (no confirm dialog then). */
+  hasForm?: true;
 }
 
 /** One answer to a decision: who chose which option. */

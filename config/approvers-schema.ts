@@ -26,6 +26,11 @@ export const GroupName = z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9._-]
 const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,30}$/, { message: 'a Slack user id looks like U0123ABCD (Profile → ⋮ → Copy member ID)' });
 const SlackUsergroupId = z.string().regex(/^S[A-Z0-9]{2,30}$/, { message: 'a Slack user group id looks like S0123ABCD (not the @handle)' });
 
+/** One plain address (no display name): it goes into an SMTP envelope as written. */
+const EmailAddress = z.string().regex(/^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/, {
+  message: 'an e-mail address looks like alice@example.org (the address alone, without a name or <>)',
+});
+
 /**
  * A `cli` or `api` identity: what `--as` or a program says. Anything printable without spaces, up
  * to the identity length limit; control, direction-changing and invisible characters are refused,
@@ -52,6 +57,8 @@ export const PersonEntry = z
     cli: PlainIdentity.optional(),
     /** Identity used by programs calling the client module directly. */
     api: PlainIdentity.optional(),
+    /** Where `notify` steps with `channel: email` reach this person (`to: [group:…]`); not an identity. */
+    email: EmailAddress.optional(),
   })
   .refine((entry) => entry.slack !== undefined || entry.cli !== undefined || entry.api !== undefined, {
     message: 'a person needs at least one identity: slack, cli or api',

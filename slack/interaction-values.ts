@@ -27,10 +27,10 @@ export const ApprovalButtonValue = z.strictObject({
 }) satisfies z.ZodType<Shape.ApprovalButtonValue>;
 export type ApprovalButtonValue = Shape.ApprovalButtonValue;
 
-export const EventButtonValue = z.strictObject({ w: WorkflowId, s: StepId, e: Reference }) satisfies z.ZodType<Shape.EventButtonValue>;
+export const EventButtonValue = z.strictObject({ w: WorkflowId, s: StepId, e: Reference, f: z.literal(1).optional() }) satisfies z.ZodType<Shape.EventButtonValue>;
 export type EventButtonValue = Shape.EventButtonValue;
 
-export const ManualButtonValue = z.strictObject({ w: WorkflowId, s: StepId }) satisfies z.ZodType<Shape.ManualButtonValue>;
+export const ManualButtonValue = z.strictObject({ w: WorkflowId, s: StepId, f: z.literal(1).optional() }) satisfies z.ZodType<Shape.ManualButtonValue>;
 export type ManualButtonValue = Shape.ManualButtonValue;
 
 export const DecisionButtonValue = z.strictObject({

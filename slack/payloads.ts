@@ -91,6 +91,13 @@ export type RejectModalMetadata = z.infer<typeof RejectModalMetadata>;
 export const DecisionModalMetadata = z.strictObject({ w: Reference, s: Reference, o: Reference, h: z.string().regex(/^[0-9a-f]{64}$/), a: SlackTs, ...Where });
 export type DecisionModalMetadata = z.infer<typeof DecisionModalMetadata>;
 
+/**
+ * The outputs form of a wait (k: 'event', with the event e) or a manual task (k: 'manual'): the
+ * step, and the click (for the update id).
+ */
+export const OutputsModalMetadata = z.strictObject({ w: Reference, s: Reference, k: z.enum(['event', 'manual']), e: Reference.optional(), a: SlackTs, ...Where });
+export type OutputsModalMetadata = z.infer<typeof OutputsModalMetadata>;
+
 /** The cancel-reason modal: the run to cancel. */
 export const CancelModalMetadata = z.strictObject({ w: Reference, ...Where });
 export type CancelModalMetadata = z.infer<typeof CancelModalMetadata>;

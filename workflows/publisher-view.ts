@@ -20,6 +20,7 @@ import type {
 } from '../common/publisher-view';
 import type { ApprovalGateState, DecisionGateState, GateMembershipState, RunState, StepState } from '../common/run-state';
 import type { RunbookBranchStep, RunbookStep } from '../runbooks/schema';
+import { listedInRoot, structureLine, structureRoot } from './publisher-structure';
 import type { ReceivedEvent } from './run-context';
 
 /** Audit events that open a card in the thread instead of a line. */
@@ -55,10 +56,13 @@ const DETAIL_MAX = 600;
 
 /**
  * The root message. `decisions` (runs under the slack-decisions patch whose runbook has decision
- * or end steps) adds the decisions' questions and choices and the run's outcome; without it the
- * view is exactly what older runs showed, so their replays send the same updates.
+ * or end steps) adds the decisions' questions and choices and the run's outcome; `structure`
+ * (runs under the slack-run-structure patch, ./publisher-structure.ts) counts a loop's items on
+ * its line instead of listing them, and adds windows, child runs, the severity and the parent
+ * run. Without them the view is exactly what older runs showed, so their replays send the same
+ * updates.
  */
-export function rootView(state: RunState, decisions = false): RootView {
+export function rootView(state: RunState, decisions = false, structure = false): RootView {
   return {
     workflowId: state.workflowId,
     title: state.runbook.title,
@@ -73,7 +77,12 @@ export function rootView(state: RunState, decisions = false): RootView {
     ...(state.failure ? { failure: { ...(state.failure.step ? { step: state.failure.step } : {}), message: cut(state.failure.message) } } : {}),
     ...(state.cancel ? { cancel: { actor: state.cancel.actor, reason: cut(state.cancel.reason) } } : {}),
     ...(decisions && state.outcome ? { outcome: { name: state.outcome.name, ...(state.outcome.summary ? { summary: cut(state.outcome.summary) } : {}) } } : {}),
-    steps: state.steps.map((step) => ({ ...stepLine(step), ...(decisions ? decisionLine(step) : {}) })),
+    ...(structure ? structureRoot(state) : {}),
+    steps: (structure ? state.steps.filter(listedInRoot) : state.steps).map((step) => ({
+      ...stepLine(step),
+      ...(decisions ? decisionLine(step) : {}),
+      ...(structure ? structureLine(step) : {}),
+    })),
   };
 }
 
@@ -173,7 +182,7 @@ export function waitCard(state: RunState, step: StepState, received: ReceivedEve
     open: step.status === 'waiting',
     status: step.status,
     ...(done && received ? { receivedBy: received.actor, receivedVia: received.via, receivedAt: received.at } : {}),
-    ...(step.error ? { error: cut(step.error.message) } : {}),
+    ...(step.error ? { error: cut(step.error.message) } : {}),    ...(hasOutputsForm(step) ? { hasForm: true as const } : {}),
   };
 }
 
@@ -193,8 +202,17 @@ export function manualCard(state: RunState, step: StepState, spec: RunbookStep |
     ...(step.actor ? { doneBy: step.actor } : {}),
     ...(step.endedAt && step.actor ? { doneAt: step.endedAt } : {}),
     ...(step.manual.note ? { note: cut(step.manual.note) } : {}),
-    ...(step.error ? { error: cut(step.error.message) } : {}),
+    ...(step.error ? { error: cut(step.error.message) } : {}),    ...(hasOutputsForm(step) ? { hasForm: true as const } : {}),
   };
+}
+
+/**
+ * Whether the step's button opens a form of its declared outputs. Fixed from the run's start (the
+ * declaration is), so a card's fingerprint moves exactly when it did before; steps without
+ * outputs carry no such field and show exactly what they showed.
+ */
+function hasOutputsForm(step: StepState): boolean {
+  return (step.declaredOutputs?.fields.length ?? 0) > 0;
 }
 
 /** The groups an escalated gate was widened with: as the policy recorded them, else as the runbook says. */

@@ -27,6 +27,7 @@ import type { Runbook, RunbookBranchStep, RunbookStep } from '../runbooks/schema
 import { SLACK_SURFACE, SLACK_SURFACE_LOOKUP } from './activity-options';
 import { describeError } from './outcomes';
 import { DECISION_CARD_EVENTS, DECISION_LINE_EVENTS, decisionCard, decisionEscalationGroups, decisionPing, runbookHasDecisions, SLACK_DECISIONS_PATCH } from './publisher-decision';
+import { runShowsStructure, SLACK_STRUCTURE_PATCH } from './publisher-structure';
 import { approvalCard, CARD_EVENTS, escalationGroups, escalationPing, escalationReady, eventLine, LINE_EVENTS, manualCard, rootView, waitCard } from './publisher-view';
 import type { RunContext } from './run-context';
 import { waitUntil } from './wait-until';
@@ -61,6 +62,8 @@ export async function startSlackPublisher(ctx: RunContext): Promise<SlackPublish
   // local activity) resolved, a replay under load failed to find the marker where it expected it.
   // Only runbooks with decisions or ends ask, so every other run records no marker.
   const decisions = runbookHasDecisions(ctx.input.runbook) && patched(SLACK_DECISIONS_PATCH);
+  // Likewise only runs with loops, windows, child runs, severity steps or a parent ask this one.
+  const structure = runShowsStructure(ctx.input) && patched(SLACK_STRUCTURE_PATCH);
   let surface: { channel: string } | null;
   try {
     surface = await CancellationScope.nonCancellable(() => describeSlackSurface());
@@ -70,7 +73,7 @@ export async function startSlackPublisher(ctx: RunContext): Promise<SlackPublish
   }
   if (!surface) return undefined;
   ctx.surface.slack = { channel: surface.channel };
-  const publisher = new Publisher(ctx, decisions);
+  const publisher = new Publisher(ctx, decisions, structure);
   // Not awaited: it runs beside the steps. run() handles every failure itself.
   void CancellationScope.nonCancellable(() => publisher.run());
   return publisher;
@@ -103,6 +106,8 @@ class Publisher implements SlackPublisher {
     private readonly ctx: RunContext,
     /** Whether this run shows decision cards, decision lines and its outcome (see ./publisher-decision.ts). */
     private readonly decisions: boolean,
+    /** Whether its root message shows loops, windows, child runs, severity and the parent (see ./publisher-structure.ts). */
+    private readonly structure: boolean,
   ) {
     const info = workflowInfo();
     this.keyBase = `${info.workflowId}/${info.firstExecutionRunId}/slack`;
@@ -118,7 +123,7 @@ class Publisher implements SlackPublisher {
   async run(): Promise<void> {
     try {
       const target = this.ctx.changes;
-      const view = rootView(this.ctx.state, this.decisions);
+      const view = rootView(this.ctx.state, this.decisions, this.structure);
       const root = await slack.postSlackRoot({ key: `${this.keyBase}/root`, view });
       this.rootShown = JSON.stringify(view);
       this.ctx.state.slack = { channel: root.channel, ts: root.ts };
@@ -180,7 +185,7 @@ class Publisher implements SlackPublisher {
       else this.cards.delete(stepId);
     }
 
-    const view = rootView(state, this.decisions);
+    const view = rootView(state, this.decisions, this.structure);
     const shown = JSON.stringify(view);
     if (shown !== this.rootShown) {
       await this.attempt('update the root message', () => slack.updateSlackRoot({ channel: root.channel, ts: root.ts, view }));

@@ -29,11 +29,15 @@ export function createResolveApproversActivity(setup: ApproversSetup | undefined
     if (!parsed.success) throw ApplicationFailure.nonRetryable(`invalid approver resolution request: ${parsed.error.message}`, ErrorType.InvalidInput);
     const request = parsed.data;
     if (!setup) return { policy: 'open' };
-    return resolveWith(setup, [...new Set(request.groups)]);
+    return resolveApproverGroups(setup, [...new Set(request.groups)]);
   };
 }
 
-async function resolveWith(setup: ApproversSetup, groupNames: string[]): Promise<ApproverResolution> {
+/**
+ * Who is in each named group now (a group the file lacks comes back `defined: false`). Also used
+ * by `notify` steps addressed to `group:<name>`, so a message reaches whom the gate would ask.
+ */
+export async function resolveApproverGroups(setup: ApproversSetup, groupNames: string[]): Promise<Extract<ApproverResolution, { policy: 'enforced' }>> {
   const { config } = setup;
   const people: ResolvedPerson[] = Object.entries(config.people).map(([person, entry]) => ({
     person,

@@ -13,6 +13,7 @@ import { smtp } from '../../connectors/smtp';
 import { DeliveryLog } from './delivery-log';
 import type { NotifySections } from './needs';
 import { NotifyAction } from './action';
+import type { ApproversSetup } from '../approvers/resolve';
 
 /** Where sent notifications are remembered (see ./delivery-log.ts). */
 export function notificationLogPath(dataDir: string): string {
@@ -23,7 +24,13 @@ export function notificationLogPath(dataDir: string): string {
  * @param channels the role objects of the built systems that play 'notify-channel', by system id
  *   (each connector's live build says what its object is: a Mailer for smtp, a SlackPoster for slack).
  */
-export function buildNotifyAction(file: NotifySections, channels: ReadonlyMap<string, unknown>, shared: SharedLive): LiveAction | undefined {
+export function buildNotifyAction(
+  file: NotifySections,
+  channels: ReadonlyMap<string, unknown>,
+  shared: SharedLive,
+  /** The approvers file, for `to: [group:<name>]`; absent: such steps fail, saying so. */
+  approvers?: ApproversSetup,
+): LiveAction | undefined {
   const mailer = channels.get(smtp.id) as Mailer | undefined;
   const poster = channels.get(slack.id) as SlackPoster | undefined;
   if (!mailer && !poster) return undefined;
@@ -31,6 +38,7 @@ export function buildNotifyAction(file: NotifySections, channels: ReadonlyMap<st
     ...(poster ? { slack: poster } : {}),
     ...(mailer ? { mailer } : {}),
     file,
+    ...(approvers ? { approvers } : {}),
     log: new DeliveryLog(notificationLogPath(shared.dataDir)),
     logger: shared.logger.child({ action: 'notify' }),
   });

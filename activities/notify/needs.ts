@@ -28,7 +28,8 @@ export function notifyNeeds(file: NotifySections, params: Record<string, unknown
   const problems: string[] = [];
   if (!mailConfigured) problems.push('notify by email needs the `smtp:` section in the connectors file');
   if (Array.isArray(params.to)) {
-    const notAddresses = params.to.filter((to) => typeof to === 'string' && !EMAIL_ADDRESS.test(to));
+    // `group:<name>` entries are resolved to addresses through the approvers file when the step runs.
+    const notAddresses = params.to.filter((to) => typeof to === 'string' && !to.startsWith('group:') && !EMAIL_ADDRESS.test(to));
     problems.push(...notAddresses.map((to) => `notify by email: "${String(to)}" is not an email address`));
   }
   return { connectors: mailConfigured ? [smtp.id] : [], problems };

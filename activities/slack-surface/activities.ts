@@ -18,6 +18,8 @@ import { slackFailure } from '../../connectors/slack/failures';
 import { postRunMessageOnce } from './post-once';
 import { CardContent, RootView, RunModeView, ThreadContent } from './view-schema';
 import type { SlackSurface } from './surface';
+import type { ApproversSetup } from '../approvers/resolve';
+import { assigneeMentions, withMentions, type AssigneeMentions } from './assignee-mentions';
 
 const Channel = z.string().min(1).max(200);
 const Ts = z.string().regex(/^\d+\.\d+$/, 'a Slack message ts');
@@ -38,9 +40,15 @@ export type UpdateThreadRequest = z.infer<typeof UpdateThreadRequest>;
 export interface SlackMessageRef {
   channel: string;
   ts: string;
+  /** An open manual card: the Slack users its assignee resolved to (kept in the run's history). */
+  mentioned?: string[];
 }
 
-export function createSlackSurfaceActivities(surface: SlackSurface | undefined) {
+/**
+ * @param approvers the approvers file, so an open manual card mentions its assignee (a person or
+ *   `group:<name>`, see ./assignee-mentions.ts).
+ */
+export function createSlackSurfaceActivities(surface: SlackSurface | undefined, approvers?: ApproversSetup) {
   /** Whether this worker has a Slack surface, and its channel. No I/O. */
   async function describeSlackSurface(): Promise<{ channel: string } | null> {
     return surface ? { channel: surface.channel } : null;
@@ -73,23 +81,34 @@ export function createSlackSurfaceActivities(surface: SlackSurface | undefined) 
   async function postSlackThreadMessage(raw: PostThreadRequest): Promise<SlackMessageRef> {
     const slack = required('post in the run thread');
     const request = parse(PostThreadRequest, raw, 'post in the run thread');
+    const mentions = await mentionsFor(request.content);
+    const message = buildThreadMessage(request.content, request.mode);
     const posted = await postRunMessageOnce(slack, {
       key: request.key,
       channel: request.channel,
       threadTs: request.threadTs,
       workflowId: request.workflowId,
       part: request.content.kind,
-      ...buildThreadMessage(request.content, request.mode),
+      ...(mentions ? withMentions(message, mentions) : message),
     });
-    log(slack, { workflowId: request.workflowId, part: request.content.kind, ts: posted.ts, alreadyDone: posted.alreadyDone }, 'thread message posted');
-    return { channel: posted.channel, ts: posted.ts };
+    log(slack, { workflowId: request.workflowId, part: request.content.kind, ts: posted.ts, alreadyDone: posted.alreadyDone, mentioned: mentions?.users }, 'thread message posted');
+    if (mentions && mentions.problems.length > 0) slack.logger.warn({ workflowId: request.workflowId, problems: mentions.problems }, 'manual task assignee not fully mentioned');
+    return { channel: posted.channel, ts: posted.ts, ...(mentions ? { mentioned: mentions.users } : {}) };
   }
 
   /** Replaces a card in the thread (approval, decision, wait or manual) with the view given. */
   async function updateSlackThreadMessage(raw: UpdateThreadRequest): Promise<void> {
     const slack = required('update a thread card');
     const request = parse(UpdateThreadRequest, raw, 'update a thread card');
-    await update(slack, request.channel, request.ts, buildThreadMessage(request.content, request.mode), request.content.kind);
+    const mentions = await mentionsFor(request.content);
+    const message = buildThreadMessage(request.content, request.mode);
+    await update(slack, request.channel, request.ts, mentions ? withMentions(message, mentions) : message, request.content.kind);
+  }
+
+  /** Mentions for a manual card still open with an assignee; undefined for anything else. */
+  async function mentionsFor(content: PostThreadRequest['content']): Promise<AssigneeMentions | undefined> {
+    if (content.kind !== 'manual' || !content.card.open || !content.card.assignee) return undefined;
+    return assigneeMentions(approvers, content.card.assignee);
   }
 
   function required(operation: string): SlackSurface {

@@ -32,6 +32,9 @@ export const StepLineView = z.object({
   question: z.string().optional(),
   answers: z.object({ count: z.number(), quorum: z.number() }).optional(),
   choice: z.object({ label: z.string(), defaulted: z.boolean() }).optional(),
+  items: z.object({ total: z.number(), done: z.number(), failed: z.number(), skipped: z.number() }).optional(),
+  checks: z.object({ count: z.number(), outcome: z.enum(['condition-met', 'window-elapsed']).optional() }).optional(),
+  child: z.object({ workflowId: z.string(), status: RunStatusView.optional(), outcome: z.string().optional() }).optional(),
 });
 
 /** A run's mode; thread requests carry it so that a tabletop run's every message says it is an exercise. */
@@ -51,6 +54,8 @@ export const RootView = z.object({
   failure: z.object({ step: z.string().optional(), message: z.string() }).optional(),
   cancel: z.object({ actor: z.string(), reason: z.string() }).optional(),
   outcome: z.object({ name: z.string(), summary: z.string().optional() }).optional(),
+  severity: z.object({ current: z.string(), was: z.string() }).optional(),
+  parent: z.object({ workflowId: z.string(), stepId: z.string() }).optional(),
   steps: z.array(StepLineView),
 });
 export type RootView = View.RootView;
@@ -108,6 +113,7 @@ export const WaitCardView = z.object({
   receivedVia: z.string().optional(),
   receivedAt: z.string().optional(),
   error: z.string().optional(),
+  hasForm: z.literal(true).optional(),
 });
 
 export const ManualCardView = z.object({
@@ -123,6 +129,7 @@ export const ManualCardView = z.object({
   doneAt: z.string().optional(),
   note: z.string().optional(),
   error: z.string().optional(),
+  hasForm: z.literal(true).optional(),
 });
 
 export const DecisionAnswerView = z.object({

@@ -21,7 +21,9 @@ import {
 import { planEvidenceCollect } from '../evidence/tabletop';
 import { simulateIdentityDeprovision } from '../../connectors/simulations/identity';
 import { planIdentityAccessReport } from '../access-report/tabletop';
-import { planNotify } from '../notify/tabletop';
+import { planNotify, planNotifyToGroups } from '../notify/tabletop';
+import { groupNameOf } from '../notify/recipients';
+import type { ApproversSetup } from '../approvers/resolve';
 import { planVendorRequestDeletion } from '../data-deletion/tabletop';
 import { planVendorRequest } from '../vendor-request/tabletop';
 import type { TabletopPlanner } from '../../connectors/simulation';
@@ -60,6 +62,11 @@ function simulationFor(action: ActionName, params: Record<string, unknown>): Tab
   return (system === undefined ? undefined : connectorsById().get(system)?.routed?.[action]?.simulate) ?? PLANNERS[action];
 }
 
+/** A notify step with a `group:<name>` recipient: its plan needs the groups resolved first. */
+function notifiesGroups(action: ActionName, params: Record<string, unknown>): boolean {
+  return action === 'notify' && Array.isArray(params.to) && params.to.some((to) => typeof to === 'string' && groupNameOf(to) !== undefined);
+}
+
 export class TabletopSimulator implements ActionPerformer {
   /** Recorded in histories (ActionResult.provider): keep it. */
   readonly name = 'tabletop';
@@ -67,6 +74,8 @@ export class TabletopSimulator implements ActionPerformer {
   constructor(
     private readonly journal: EffectJournal,
     private readonly latencyMs = 0,
+    /** The approvers file, so `notify` to `group:<name>` names the people it would reach. */
+    private readonly approvers?: ApproversSetup,
   ) {}
 
   async perform(action: ActionName, params: Record<string, unknown>, context: ActionContext): Promise<ActionOutcome> {
@@ -75,7 +84,8 @@ export class TabletopSimulator implements ActionPerformer {
 
     await this.simulateLatency(context);
     const at = new Date().toISOString();
-    const plan = simulationFor(action, params)(params, { idempotencyKey: context.idempotencyKey, at });
+    const seed = { idempotencyKey: context.idempotencyKey, at };
+    const plan = notifiesGroups(action, params) ? await planNotifyToGroups(params, seed, this.approvers) : simulationFor(action, params)(params, seed);
     const output = { ...plan.output, simulated: true, would_do: plan.wouldDo };
     const { record, alreadyRecorded } = await this.journal.recordOnce({
       idempotencyKey: context.idempotencyKey,

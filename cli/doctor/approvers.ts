@@ -1,7 +1,8 @@
 /**
  * `quell doctor`'s approval-policy rows: the approvers file (QUELL_APPROVERS_FILE) parses, every
  * approver group a runbook's gates name is defined (the live-readiness rule of
- * activities/approvers/readiness.ts), and every Slack user group the file lists answers
+ * activities/approvers/readiness.ts), so is every `group:<name>` a `notify` step or a manual
+ * assignee addresses, and every Slack user group the file lists answers
  * `usergroups.users.list` through the reader the worker resolves membership with.
  */
 import type { Logger } from 'pino';
@@ -39,7 +40,7 @@ export async function approverRows(options: ApproverCheckOptions): Promise<Docto
     });
     // Nothing about groups is checked without the file, so neither an unreadable runbooks folder
     // nor a runbook with lint errors (`quell lint` reports those) fails doctor here.
-    return [row('policy', true, openPolicyDetail(found))];
+    return [row('policy', true, openPolicyDetail(found)), ...recipientRows(found, undefined).map(({ name, ok, detail }) => row(name, ok, detail))];
   }
 
   const file = options.approversFile;
@@ -52,7 +53,7 @@ export async function approverRows(options: ApproverCheckOptions): Promise<Docto
   const groups = Object.keys(config.groups).length;
   const rows: DoctorRow[] = [row('file', true, `parsed ${file}: ${plural(people, 'person', 'people')}, ${plural(groups, 'group')}`)];
   if (found.unreadable) rows.push(row('runbook groups', false, `${found.unreadable}: the groups the runbooks' gates name were not checked`));
-  else rows.push(...groupRows(found, config).map(({ name, ok, detail }) => row(name, ok, detail)));
+  else rows.push(...[...groupRows(found, config), ...recipientRows(found, config)].map(({ name, ok, detail }) => row(name, ok, detail)));
   rows.push(...found.broken.map((line) => row('runbooks', false, line)));
   if (config.usesSlackUsergroups && options.slack) rows.push(...(await usergroupRows(config, options.slack, options.logger)));
   return rows;
@@ -99,6 +100,32 @@ function groupRows(found: RunbookGates, config: ApproversConfig): Array<Omit<Doc
     name: `group ${group}`,
     ok: false,
     detail: `${problem}${didYouMean(group, defined)}: named by ${uses.join('; ')}; live runs of ${[...runbooks].join(', ')} are refused`,
+  }));
+}
+
+/**
+ * One failing row per approver group a `notify` step or a manual assignee names (`group:<name>`)
+ * that the file lacks, or every such use when there is no file: those steps would fail when
+ * reached. Nothing when no step names a group this way.
+ */
+function recipientRows(found: RunbookGates, config: ApproversConfig | undefined): Array<Omit<DoctorRow, 'connector' | 'description'>> {
+  if (found.recipients.length === 0) return [];
+  const missing = new Map<string, string[]>();
+  for (const use of found.recipients) {
+    if (config && ownValue(config.groups, use.group) !== undefined) continue;
+    missing.set(use.group, [...(missing.get(use.group) ?? []), `runbook ${use.runbook} step ${use.stepId} (${use.field})`]);
+  }
+  if (missing.size === 0) {
+    const named = [...new Set(found.recipients.map((use) => use.group))].sort();
+    return [{ name: 'recipient groups', ok: true, detail: `every group:<name> that notify steps and manual assignees use is defined: ${named.join(', ')}` }];
+  }
+  const defined = config ? Object.keys(config.groups) : [];
+  return [...missing.entries()].map(([group, uses]) => ({
+    name: `recipient group:${group}`,
+    ok: false,
+    detail: config
+      ? `approver group ${group} is not defined in ${config.file}${didYouMean(group, defined)}: named by ${uses.join('; ')}; those steps fail when reached`
+      : `group:${group} is resolved through the approvers file and QUELL_APPROVERS_FILE is not set: named by ${uses.join('; ')}; those steps fail when reached`,
   }));
 }
 

@@ -1,7 +1,7 @@
 /**
  * The approval gates of the runbooks folder, as the live-readiness check sees them
  * ({@link requiredActions}), but whatever a run's inputs: a gate behind `when` is included, since
- * some run may reach it.
+ * some run may reach it. Also the approver groups that `notify` steps and manual tasks address.
  */
 import { emptyRecord, setOwn } from '../../common/own';
 import { formatRunbookError, loadRunbookDirectory, type RunbookError } from '../../runbooks/load';
@@ -20,9 +20,19 @@ export interface RunbookGate {
   conditional: boolean;
 }
 
+/** A step that addresses an approver group outside a gate: `notify` to `group:<name>`, or a manual task's assignee. */
+export interface RunbookRecipient {
+  runbook: string;
+  stepId: string;
+  group: string;
+  field: 'notify to' | 'manual assignee';
+}
+
 export interface RunbookGates {
   runbooks: number;
   gates: RunbookGate[];
+  /** Approver groups named by `notify` steps and manual assignees (literal `group:<name>` only). */
+  recipients: RunbookRecipient[];
   /** Why the folder could not be read (then nothing was checked). */
   unreadable?: string;
   /** Files left out for lint errors: one line each, with the first error. */
@@ -35,10 +45,12 @@ export async function runbookGates(runbooksDir: string): Promise<RunbookGates> {
     loaded = await loadRunbookDirectory(runbooksDir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return { runbooks: 0, gates: [], unreadable: `cannot read the runbooks folder ${runbooksDir} (QUELL_RUNBOOKS_DIR): ${code ?? String(error)}`, broken: [] };
+    return { runbooks: 0, gates: [], recipients: [], unreadable: `cannot read the runbooks folder ${runbooksDir} (QUELL_RUNBOOKS_DIR): ${code ?? String(error)}`, broken: [] };
   }
   const gates: RunbookGate[] = [];
+  const recipients: RunbookRecipient[] = [];
   for (const { runbook } of loaded.runbooks) {
+    collectRecipients(runbook.steps, runbook.id, undefined, recipients);
     const approvals = requiredActions(withoutConditions(runbook)).approvals ?? [];
     for (const { stepId, groups } of approvals) {
       const { spec, conditional } = approvalSpec(runbook, stepId);
@@ -60,7 +72,37 @@ export async function runbookGates(runbooksDir: string): Promise<RunbookGates> {
     const more = errors.length > 1 ? ` and ${errors.length - 1} more` : '';
     return `${formatRunbookError(first)}${more}: its gates were not checked (run quell lint)`;
   });
-  return { runbooks: loaded.runbooks.length, gates, broken };
+  return { runbooks: loaded.runbooks.length, gates, recipients, broken };
+}
+
+const GROUP_PREFIX = 'group:';
+
+/**
+ * Walks steps wherever they nest (parallel branches, sequences, foreach bodies, compensations,
+ * observe checks) for `notify` calls whose `to` names `group:<name>` and manual tasks assigned to
+ * one. Entries computed by a template are left to the run, which checks them when it gets there.
+ */
+function collectRecipients(node: unknown, runbook: string, stepId: string | undefined, into: RunbookRecipient[]): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectRecipients(item, runbook, stepId, into);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  const record = node as Record<string, unknown>;
+  const id = typeof record.id === 'string' ? record.id : stepId;
+  if (id !== undefined && record.action === 'notify') {
+    const to = (record.with as Record<string, unknown> | undefined)?.to;
+    for (const entry of Array.isArray(to) ? to : []) {
+      if (typeof entry === 'string' && entry.startsWith(GROUP_PREFIX)) into.push({ runbook, stepId: id, group: entry.slice(GROUP_PREFIX.length), field: 'notify to' });
+    }
+  }
+  const assignee = (record.manual as Record<string, unknown> | undefined)?.assignee;
+  if (id !== undefined && typeof assignee === 'string' && assignee.startsWith(GROUP_PREFIX)) {
+    into.push({ runbook, stepId: id, group: assignee.slice(GROUP_PREFIX.length), field: 'manual assignee' });
+  }
+  for (const [key, value] of Object.entries(record)) {
+    if (key !== 'with') collectRecipients(value, runbook, id, into);
+  }
 }
 
 /** The runbook with every `when` dropped, so requiredActions lists every gate. */

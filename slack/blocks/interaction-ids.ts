@@ -21,6 +21,8 @@ export const CallbackId = {
   rejectReason: 'quell.reject_reason',
   cancelReason: 'quell.cancel_reason',
   decisionForm: 'quell.decision_form',
+  /** The form of a wait's or a task's declared `outputs`. */
+  outputsForm: 'quell.outputs_form',
 } as const;
 
 /** Button value of Approve / Reject: the run (w), the gate (s) and the hash of the summary shown (h). */
@@ -30,17 +32,22 @@ export interface ApprovalButtonValue {
   h: string;
 }
 
-/** Button value of an event button ("Vendor confirmed deletion"): run, step and event name (e). */
+/**
+ * Button value of an event button ("Vendor confirmed deletion"): run, step and event name (e),
+ * and f: 1 when the wait declares outputs, so the click opens their form.
+ */
 export interface EventButtonValue {
   w: string;
   s: string;
   e: string;
+  f?: 1;
 }
 
-/** Button value of a manual task's "Done": run and step. */
+/** Button value of a manual task's "Done": run and step, and f: 1 when the task declares outputs (a form). */
 export interface ManualButtonValue {
   w: string;
   s: string;
+  f?: 1;
 }
 
 /**

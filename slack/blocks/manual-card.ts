@@ -1,9 +1,10 @@
 /**
  * The manual task card in the run's thread: the task, who it is for, any instructions, and a
- * "Done" button (behind a confirm dialog) while it is open. When someone completes it the button goes and the card says
+ * "Done" button (behind a confirm dialog, or opening the form of the task's declared outputs)
+ * while it is open. When someone completes it the button goes and the card says
  * who did it, when, and their note.
  */
-import type { KnownBlock } from '@slack/web-api';
+import type { Button, KnownBlock } from '@slack/web-api';
 import type { ManualCardView } from '../../common/publisher-view';
 import type { RunMode } from '../../common/run-state';
 import { ActionId, type ManualButtonValue } from './interaction-ids';
@@ -26,25 +27,25 @@ export function buildManualCard(card: ManualCardView, mode?: RunMode): SlackMess
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(`*Instructions*\n${escapeText(card.instructions)}`, LIMITS.sectionText) } });
   }
   if (card.open) {
-    const value: ManualButtonValue = { w: card.workflowId, s: card.stepId };
+    const value: ManualButtonValue = { w: card.workflowId, s: card.stepId, ...(card.hasForm ? { f: 1 as const } : {}) };
+    const button: Button = { type: 'button', action_id: ActionId.completeManual, text: plain('Done', LIMITS.buttonText), style: 'primary', value: JSON.stringify(value) };
     blocks.push({
       type: 'actions',
       block_id: `quell.manual.${card.stepId}`.slice(0, 255),
+      // The run moves on when the task is marked done: a stray tap must not skip a human check.
+      // A task with outputs opens their form instead, a deliberate step of its own.
       elements: [
-        {
-          type: 'button',
-          action_id: ActionId.completeManual,
-          text: plain('Done', LIMITS.buttonText),
-          style: 'primary',
-          value: JSON.stringify(value),
-          // The run moves on when the task is marked done: a stray tap must not skip a human check.
-          confirm: {
-            title: plain('Mark it done?', LIMITS.confirmTitle),
-            text: { type: 'mrkdwn', text: truncate(`You confirm this is done:\n${quote(card.task)}`, LIMITS.confirmText) },
-            confirm: plain('Done', LIMITS.confirmButton),
-            deny: plain('Cancel', LIMITS.confirmButton),
-          },
-        },
+        card.hasForm
+          ? button
+          : {
+              ...button,
+              confirm: {
+                title: plain('Mark it done?', LIMITS.confirmTitle),
+                text: { type: 'mrkdwn', text: truncate(`You confirm this is done:\n${quote(card.task)}`, LIMITS.confirmText) },
+                confirm: plain('Done', LIMITS.confirmButton),
+                deny: plain('Cancel', LIMITS.confirmButton),
+              },
+            },
       ],
     });
   } else if (card.doneBy) {

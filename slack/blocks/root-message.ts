@@ -1,8 +1,10 @@
 /**
  * The run's root message in the incident channel: what runs, for which incident, in which mode,
- * who asked, how it stands, and one line per step. Kept current with chat.update; the thread
- * under it carries the events and the cards. A tabletop run's message opens with the exercise
- * banner (common/exercise.ts), as does every message in its thread.
+ * who asked, how it stands (its severity once re-graded, the run that started it, for a child
+ * run), and one line per step (a loop's line counts its items instead of listing them). Kept
+ * current with chat.update; the thread under it carries the events and the cards. A tabletop
+ * run's message opens with the exercise banner (common/exercise.ts), as does every message in
+ * its thread.
  */
 import type { KnownBlock } from '@slack/web-api';
 import { isExercise } from '../../common/exercise';
@@ -35,6 +37,8 @@ export function buildRootMessage(view: RootView): SlackMessage {
     badge,
     `requested by ${actorText(view.requestedBy)}`,
     `runbook \`${escapeText(view.runbookId)}\` v${view.runbookVersion}`,
+    ...(view.severity ? [`severity: *${escapeText(view.severity.current)}* (was ${escapeText(view.severity.was)})`] : []),
+    ...(view.parent ? [`started by run \`${escapeText(view.parent.workflowId)}\` at step *${escapeText(view.parent.stepId)}*`] : []),
   ].join('  ·  ');
 
   // A run an `end` step completed says how it ended: `Completed: false-positive`.
@@ -117,6 +121,27 @@ function stepStateText(step: StepLineView): string {
       text = 'undone';
       break;
   }
+  const structure = structureText(step);
+  if (structure) text += ` · ${structure}`;
   if (step.compensation === 'failed') text += '; undo failed';
   return text;
+}
+
+/** A loop's items, a window's checks, a sub-runbook's child run. */
+function structureText(step: StepLineView): string | undefined {
+  if (step.items) {
+    const { total, done, failed, skipped } = step.items;
+    return [`${done} of ${total} item${total === 1 ? '' : 's'} done`, ...(failed > 0 ? [`${failed} failed`] : []), ...(skipped > 0 ? [`${skipped} skipped`] : [])].join(', ');
+  }
+  if (step.checks) {
+    const checks = `${step.checks.count} check${step.checks.count === 1 ? '' : 's'}`;
+    if (step.checks.outcome === 'condition-met') return `condition met after ${checks}`;
+    if (step.checks.outcome === 'window-elapsed') return `window elapsed after ${checks}`;
+    return `${checks} so far`;
+  }
+  if (step.child) {
+    const ended = step.child.status && step.child.status !== 'running' ? ` (${step.child.status}${step.child.outcome ? `: ${escapeText(step.child.outcome)}` : ''})` : '';
+    return `child run \`${escapeText(step.child.workflowId)}\`${ended}`;
+  }
+  return undefined;
 }

@@ -1,9 +1,10 @@
 /**
  * The wait card in the run's thread: which event the run waits for, until when, and while it
- * waits a button named after the event ("Vendor confirmed deletion") that delivers it. Once the
- * event arrived (or the wait failed) the button goes and the card says who reported it and when.
+ * waits a button named after the event ("Vendor confirmed deletion") that delivers it (or, for a
+ * wait that declares outputs, opens their form). Once the event arrived (or the wait failed) the
+ * button goes and the card says who reported it and when.
  */
-import type { KnownBlock } from '@slack/web-api';
+import type { Button, KnownBlock } from '@slack/web-api';
 import type { WaitCardView } from '../../common/publisher-view';
 import type { RunMode } from '../../common/run-state';
 import { ActionId, type EventButtonValue } from './interaction-ids';
@@ -28,25 +29,25 @@ export function buildWaitCard(card: WaitCardView, mode?: RunMode): SlackMessage 
     { type: 'context', elements: [{ type: 'mrkdwn', text: facts }] },
   ];
   if (card.open) {
-    const value: EventButtonValue = { w: card.workflowId, s: card.stepId, e: card.event };
+    const value: EventButtonValue = { w: card.workflowId, s: card.stepId, e: card.event, ...(card.hasForm ? { f: 1 as const } : {}) };
+    const button: Button = { type: 'button', action_id: ActionId.deliverEvent, text: plain(label, LIMITS.buttonText), style: 'primary', value: JSON.stringify(value) };
     blocks.push({
       type: 'actions',
       block_id: `quell.wait.${card.stepId}`.slice(0, 255),
+      // Reporting an event moves the run on; one stray click should not do that. A wait with
+      // outputs opens their form instead, a deliberate step of its own.
       elements: [
-        {
-          type: 'button',
-          action_id: ActionId.deliverEvent,
-          text: plain(label, LIMITS.buttonText),
-          style: 'primary',
-          value: JSON.stringify(value),
-          // Reporting an event moves the run on; one stray click should not do that.
-          confirm: {
-            title: plain(`${label}?`, LIMITS.confirmTitle),
-            text: { type: 'mrkdwn', text: truncate(`Report \`${escapeText(card.event)}\` to the run: the step waiting for it completes.`, LIMITS.confirmText) },
-            confirm: plain('Report it', LIMITS.confirmButton),
-            deny: plain('Cancel', LIMITS.confirmButton),
-          },
-        },
+        card.hasForm
+          ? button
+          : {
+              ...button,
+              confirm: {
+                title: plain(`${label}?`, LIMITS.confirmTitle),
+                text: { type: 'mrkdwn', text: truncate(`Report \`${escapeText(card.event)}\` to the run: the step waiting for it completes.`, LIMITS.confirmText) },
+                confirm: plain('Report it', LIMITS.confirmButton),
+                deny: plain('Cancel', LIMITS.confirmButton),
+              },
+            },
       ],
     });
   } else if (card.status === 'succeeded') {

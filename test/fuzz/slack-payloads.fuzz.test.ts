@@ -135,7 +135,7 @@ function check(one: Case, outcomes: { formRefused: number; formAccepted: number 
       for (const schema of [ApprovalButtonValue, EventButtonValue, ManualButtonValue] as const) {
         const value = parseButtonValue(schema as typeof ManualButtonValue, one.value);
         if (value === undefined) continue;
-        for (const field of Object.values(value as Record<string, string>)) assertText(field, 'accepted button field', { max: LIMITS.referenceLength.value });
+        for (const field of Object.values(value as Record<string, string | number>).filter((entry): entry is string => typeof entry === 'string')) assertText(field, 'accepted button field', { max: LIMITS.referenceLength.value });
       }
       return;
     case 'command': {

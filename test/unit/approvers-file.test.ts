@@ -54,7 +54,7 @@ describe('approvers file', () => {
       'version: 1', //                                         1
       'people:', //                                            2
       '  alice: { slack: alice, cli: alice }', //              3: not a Slack user id
-      '  bob: { email: bob@example.com }', //                  4: unknown key, so no identity
+      '  bob: { phone: 555-0100 }', //                         4: unknown key, so no identity
       '  eve: {}', //                                          5: no identity
       'groups:', //                                            6
       '  oncall: { people: [alice], slack_usergroups: [oncall] }', // 7: a handle, not a group id
@@ -64,7 +64,7 @@ describe('approvers file', () => {
     expect(errorsOf(text)).toEqual([
       `${FILE}:3:19: a Slack user id looks like U0123ABCD (Profile → ⋮ → Copy member ID); got "alice"`,
       `${FILE}:4:8: a person needs at least one identity: slack, cli or api`,
-      `${FILE}:4:10: unknown key "email"; allowed keys here: slack, cli, api`,
+      `${FILE}:4:10: unknown key "phone"; allowed keys here: slack, cli, api, email`,
       `${FILE}:5:8: a person needs at least one identity: slack, cli or api`,
       `${FILE}:7:49: a Slack user group id looks like S0123ABCD (not the @handle); got "oncall"`,
       `${FILE}:8:10: a group needs members: people, slack_usergroups or both`,

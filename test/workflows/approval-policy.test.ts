@@ -14,6 +14,7 @@ import { Secret } from '../../config/secret';
 import { cancelRun, decideApproval, getRunState } from '../../client/runs';
 import type { DecisionSource, RunResult, RunState, StepState } from '../../common/run-state';
 import { startTestEngine, type TestEngine } from '../support/engine';
+import { eventually } from '../support/eventually';
 import { startFakeSlackApi, type FakeSlackApi } from '../support/fake-slack-api';
 import { waitForState } from '../support/run-driver';
 import { runLogger, testServer } from '../support/temporal';
@@ -240,7 +241,9 @@ describe('approval policy (approvers file)', () => {
     expect(gate.approverGroups).toEqual(['security-oncall', 'security-leads']);
     expect(gate.escalation).toEqual({ at: expect.any(String), groups: ['security-leads'], slackUsergroups: ['S0LEADS'], deadline: gate.deadline });
     expect(gate.eligible?.filter((e) => e.groups.includes('security-leads')).map((e) => e.person)).toEqual(['lee', 'slack:U0LEAH']);
-    // No Slack surface on this run: the escalation is sent with the notify action.
+    // No Slack surface on this run: the escalation is sent with the notify action, just after the
+    // gate says it escalated (the flag is set first), so wait for it to be recorded.
+    await eventually('the escalation notice', async () => (await engine.journal.list({ workflowId: id })).some((effect) => effect.action === 'notify'));
     const notices = (await engine.journal.list({ workflowId: id })).filter((effect) => effect.action === 'notify');
     expect(notices).toHaveLength(1);
     expect(notices[0].params).toMatchObject({ to: ['security-leads'] });
