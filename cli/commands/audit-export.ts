@@ -2,14 +2,15 @@
  * `quell audit export <run>`: the run's compliance dossier from its Temporal history alone (no
  * worker needed), signed with the configured key, as JSON (the verifiable record), Markdown or a
  * self-contained HTML page. The human formats carry the verification result of the JSON they
- * were rendered from.
+ * were rendered from. A child run's steps are in its own dossier: the export names each child
+ * and the command that exports it.
  */
 import type { Command } from 'commander';
 import { exportRunDossier } from '../../client/audit-dossier';
 import { excerpt } from '../../common/text-safety';
 import { renderDossierHtml } from '../../reports/audit/dossier-html';
 import { renderDossierMarkdown } from '../../reports/audit/dossier-markdown';
-import type { DossierDocument } from '../../reports/audit/dossier-types';
+import type { ChildRunEntryData, DossierDocument } from '../../reports/audit/dossier-types';
 import { dossierView } from '../../reports/audit/dossier-view';
 import { auditKeyFiles } from '../../reports/audit/key-files';
 import { verifyDossierOffline } from '../../reports/audit/verify-dossier';
@@ -28,6 +29,14 @@ export function renderDossier(document: DossierDocument, format: DossierFormat, 
   if (format === 'json') return `${JSON.stringify(document, null, 2)}\n`;
   const view = dossierView(document, verifyDossierOffline(document, publicKeyPem));
   return format === 'html' ? renderDossierHtml(view) : renderDossierMarkdown(view);
+}
+
+/** One line per child run the dossier names: each has its own dossier, exported by its id. */
+export function childDossierLines(document: DossierDocument): string[] {
+  return document.entries
+    .filter((entry) => entry.kind === 'child-run')
+    .map((entry) => entry.data as ChildRunEntryData)
+    .map((child) => `child run ${shownLine(child.workflowId)} (step ${shownLine(child.stepId)}) has its own dossier: ${shownLine(child.ownDossier)}`);
 }
 
 interface ExportOptions {
@@ -58,9 +67,16 @@ export function registerAuditExport(audit: Command, ctx: CliContext): void {
       }
       const document = await exportRunDossier(await ctx.getClient(), workflowId, { ...(privatePem ? { signingKeyPem: privatePem } : {}), exportedBy: `quell ${ctx.env.QUELL_VERSION ?? 'unknown'}` });
       const text = renderDossier(document, format as DossierFormat, publicPem);
-      if (options.out === undefined) return ctx.io.stdout(text.replace(/\n$/, ''));
+      const children = childDossierLines(document);
+      if (options.out === undefined) {
+        ctx.io.stdout(text.replace(/\n$/, ''));
+        // Beside the document, not in it: printed JSON stays one JSON value.
+        for (const line of children) ctx.io.stderr(line);
+        return;
+      }
       const file = writeOutFile(options.out, text);
       const signed = document.signature ? `signed by key ${document.signature.keyId}` : 'UNSIGNED';
       ctx.io.stdout(`dossier of ${workflowId} written to ${shownLine(file)} (${format}): ${document.head.entryCount} entries over ${document.head.historyEventCount} history events, head ${document.head.headSha256.slice(0, 16)}…, ${signed}`);
+      for (const line of children) ctx.io.stdout(line);
     });
 }

@@ -7,7 +7,7 @@
 import type { DecodedEvent } from '../drill/history';
 import type { CoverageEntryData } from './dossier-types';
 
-const CITING_FIELDS = new Set(['eventIds', 'eventId', 'acceptedEventId', 'completedEventId', 'startEventId', 'closeEventId', 'notifyEventIds', 'scheduledEventId', 'endEventId']);
+const CITING_FIELDS = new Set(['eventIds', 'eventId', 'acceptedEventId', 'completedEventId', 'startEventId', 'closeEventId', 'notifyEventIds', 'scheduledEventId', 'endEventId', 'initiatedEventId', 'startedEventId', 'closedEventId']);
 /** Data people or runbooks wrote (a runbook, inputs, form fields): a key there that looks like a citation is not one. */
 const NOT_CITING = new Set(['definition', 'inputs', 'fields']);
 

@@ -1,7 +1,7 @@
 /**
  * A run's dossier as one self-contained HTML page for auditors: inline CSS, no script, nothing to
  * fetch (a Content-Security-Policy forbids every load), printable. The header carries the
- * verification result; then the timeline, approvals, decisions and their answers, loops and their
+ * verification result; then the timeline, child runs, severity changes, approvals, decisions and their answers, loops and their
  * items, observation windows and their checks, evidence with hashes, controls, steps, and what
  * the view left out. A tabletop run's page says it was an exercise, top and bottom.
  *
@@ -12,7 +12,7 @@ import { badge, facts, html, section, table, wallClock, type Cell } from '../dri
 import { selfContainedPage } from '../drill/html';
 import { DRILL_REPORT_CSS } from '../drill/html-style';
 import { answerFieldsText } from '../drill/report-decisions';
-import { decidersText, humanDuration, loopTally, optionsText, windowOutcomeText, type DossierView } from './dossier-view';
+import { childEndText, decidersText, humanDuration, loopTally, optionsText, placementText, severityText, windowOutcomeText, type DossierView } from './dossier-view';
 
 const DOSSIER_CSS = `${DRILL_REPORT_CSS}
 .verification { border: 2px solid; padding: 8px 14px; margin: 12px 0; }
@@ -37,6 +37,8 @@ export function renderDossierHtml(view: DossierView): string {
     element('h1', title),
     header(view),
     section('timeline', 'Timeline', table(['Time', 'What', 'Who', 'Events'], view.timeline.map((line) => [wallClock(line.at), line.what, line.actor, events(line.eventIds)]))),
+    section('children', 'Child runs', children(view)),
+    section('severity', 'Severity changes', severityChanges(view)),
     section('approvals', 'Approvals and rejections', approvals(view)),
     section('decisions', 'Decisions', decisions(view)),
     section('loops', 'Loops', loops(view)),
@@ -61,11 +63,13 @@ function header(view: DossierView): string {
       ['Run', html(element('code', run.workflowId))],
       ['Runbook', `${run.runbook.id} v${run.runbook.version} — ${run.runbook.title}`],
       ['Runbook sha256', hash(run.runbook.sha256)],
+      ['Parent run', run.parent ? html(`${element('code', run.parent.workflowId)} (step ${escapeHtml(run.parent.stepId)}${run.parent.startEventNamesParent ? '' : '; the start event names no such parent'}); its dossier: ${element('code', `quell audit export ${run.parent.workflowId}`)}`) : undefined],
       ['Incident', run.incidentId],
       ['Mode', run.mode],
       ['Started', `${wallClock(run.startedAt)} by ${run.requestedBy} from ${run.surface}${run.scheduleId ? ` (schedule ${run.scheduleId})` : ''}${run.drillId ? ` (drill ${run.drillId})` : ''}`],
       ['Client identity', run.clientIdentity],
       ['Outcome', html(`${badge(outcome.status, statusTone(outcome.status)).html}${outcome.failure ? ` ${escapeHtml(outcome.failure.message)}` : ''}`)],
+      ['Severity', severityText(outcome.severity)],
       ['Ended by', outcome.ended ? `step ${outcome.ended.step} at ${wallClock(outcome.ended.at)}: ${outcome.ended.outcome}${outcome.ended.summary ? ` — ${outcome.ended.summary}` : ''}` : undefined],
       ['Closed', outcome.closedAt ? `${wallClock(outcome.closedAt)} after ${humanDuration(outcome.totalDurationMs)}` : 'still open'],
       ['Phases', phases || undefined],
@@ -74,6 +78,35 @@ function header(view: DossierView): string {
       ['Exported', `${wallClock(view.exported.at)} by ${view.exported.by}`],
     ]),
   ].join('\n');
+}
+
+function children(view: DossierView): string {
+  const rows = table(
+    ['Step', 'Child run', 'Runbook', 'Started', 'Closed', 'Ended', 'Output', 'Events'],
+    view.children.map((child): Cell[] => [
+      child.stepId,
+      html(element('code', child.workflowId)),
+      `${child.runbookId} v${child.version}`,
+      wallClock(child.startedAt ?? child.initiatedAt),
+      wallClock(child.closedAt),
+      html(`${badge(childEndText(child), statusTone(child.status)).html}${child.error ? ` ${escapeHtml(child.error)}` : ''}`),
+      child.outputSummary,
+      events([child.initiatedEventId, child.startedEventId, child.closedEventId].filter((id): id is number => id !== undefined)),
+    ]),
+    { empty: 'No child runs.' },
+  );
+  // Each child's steps are in its own dossier: say how to export it.
+  const next = view.children.map((child) => `<p>${escapeHtml(child.workflowId)} has its own dossier: ${element('code', child.ownDossier)}</p>`).join('');
+  return `${rows}${next}`;
+}
+
+function severityChanges(view: DossierView): string {
+  const severity = view.outcome.severity;
+  return table(
+    ['Time', 'From', 'To', 'Step', 'Reason', 'Event'],
+    (severity?.changes ?? []).map((change): Cell[] => [wallClock(change.at), change.from, change.to, change.step, change.reason, events(change.eventId ? [change.eventId] : [])]),
+    { empty: severity ? `No changes: ${severity.declared} throughout.` : 'The runbook declares no severity.' },
+  );
 }
 
 function approvals(view: DossierView): string {
@@ -200,7 +233,7 @@ function steps(view: DossierView): string {
     ['Step', 'Kind', 'Phase', 'Status', 'Started', 'Ended', { label: 'Attempts', numeric: true }, 'Output', 'Events'],
     view.steps.map((step) => [
       step.parent ? `↳ ${step.stepId}` : step.stepId,
-      step.action ?? step.kind,
+      [step.action ?? step.kind, placementText(step)].filter(Boolean).join(', '),
       step.phase,
       badge(step.status, statusTone(step.status)),
       wallClock(step.startedAt),

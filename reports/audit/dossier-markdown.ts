@@ -8,7 +8,7 @@ import { neutraliseForDisplay } from '../../common/text-safety';
 import { wallClock } from '../drill/html-parts';
 import { mdText } from '../drill/markdown';
 import { answerFieldsText } from '../drill/report-decisions';
-import { decidersText, humanDuration, loopTally, optionsText, windowOutcomeText, type DossierView } from './dossier-view';
+import { childEndText, decidersText, humanDuration, loopTally, optionsText, placementText, severityText, windowOutcomeText, type DossierView } from './dossier-view';
 
 const cell = (text: string | number | undefined): string => (text === undefined || text === '' ? '—' : mdText(String(text)));
 /** An id or JSON as code: backticks cannot close the span, pipes cannot split a table. */
@@ -33,8 +33,10 @@ export function renderDossierMarkdown(view: DossierView): string {
     '',
     `- Run: ${code(run.workflowId)} (namespace ${mdText(run.namespace)}, run id ${mdText(run.runId)})`,
     `- Runbook: ${mdText(run.runbook.id)} v${run.runbook.version}, sha256 \`${run.runbook.sha256}\``,
+    ...(run.parent ? [`- Child run of ${code(run.parent.workflowId)}, started by its step ${code(run.parent.stepId)}${run.parent.startEventNamesParent ? '' : ' (the start event names no such parent)'}; its dossier: ${code(`quell audit export ${run.parent.workflowId}`)}`] : []),
     `- Started: ${wallClock(run.startedAt)} by ${mdText(run.requestedBy)} from ${run.surface}${run.scheduleId ? ` (schedule ${mdText(run.scheduleId)})` : ''}${run.drillId ? ` (drill ${mdText(run.drillId)})` : ''}; client ${mdText(run.clientIdentity)}`,
     `- Outcome: **${mdText(outcome.status)}**${outcome.failure ? ` — ${mdText(outcome.failure.message)}` : ''}${outcome.ended ? ` — ended at step ${code(outcome.ended.step)}${outcome.ended.summary ? `: ${mdText(outcome.ended.summary)}` : ''}` : ''}; ${outcome.closedAt ? `closed ${wallClock(outcome.closedAt)} after ${humanDuration(outcome.totalDurationMs)}` : 'still open'}`,
+    ...(outcome.severity ? [`- Severity: ${mdText(severityText(outcome.severity)!)}`] : []),
     ...(outcome.phases.length ? [`- Phases: ${outcome.phases.map((phase) => `${phase.phase} ${humanDuration(phase.durationMs)}`).join(' → ')}`] : []),
     `- Inputs: ${code(JSON.stringify(run.inputs))}${run.redactedInputs.length ? ` (redacted: ${run.redactedInputs.join(', ')})` : ''}`,
     `- Exported: ${wallClock(view.exported.at)} by ${mdText(view.exported.by)}`,
@@ -42,6 +44,22 @@ export function renderDossierMarkdown(view: DossierView): string {
     '## Timeline',
     '',
     ...table(['Time', 'What', 'Who', 'Events'], view.timeline.map((line) => [wallClock(line.at), line.what, line.actor, refs(line.eventIds)]), 'Nothing happened.'),
+    '## Child runs',
+    '',
+    ...table(
+      ['Step', 'Child run', 'Runbook', 'Started', 'Closed', 'Ended', 'Output', 'Events'],
+      view.children.map((c) => [c.stepId, c.workflowId, `${c.runbookId} v${c.version}`, wallClock(c.startedAt ?? c.initiatedAt), wallClock(c.closedAt), c.error ? `${childEndText(c)} — ${c.error}` : childEndText(c), c.outputSummary, refs([c.initiatedEventId, c.startedEventId, c.closedEventId].filter((id): id is number => id !== undefined))]),
+      'No child runs.',
+    ),
+    ...view.children.flatMap((c) => [`- Each child run has its own dossier: ${code(c.ownDossier)}`]),
+    ...(view.children.length ? [''] : []),
+    '## Severity changes',
+    '',
+    ...table(
+      ['Time', 'From', 'To', 'Step', 'Reason', 'Event'],
+      (outcome.severity?.changes ?? []).map((c) => [wallClock(c.at), c.from, c.to, c.step, c.reason, refs(c.eventId ? [c.eventId] : [])]),
+      outcome.severity ? `No changes: ${outcome.severity.declared} throughout.` : 'The runbook declares no severity.',
+    ),
     '## Approvals and rejections',
     '',
     ...table(
@@ -113,7 +131,7 @@ export function renderDossierMarkdown(view: DossierView): string {
     '',
     ...table(
       ['Step', 'Kind', 'Phase', 'Status', 'Started', 'Ended', 'Attempts', 'Output', 'Events'],
-      view.steps.map((s) => [s.parent ? `↳ ${s.stepId}` : s.stepId, s.action ?? s.kind, s.phase, s.status, wallClock(s.startedAt), wallClock(s.endedAt), s.attempts, s.error ? `error: ${s.error}` : (s.outputSummary ?? s.skippedBecause), refs(s.eventIds)]),
+      view.steps.map((s) => [s.parent ? `↳ ${s.stepId}` : s.stepId, [s.action ?? s.kind, placementText(s)].filter(Boolean).join(', '), s.phase, s.status, wallClock(s.startedAt), wallClock(s.endedAt), s.attempts, s.error ? `error: ${s.error}` : (s.outputSummary ?? s.skippedBecause), refs(s.eventIds)]),
       'No steps.',
     ),
     '## Compensations',

@@ -1,7 +1,8 @@
 /**
  * The dossier's step-level entries: one per runbook step (branches after their parallel step, a
  * sequence's steps after it, a loop's steps once per started item under their qualified ids,
- * `each-key[2].block`, attributed to the loop and the item), each compensation, and each evidence
+ * `each-key[2].block`, attributed to the loop and the item; a background step with where it joins,
+ * a sequence's step with its sequence), each compensation, and each evidence
  * collection with its manifest. Facts come from the events first (an action's activity: when it
  * was scheduled and ended, its attempts, what it returned) and from the run's own final record
  * (the RunResult in the close event) for what no event says, such as when an approval gate opened.
@@ -66,10 +67,12 @@ export function stepEntries(run: RunFacts, scrub: Scrub = unchanged): StepEntryD
     const phase = stepPhase(instance.spec) ?? (instance.parent ? phases.get(instance.parent) : undefined);
     if (phase) phases.set(instance.id, phase);
   }
-  return instances.map((instance) => stepEntry(run, instance, finalSteps.get(instance.id), phases.get(instance.id), scrub));
+  const sequences = new Set(instances.filter((instance) => 'sequence' in instance.spec).map((instance) => instance.id));
+  return instances.map((instance) => stepEntry(run, instance, finalSteps.get(instance.id), phases.get(instance.id), scrub, sequences));
 }
 
-function stepEntry(run: RunFacts, instance: StepInstance, state: StepState | undefined, phase: string | undefined, scrub: Scrub): StepEntryData {
+/** `sequences`: the ids of the run's sequence steps, so a step inside one can say so. */
+function stepEntry(run: RunFacts, instance: StepInstance, state: StepState | undefined, phase: string | undefined, scrub: Scrub, sequences: ReadonlySet<string>): StepEntryData {
   const step = instance.spec;
   const calls = callsOf(run, instance.id, 'perform');
   // An observation window's checks are its activities (each with its own key): cite them all.
@@ -84,6 +87,8 @@ function stepEntry(run: RunFacts, instance: StepInstance, state: StepState | und
   const endedAt = state?.endedAt ?? last?.end?.at;
   const output = result?.output ?? state?.output;
   const summary = summariseOutput(scrub(output));
+  const background = 'background' in step ? step.background : undefined;
+  const inSequence = instance.parent && sequences.has(instance.parent) ? instance.parent : undefined;
   return {
     stepId: instance.id,
     kind: stepKind(step),
@@ -102,6 +107,8 @@ function stepEntry(run: RunFacts, instance: StepInstance, state: StepState | und
     ...(state?.actor ? { actor: state.actor } : {}),
     ...((result?.alreadyDone ?? state?.alreadyDone) ? { alreadyDone: true } : {}),
     ...(state?.skippedBecause ? { skippedBecause: state.skippedBecause } : {}),
+    ...(background !== undefined ? { background: { joinsAt: background === true ? 'the end of the run' : background.join } } : {}),
+    ...(inSequence ? { inSequence } : {}),
     eventIds: [...calls.flatMap(callEventIds), ...checks.flatMap(callEventIds), ...decisionIds].sort((a, b) => a - b),
   };
 }

@@ -8,7 +8,10 @@
  * When and by what it was exported sits outside the chain, in `exported`.
  */
 import type { ChainHead, ChainedEntry } from './chain';
+import type { ChildRunEntryData, SeverityData } from './dossier-children-types';
 import type { HeadSignature } from './signing';
+
+export type { ChildRunEntryData, SeverityChangeData, SeverityData } from './dossier-children-types';
 
 export const DOSSIER_FORMAT = 'quell-dossier/1';
 
@@ -32,6 +35,11 @@ export interface RunEntryData {
   incidentId: string;
   mode: string;
   runbook: { id: string; version: number; title: string; sha256: string };
+  /**
+   * A child run: the run and `runbook:` step that started it, as its input says, and whether its
+   * start event names the same parent workflow (Temporal records the parent there).
+   */
+  parent?: { workflowId: string; stepId: string; startEventNamesParent: boolean };
   /** Inputs as the run received them; those the runbook marks `sensitive` read `[redacted]`. */
   inputs: Record<string, unknown>;
   redactedInputs: string[];
@@ -65,6 +73,10 @@ export interface StepEntryData {
   actor?: string;
   alreadyDone?: boolean;
   skippedBecause?: string;
+  /** A top-level step run in the background: the step it joins at, or the end of the run. */
+  background?: { joinsAt: string };
+  /** A step of a `sequence` step: that sequence's id. */
+  inSequence?: string;
   eventIds: number[];
 }
 
@@ -289,6 +301,8 @@ export interface OutcomeEntryData {
   /** The run's status; `completed: <outcome>` when an end step ended it early. */
   status: string;
   ended?: RunEndData;
+  /** Declared and final severity, and each re-grade; absent when the runbook declares none. */
+  severity?: SeverityData;
   failure?: { step?: string; message: string };
   closedAt?: string;
   closeEventId?: number;
@@ -316,6 +330,7 @@ export type DossierEntry =
   | { kind: 'run'; data: RunEntryData }
   | { kind: 'runbook'; data: RunbookEntryData }
   | { kind: 'step'; data: StepEntryData }
+  | { kind: 'child-run'; data: ChildRunEntryData }
   | { kind: 'decision'; data: DecisionEntryData }
   | { kind: 'decision-step'; data: DecisionStepEntryData }
   | { kind: 'loop'; data: LoopEntryData }

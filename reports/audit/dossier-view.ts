@@ -4,6 +4,7 @@
  */
 import type { ChainHead } from './chain';
 import type {
+  ChildRunEntryData,
   CompensationEntryData,
   ControlsEntryData,
   CoverageEntryData,
@@ -24,6 +25,7 @@ import type { OfflineVerdict } from './verify-dossier';
 export interface DossierView {
   run: RunEntryData;
   steps: StepEntryData[];
+  children: ChildRunEntryData[];
   decisions: DecisionEntryData[];
   decisionSteps: DecisionStepEntryData[];
   loops: LoopEntryData[];
@@ -57,6 +59,7 @@ export function dossierView(document: DossierDocument, verdict: OfflineVerdict):
   const view: Omit<DossierView, 'timeline'> = {
     run: one<RunEntryData>('run'),
     steps: ofKind(document, 'step'),
+    children: ofKind(document, 'child-run'),
     decisions: ofKind(document, 'decision'),
     decisionSteps: ofKind(document, 'decision-step'),
     loops: ofKind(document, 'loop'),
@@ -91,6 +94,11 @@ function timelineOf(view: Omit<DossierView, 'timeline'>): DossierView['timeline'
     const ended = step.status === 'compensated' ? 'succeeded (undone later)' : step.status;
     if (step.endedAt) lines.push({ at: step.endedAt, what: `${step.stepId} ${ended}${step.attempts && step.attempts > 1 ? ` after ${step.attempts} attempts` : ''}`, ...(step.actor ? { actor: step.actor } : {}), eventIds: step.eventIds.slice(-1) });
   }
+  for (const child of view.children) {
+    if (child.startedAt) lines.push({ at: child.startedAt, what: `${child.stepId} started child run ${child.workflowId} (${child.runbookId} v${child.version})`, eventIds: [child.startedEventId ?? child.initiatedEventId!] });
+    if (child.closedAt) lines.push({ at: child.closedAt, what: `child run ${child.workflowId} ${childEndText(child)}`, eventIds: child.closedEventId ? [child.closedEventId] : [] });
+  }
+  for (const change of view.outcome.severity?.changes ?? []) lines.push({ at: change.at, what: `severity ${change.from} → ${change.to} by ${change.step}${change.reason ? `: ${change.reason}` : ''}`, eventIds: change.eventId ? [change.eventId] : [] });
   for (const decision of view.decisions) lines.push({ at: decision.at, what: `${decision.decision === 'approve' ? 'approved' : 'rejected'} ${decision.stepId} via ${decision.surface}`, actor: decision.person ?? decision.actor, eventIds: [decision.acceptedEventId] });
   // A default, a timeout and an early end have no event of their own: the close event records them.
   const closeEvent = view.outcome.closeEventId ? [view.outcome.closeEventId] : [];
@@ -115,6 +123,24 @@ function timelineOf(view: Omit<DossierView, 'timeline'>): DossierView['timeline'
   for (const evidence of view.evidence) if (evidence.collectedAt) lines.push({ at: evidence.collectedAt, what: `evidence collected by ${evidence.stepId}: ${evidence.artifacts.length} artifact(s)`, eventIds: [evidence.eventId] });
   if (view.outcome.closedAt) lines.push({ at: view.outcome.closedAt, what: `run ${view.outcome.status}`, eventIds: view.outcome.closeEventId ? [view.outcome.closeEventId] : [] });
   return lines.sort((a, b) => a.at.localeCompare(b.at) || (a.eventIds[0] ?? 0) - (b.eventIds[0] ?? 0));
+}
+
+/** How a child run ended: `completed`, `completed: contained`, `failed`… */
+export function childEndText(child: ChildRunEntryData): string {
+  return `${child.status}${child.outcome ? `: ${child.outcome}` : ''}`;
+}
+
+/** Where a step ran, when not simply in turn: `background (joins at verify)`, `in sequence isolate`. */
+export function placementText(step: StepEntryData): string | undefined {
+  if (step.background) return `background (joins at ${step.background.joinsAt})`;
+  return step.inSequence ? `in sequence ${step.inSequence}` : undefined;
+}
+
+/** `declared medium, final critical (1 change)` or `medium throughout`. */
+export function severityText(severity: OutcomeEntryData['severity']): string | undefined {
+  if (!severity) return undefined;
+  const count = severity.changes.length;
+  return count === 0 && severity.final === severity.declared ? `${severity.declared} throughout` : `declared ${severity.declared}, final ${severity.final} (${count} change${count === 1 ? '' : 's'})`;
 }
 
 /** A decision step's options as `confirmed (Confirmed compromise), false-positive (…)`. */

@@ -1,10 +1,12 @@
 /**
  * Builds a run's compliance dossier from its Temporal history alone (no worker, no query): the run
- * and who started it from where, the runbook as it ran, every step (a loop's once per item),
- * approval decision, decision step and its answers, loop and its items, observation window and
- * its checks, escalation, human action, compensation and evidence manifest, the outcome
- * (with the named outcome of an end step) and per-phase durations, the controls the run
- * satisfied, and an account of the events left out. Then chains and (given a key) signs it.
+ * and who started it from where (and, for a child run, its parent), the runbook as it ran, every
+ * step (a loop's once per item), each child run a `runbook:` step started, approval decision,
+ * decision step and its answers, loop and its items, observation window and its checks,
+ * escalation, human action, compensation and evidence manifest, the outcome (with the named
+ * outcome of an end step, and the severity declared, each re-grade and the final one) and
+ * per-phase durations, the controls the run satisfied, and an account of the events left out.
+ * Then chains and (given a key) signs it.
  *
  * Pure apart from the clock for `exported.at`: the entries and head depend on the history only.
  */
@@ -16,6 +18,7 @@ import { readRunFacts, type RunFacts } from '../drill/run-facts';
 import { canonicalJson } from './canonical-json';
 import { buildChain } from './chain';
 import { citedEventIds, coverageOf } from './coverage';
+import { childRunEntries, parentOf, severityOf } from './dossier-children';
 import { decisionStepEntries } from './dossier-decisions';
 import { loopEntries, windowEntries } from './dossier-loops';
 import { decisionEntries, escalationEntries, humanActionEntries } from './dossier-people';
@@ -73,6 +76,7 @@ export function dossierEntries(history: RawHistory, identity: RunIdentity): Doss
     { kind: 'run', data: runEntry(run, history, identity, redaction.inputs, redaction.redactedInputs) },
     { kind: 'runbook', data: { runbookId: run.input!.runbook.id, definition: run.input!.runbook } },
     ...steps.map((data) => ({ kind: 'step' as const, data })),
+    ...childRunEntries(run, redaction.scrub).map((data) => ({ kind: 'child-run' as const, data })),
     ...decisionEntries(run).map((data) => ({ kind: 'decision' as const, data })),
     ...decisionStepEntries(run).map((data) => ({ kind: 'decision-step' as const, data })),
     ...loopEntries(run, steps).map((data) => ({ kind: 'loop' as const, data })),
@@ -120,6 +124,7 @@ function runEntry(run: RunFacts, history: RawHistory, identity: RunIdentity, inp
   const full = started.input[0] as { drill?: { drillId?: unknown }; inputs?: unknown };
   const drillId = typeof full.drill?.drillId === 'string' ? full.drill.drillId : undefined;
   const scheduleId = typeof started.searchAttributes.TemporalScheduledById === 'string' ? started.searchAttributes.TemporalScheduledById : undefined;
+  const parent = parentOf(run);
   const surface: StartSurface = drillId ? 'drill' : scheduleId ? 'schedule' : input.requestedVia;
   const firstEvent = history.events?.[0];
   const runId = String(firstEvent?.workflowExecutionStartedEventAttributes?.originalExecutionRunId ?? started.firstRunId ?? '');
@@ -139,6 +144,7 @@ function runEntry(run: RunFacts, history: RawHistory, identity: RunIdentity, inp
     incidentId: input.incidentId,
     mode: input.mode,
     runbook: { id: input.runbook.id, version: input.runbook.version, title: input.runbook.title, sha256: input.runbookSha256 },
+    ...(parent ? { parent } : {}),
     inputs,
     redactedInputs,
   };
@@ -151,9 +157,11 @@ function outcomeEntry(run: RunFacts, steps: StepEntryData[]): OutcomeEntryData {
   const failure = run.final?.state.failure;
   // An end step completed the run early: the status names its outcome, as `quell status` does.
   const ended = run.final?.state.outcome;
+  const severity = severityOf(run);
   return {
     status: ended && status === 'completed' ? `completed: ${ended.name}` : status,
     ...(ended ? { ended: { outcome: ended.name, step: ended.step, ...(ended.summary ? { summary: ended.summary } : {}), at: ended.at } } : {}),
+    ...(severity ? { severity } : {}),
     ...(failure ? { failure } : {}),
     ...(closing ? { closedAt: closing.at, closeEventId: closing.id, totalDurationMs: closing.timeMs - started.timeMs } : {}),
     phases: phaseDurations(steps),

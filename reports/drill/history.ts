@@ -53,6 +53,8 @@ type Attributes =
   | { kind: 'child-initiated'; workflowId: string; workflowType: string }
   | { kind: 'child-started'; workflowId: string; initiatedEventId: number }
   | { kind: 'child-closed'; workflowId: string; initiatedEventId: number; outcome: 'completed' | 'failed' | 'canceled' | 'terminated' | 'timed-out'; result?: unknown }
+  /** The workflow changed its own search attributes (a re-grade sets QuellSeverity), decoded. */
+  | { kind: 'search-attributes-upserted'; searchAttributes: Record<string, unknown> }
   | { kind: 'other' };
 
 export type DecodedEvent = EventBase & Attributes;
@@ -148,6 +150,8 @@ function decodeAttributes(event: RawEvent): Decoded {
   if (initiated) return { kind: 'child-initiated', workflowId: initiated.workflowId ?? '', workflowType: initiated.workflowType?.name ?? '' };
   const childStarted = event.childWorkflowExecutionStartedEventAttributes;
   if (childStarted) return { kind: 'child-started', workflowId: childStarted.workflowExecution?.workflowId ?? '', initiatedEventId: Number(childStarted.initiatedEventId ?? 0) };
+  const upserted = event.upsertWorkflowSearchAttributesEventAttributes;
+  if (upserted) return { kind: 'search-attributes-upserted', searchAttributes: searchAttributes(upserted.searchAttributes?.indexedFields) };
   return decodeChildClose(event) ?? { kind: 'other' };
 }
 

@@ -1,10 +1,10 @@
 /**
  * The after-action page's upper half: the header (what drill, when, how it ended), the scorecard
  * of objectives, and the figures (containment, first action, approvals, gates, decisions and their
- * answers, loops and observation windows, failures, retries).
+ * answers, loops and observation windows, child runs and severity changes, failures, retries).
  */
 import { answerFieldsText } from './report-decisions';
-import type { DecisionFigure, DrillReport, LoopFigure, ObjectiveReport, StepMark, WindowFigure } from './report-types';
+import type { ChildRunFigure, DecisionFigure, DrillReport, LoopFigure, ObjectiveReport, SeverityFigure, StepMark, WindowFigure } from './report-types';
 import { element, escapeHtml } from './html-escape';
 import { badge, drillClock, facts, html, moment, prose, ref, section, table, verdictBadge, wallClock, type Cell } from './html-parts';
 import { formatDurationMs } from './trend-stats';
@@ -133,6 +133,33 @@ function loopAndWindowTables(loops: LoopFigure[], windows: WindowFigure[]): stri
   return parts.join('');
 }
 
+/** Each child run (when it started and ended, how) and each re-grade of the run's severity. */
+function childAndSeverityTables(children: ChildRunFigure[], severity: SeverityFigure | undefined): string {
+  const parts: string[] = [];
+  if (children.length > 0) {
+    parts.push(
+      element('h3', 'Child runs'),
+      table(
+        ['Step', 'Child run', 'Runbook', 'Started', 'Ended', 'Status'],
+        children.map((child) => [html(element('code', child.stepId)), html(element('code', child.workflowId)), `${child.runbookId} v${child.version}`, moment(child.started), moment(child.ended), badge(`${child.status}${child.outcome ? `: ${child.outcome}` : ''}`, child.status === 'completed' ? 'ok' : child.status === 'running' ? 'info' : 'bad')]),
+      ),
+    );
+  }
+  if (severity) {
+    parts.push(
+      element('h3', 'Severity'),
+      facts([
+        ['Declared', severity.declared],
+        ['Final', severity.final],
+      ]),
+    );
+    if (severity.changes.length > 0) {
+      parts.push(table(['From', 'To', 'Step', 'Reason', 'When'], severity.changes.map((change) => [change.from, change.to, html(element('code', change.step)), change.reason, moment(change.changed)])));
+    }
+  }
+  return parts.join('');
+}
+
 export function renderFigures(report: DrillReport): string {
   const { figures } = report;
   const c = figures.containment;
@@ -177,6 +204,7 @@ export function renderFigures(report: DrillReport): string {
     gates,
     decisionTables(figures.decisions ?? []),
     loopAndWindowTables(figures.loops ?? [], figures.windows ?? []),
+    childAndSeverityTables(figures.childRuns ?? [], figures.severity),
     stepMarks('Failed steps', figures.stepsFailed),
     stepMarks('Timed-out steps', figures.stepsTimedOut),
     stepMarks('Skipped steps', figures.stepsSkipped),

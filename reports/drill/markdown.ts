@@ -11,7 +11,7 @@ import { EXERCISE_BANNER, EXERCISE_MARK } from '../../common/exercise';
 import { neutraliseForDisplay } from '../../common/text-safety';
 import { formatDrillMs } from './drill-time';
 import { answerFieldsText } from './report-decisions';
-import type { DecisionFigure, DrillReport, InjectReport, LoopFigure, Moment, ObjectiveReport, StepMark, WindowFigure } from './report-types';
+import type { ChildRunFigure, DecisionFigure, DrillReport, InjectReport, LoopFigure, Moment, ObjectiveReport, SeverityFigure, StepMark, WindowFigure } from './report-types';
 
 /**
  * Text from people or records, safe inside Markdown: line breaks become spaces (or, `multiline`,
@@ -143,6 +143,40 @@ function figures(report: DrillReport): string[] {
     ...decisionLines(f.decisions ?? []),
     ...loopLines(f.loops ?? []),
     ...windowLines(f.windows ?? []),
+    ...childRunLines(f.childRuns ?? []),
+    ...severityLines(f.severity),
+  ];
+}
+
+/** Child runs: which runbook each ran, when it started and ended, and how. */
+function childRunLines(children: ChildRunFigure[]): string[] {
+  if (children.length === 0) return [];
+  return [
+    '',
+    '### Child runs',
+    '',
+    ...table(
+      ['Step', 'Child run', 'Runbook', 'Started', 'Ended', 'Status'],
+      children.map((child) => [code(child.stepId), code(child.workflowId), cell(`${child.runbookId} v${child.version}`), at(child.started), at(child.ended), cell(`${child.status}${child.outcome ? `: ${child.outcome}` : ''}`)]),
+    ),
+  ];
+}
+
+/** The severity declared and final, and each re-grade with the step that made it. */
+function severityLines(severity: SeverityFigure | undefined): string[] {
+  if (!severity) return [];
+  const summary = `- Severity: declared ${severity.declared}, final ${severity.final}${severity.changes.length === 0 ? ' (never re-graded)' : ''}`;
+  if (severity.changes.length === 0) return ['', summary];
+  return [
+    '',
+    '### Severity changes',
+    '',
+    summary,
+    '',
+    ...table(
+      ['From', 'To', 'Step', 'Reason', 'When'],
+      severity.changes.map((change) => [change.from, change.to, code(change.step), cell(change.reason), at(change.changed)]),
+    ),
   ];
 }
 

@@ -18,6 +18,7 @@
 import { z } from 'zod';
 import { EXERCISE_BANNER } from '../../common/exercise';
 import { ActorMoment, EVENT_REF_PATTERN, EventRef, HistorySource, IsoTime, Moment, Ms, RunStatusValue, StepStatusValue, Via } from './report-base';
+import { ChildRunFigure, SeverityFigure } from './report-children';
 import { DecisionFigure, RunEndReport } from './report-decisions';
 import { LoopFigure, WindowFigure } from './report-loops';
 
@@ -25,6 +26,7 @@ import { LoopFigure, WindowFigure } from './report-loops';
 export const DRILL_REPORT_SCHEMA_VERSION = 1;
 
 export { ActorMoment, DrillMs, EVENT_REF_PATTERN, EventRef, HISTORY_SOURCE_PATTERN, HistorySource, IsoTime, Moment, Ms, RunStatusValue, StepStatusValue, Via } from './report-base';
+export { ChildRunFigure, SeverityChangeFigure, SeverityFigure } from './report-children';
 export { AnswerFigure, DecisionFigure, RunEndReport } from './report-decisions';
 export { LoopFigure, LoopItemFigure, WindowFigure } from './report-loops';
 
@@ -140,6 +142,10 @@ export const Figures = z.strictObject({
   loops: z.array(LoopFigure).optional(),
   /** Every observation window: its checks and how it closed. */
   windows: z.array(WindowFigure).optional(),
+  /** Every child run a `runbook:` step started: when, and how it ended. */
+  childRuns: z.array(ChildRunFigure).optional(),
+  /** The severity declared, each re-grade and the final one (absent when the runbook declares none). */
+  severity: SeverityFigure.optional(),
   containment: ContainmentFigure,
   stepsFailed: z.array(StepMark),
   stepsTimedOut: z.array(StepMark),

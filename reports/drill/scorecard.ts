@@ -37,6 +37,7 @@ import { formatDrillMs } from './drill-time';
 import type { ApprovalFigure, ContainmentFigure, Figures, GateFigure, Moment, ObjectiveReport, ObjectiveStep, RetryFigure, StepMark } from './report-types';
 import { flattenSteps, stepOutcome, type RunFacts } from './run-facts';
 import { gateQuorum } from '../../runbooks/approver-groups';
+import { childRunFigures, severityFigure } from './child-figures';
 import { decisionFigures } from './decision-figures';
 import { loopFigures, windowFigures } from './loop-figures';
 import { actorMoment, decisionPerson } from './player-acts';
@@ -173,6 +174,7 @@ export function figures(objectives: DrillObjectivePlan[], ctx: ScoreContext): Fi
     .filter((call) => (call.attempts ?? 1) > 1)
     .map((call) => ({ stepId: call.stepId, action: call.action, purpose: call.purpose, attempts: call.attempts!, retries: call.attempts! - 1, outcome: call.outcome, ref: run.view.ref(call.scheduled) }));
   const marks = stepMarks(ctx, run);
+  const severity = severityFigure(ctx, run);
   return {
     ...(first ? { firstAction: actorMoment(first, withRun) } : {}),
     approvals,
@@ -180,6 +182,8 @@ export function figures(objectives: DrillObjectivePlan[], ctx: ScoreContext): Fi
     decisions: decisionFigures(ctx, run),
     loops: loopFigures(ctx, run),
     windows: windowFigures(ctx, run),
+    childRuns: childRunFigures(ctx, run),
+    ...(severity ? { severity } : {}),
     containment,
     ...marks,
     retriesTotal: run.activities.reduce((sum, call) => sum + Math.max(0, (call.attempts ?? 1) - 1), 0),

@@ -9,6 +9,7 @@ import { DEBRIEF_MESSAGES } from './debrief-record';
 import { text, type DrillFacts } from './drill-facts';
 import type { DecodedEvent, HistoryView } from './history';
 import type { TimelineLine } from './report-types';
+import { childTimelineWords } from './child-figures';
 import { callNotes, type CallNote } from './loop-figures';
 import type { ActionCall, RunFacts } from './run-facts';
 
@@ -34,7 +35,9 @@ export function buildTimeline(drill: DrillFacts, runs: RunFacts[], debrief: Hist
   runs.forEach((run, index) => {
     const calls = new Map(run.activities.map((call) => [call.scheduled.id, call]));
     const notes = callNotes(run);
-    for (const event of run.view.events) add(run.view, index + 1, event, runLine(event, calls, notes));
+    // Child runs and re-grades are told from the run's facts: the events alone do not name the step.
+    const childWords = childTimelineWords(run);
+    for (const event of run.view.events) add(run.view, index + 1, event, childWords.get(event.id) ?? runLine(event, calls, notes));
   });
   if (debrief) for (const event of debrief.events) add(debrief, runs.length + 1, event, debriefLine(event));
   lines.sort((a, b) => a.timeMs - b.timeMs || a.order - b.order || a.line.eventId - b.line.eventId);
