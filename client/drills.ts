@@ -35,6 +35,7 @@ import type { DrillInjectPlan, DrillState } from '../common/drill-state';
 import type { RunDrillInput } from '../workflows/drill/state';
 import { describeIssues, type RequestSchema } from '../workflows/messages';
 import { checkWorkflowId, QuellClientError, type UpdateOptions } from './runs';
+import { reachableRunbooks } from '../runbooks/sub-runbooks';
 
 /** Exercise ids end up in workflow and incident ids: short and plain. */
 export const EXERCISE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
@@ -56,7 +57,10 @@ export interface StartDrillRequest {
   taskQueue: string;
   /** Probe the live connectors read-only at launch (never a mutating call). */
   probeReadiness?: boolean;
-  /** The runbooks twists' follow-ups name, by id (loaded from the same folder as the runbook). */
+  /**
+   * Runbooks of the same folder, by id, that the drill may need: the ones twists' follow-ups name,
+   * and those the runbook or a follow-up starts through `runbook:` steps (more is fine).
+   */
   followUpRunbooks?: RunDrillInput['followUpRunbooks'];
 }
 
@@ -96,6 +100,7 @@ export function buildDrillInput(request: Omit<StartDrillRequest, 'exerciseId' | 
   if (!inputs.ok) throw new QuellClientError('invalid-input', formatInputProblems(inputs.problems));
 
   const followUps = followUpsOf(scenario, request.followUpRunbooks ?? {});
+  const children = drillChildRunbooks([runbook, ...Object.values(followUps.runbooks).map((entry) => entry.runbook)], request.followUpRunbooks ?? {});
   return {
     scenario: { id: scenario.scenario, version: scenario.version, title: scenario.title, sha256: request.scenarioSha256 },
     runbook,
@@ -109,7 +114,19 @@ export function buildDrillInput(request: Omit<StartDrillRequest, 'exerciseId' | 
     requestedVia: request.requestedVia,
     ...(request.probeReadiness ? { probeReadiness: true } : {}),
     ...(Object.keys(followUps.runbooks).length > 0 ? { followUpRunbooks: followUps.runbooks } : {}),
+    ...(Object.keys(children).length > 0 ? { childRunbooks: children } : {}),
   };
+}
+
+/** Every runbook the drill's runbooks start through `runbook:` steps, found among `available`; a missing one refuses the drill. */
+function drillChildRunbooks(roots: Runbook[], available: NonNullable<RunDrillInput['followUpRunbooks']>): NonNullable<RunDrillInput['childRunbooks']> {
+  const children: NonNullable<RunDrillInput['childRunbooks']> = {};
+  for (const root of roots) {
+    const reached = reachableRunbooks(root, (id) => (Object.hasOwn(available, id) ? available[id] : undefined));
+    if (reached.missing.length > 0) throw new QuellClientError('invalid-input', `runbook ${root.id} starts ${reached.missing.join(', ')}, which the drill could not find in the runbooks folder`);
+    for (const [id, entry] of reached.found) children[id] = entry;
+  }
+  return children;
 }
 
 /** Only the follow-up runbooks the twists name, each checked to be present with valid inputs. */

@@ -8,9 +8,9 @@
  */
 import { z } from 'zod';
 import { ACTION_CATALOGUE } from '../common/actions';
-import { wholeTemplateExpression } from '../common/expression';
 import type { DocumentPath, DocumentProblem } from '../config/yaml/explain-issues';
 import { knownOutputs } from './output-paths';
+import { soleExpression } from './template-checks';
 import type { ForeachStepSpec, InputSpecType } from './schema';
 import type { AnyStep } from './step-places';
 
@@ -24,7 +24,7 @@ export function checkForeachItems(
   const items = step.foreach.items;
   if (typeof items !== 'string') return [];
   const at = [...path, 'foreach', 'items'];
-  const whole = wholeTemplateExpression(items);
+  const whole = soleExpression(items);
   if (!whole) return [{ path: at, message: `items must be a list, or one \${{ }} expression that yields a list (e.g. \${{ inputs.hosts }}); got ${JSON.stringify(items.slice(0, 60))}` }];
   const expr = whole.expr;
   if (expr.kind !== 'path') return [{ path: at, message: 'items must read a list (an input or a step output); this expression yields a single value' }];

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ACTION_CATALOGUE, type ActionName } from '../common/actions';
 import { ISO_TIME_EXAMPLE, parseIsoTime } from '../common/iso-time';
 import { actionWithSchema } from '../connectors/with-schemas';
-import { hasTemplate, wholeTemplateExpression } from '../common/expression';
+import { hasTemplate, parseTemplate } from '../common/expression';
 import { parseDuration } from '../common/duration';
 import { LIMITS, limitMessage } from '../common/limits';
 import { hasOwnKey } from '../common/own';
@@ -25,7 +25,7 @@ import { checkFlow } from './flow-checks';
 import { checkLanguage } from './language';
 import { duplicateIds, placeSteps, type AnyStep, type StepPlace } from './step-places';
 import { checkForeachItems } from './foreach-checks';
-import { checkTemplate, stringsIn, templateFields, type ReferenceScope } from './template-checks';
+import { checkTemplate, soleExpression, stringsIn, templateFields, type ReferenceScope } from './template-checks';
 
 export type { DocumentPath, DocumentProblem } from '../config/yaml/explain-issues';
 export { inputValueProblem } from './input-checks';
@@ -143,7 +143,7 @@ function checkSleep(step: Extract<AnyStep, { sleep: unknown }>, path: DocumentPa
   if (until === undefined || parseIsoTime(until) !== undefined) return [];
   const at = [...path, 'sleep', 'until'];
   if (!hasTemplate(until)) return [{ path: at, message: `until "${until.slice(0, 60)}" is not an ISO time with a date, time and offset (${ISO_TIME_EXAMPLE}) nor a template that yields one` }];
-  const expr = wholeTemplateExpression(until)?.expr;
+  const expr = soleExpression(until)?.expr;
   if (expr?.kind !== 'path') return [];
   const [root, name, part, field] = expr.segments.map(String);
   const notATime = (what: string) => [{ path: at, offset: expr.offset, message: `until reads ${what}, which cannot hold a time: give it an ISO time (declare it type: datetime)` }];
@@ -175,7 +175,7 @@ function checkObserve(step: Extract<AnyStep, { observe: unknown }>, path: Docume
   if (undoneBy !== undefined) {
     problems.push({ path: [...at, 'check', 'action'], message: `${spec.check.action} changes something (${undoneBy} undoes it), and a check runs again and again: observe with an action that only reads, e.g. identity.access_report` });
   }
-  if (wholeTemplateExpression(spec.until) === undefined) {
+  if (!hasTemplate(spec.until) || (soleExpression(spec.until) === undefined && isWellFormed(spec.until))) {
     problems.push({ path: [...at, 'until'], message: `until must be a single \${{ expression }} over the latest check, e.g. until: \${{ check.zero_remaining_access }}; got ${JSON.stringify(spec.until.slice(0, 60))}` });
   }
   const every = parseDuration(spec.every);
@@ -270,4 +270,14 @@ export function checkRunbookSemantics(runbook: Runbook): DocumentProblem[] {
     }
   }
   return problems;
+}
+
+/** Whether the templates in `text` parse (a syntax error is reported by the template check). */
+function isWellFormed(text: string): boolean {
+  try {
+    parseTemplate(text);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -182,3 +182,16 @@ export function checkTemplate(text: string, path: DocumentPath, scope: Reference
   return problems;
 }
 
+
+/**
+ * The single expression `text` is, or undefined, never throwing: a template with a syntax error is
+ * reported once, by {@link checkTemplate}, so the checks that look at its shape stay quiet.
+ */
+export function soleExpression(text: string): ReturnType<typeof wholeTemplateExpression> {
+  try {
+    return wholeTemplateExpression(text);
+  } catch (error) {
+    if (error instanceof ExpressionError) return undefined;
+    throw error;
+  }
+}

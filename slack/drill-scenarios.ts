@@ -9,6 +9,7 @@ import type { Runbook } from '../runbooks/schema';
 import { loadScenarioFiles, scenarioFilesIn } from '../runbooks/scenarios/load';
 import type { Scenario } from '../runbooks/scenarios/schema';
 import { loadCatalogue } from './runbooks';
+import { reachableRunbooks } from '../runbooks/sub-runbooks';
 
 export interface DrillScenario {
   scenario: Scenario;
@@ -38,6 +39,10 @@ export async function loadDrillScenarios(runbooksDir: string): Promise<DrillScen
     for (const inject of loaded.scenario.injects) {
       const followUp = inject.twist ? byId.get(inject.twist.follow_up.runbook) : undefined;
       if (followUp) followUpRunbooks[followUp.runbook.id] = { runbook: followUp.runbook, sha256: followUp.sha256 };
+    }
+    // And what the runbook or a follow-up starts as child runs (startDrill picks what is reachable).
+    for (const root of [runbook.runbook, ...Object.values(followUpRunbooks).map((entry) => entry.runbook)]) {
+      for (const [id, entry] of reachableRunbooks(root, (wanted) => byId.get(wanted)).found) followUpRunbooks[id] = { runbook: entry.runbook, sha256: entry.sha256 };
     }
     found.push({ scenario: loaded.scenario, sha256: loaded.sha256, runbook, followUpRunbooks });
   }

@@ -331,6 +331,7 @@ function childInput(input: RunDrillInput, drillId: string, incidentId: string): 
     requestedVia: input.requestedVia,
     incidentId,
     drill: { drillId },
+    ...(input.childRunbooks ? { childRunbooks: input.childRunbooks } : {}),
   };
 }
 

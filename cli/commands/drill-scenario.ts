@@ -10,6 +10,7 @@ import { loadScenarioFile, loadScenarioFiles, SCENARIO_FILE, scenarioFilesIn } f
 import type { Scenario } from '../../runbooks/scenarios/schema';
 import { CliFailure, usageFailure } from '../failure';
 import { listRunbooks, type FoundRunbook } from '../runbook-catalogue';
+import { reachableRunbooks } from '../../runbooks/sub-runbooks';
 
 export interface FoundScenario {
   scenario: Scenario;
@@ -31,6 +32,11 @@ export async function findScenario(reference: string, runbooksDir: string): Prom
       const id = inject.twist?.follow_up.runbook;
       const found = id === undefined ? undefined : runbooks.find((candidate) => candidate.runbook.id === id);
       if (id !== undefined && found) followUpRunbooks[id] = { runbook: found.runbook, sha256: found.sha256 };
+    }
+    // And what the runbook or a follow-up starts as child runs (startDrill picks what is reachable).
+    for (const root of [runbook.runbook, ...Object.values(followUpRunbooks).map((entry) => entry.runbook)]) {
+      const reached = reachableRunbooks(root, (id) => runbooks.find((candidate) => candidate.runbook.id === id));
+      for (const [id, entry] of reached.found) followUpRunbooks[id] = { runbook: entry.runbook, sha256: entry.sha256 };
     }
     return { scenario, sha256, runbook, followUpRunbooks };
   };

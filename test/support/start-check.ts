@@ -5,7 +5,7 @@
  * template evaluates (or fails with the typed evaluation error a step reports, never a crash).
  */
 import { compileRetryPolicy } from '@temporalio/common';
-import { parseDuration } from '../../common/duration';
+import { parseDuration, parseStepDuration } from '../../common/duration';
 import { ExpressionError, hasTemplate, renderTemplate, type TemplateContext } from '../../common/expression';
 import { LIMITS } from '../../common/limits';
 import { matchesPattern } from '../../common/pattern';
@@ -41,7 +41,8 @@ export function plausibleInputs(runbook: Runbook): Record<string, unknown> | und
   return inputs;
 }
 
-const DURATION_KEYS = new Set(['timeout', 'remind_every', 'initial_interval', 'max_interval', 'contain_within', 'resolve_within']);
+const DURATION_KEYS = new Set(['timeout', 'remind_every', 'initial_interval', 'max_interval', 'contain_within', 'resolve_within', 'for', 'every']);
+const STEP_DURATION_KEYS = new Set(['timeout', 'for']);
 
 function walk(value: unknown, visit: (key: string | undefined, text: string) => void, key?: string): void {
   if (typeof value === 'string') visit(key, value);
@@ -64,8 +65,9 @@ export function assertStartsCleanly(runbook: Runbook): void {
     if ('action' in step) compileRetryPolicy(actionOptions({ ...(step.retry ? { retry: step.retry } : {}) }).retry ?? {});
   }
   walk(runbook, (key, text) => {
-    if (key !== undefined && DURATION_KEYS.has(key)) {
-      const parsed = parseDuration(text);
+    if (key !== undefined && DURATION_KEYS.has(key) && !hasTemplate(text)) {
+      // A step's timeout may count business days (decided when the step starts); the rest are fixed.
+      const parsed = STEP_DURATION_KEYS.has(key) ? parseStepDuration(text) : parseDuration(text);
       if (!parsed.ok) throw new Error(`linted duration ${key}: ${text} does not parse: ${parsed.message}`);
       if (parsed.ms > LIMITS.duration.value) throw new Error(`linted duration ${key}: ${text} exceeds the limit`);
       new Date(Date.now() + parsed.ms).toISOString();

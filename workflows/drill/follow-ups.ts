@@ -51,6 +51,7 @@ export async function startFollowUpRun(
     requestedVia: startedVia,
     incidentId: followUpIncident,
     drill: { drillId: state.drillId },
+    ...(input.childRunbooks ? { childRunbooks: input.childRunbooks } : {}),
   };
   const child = await startChild<typeof runRunbook>('runRunbook', {
     workflowId,

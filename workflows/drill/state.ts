@@ -24,6 +24,8 @@ export interface RunDrillInput {
   participants: { facilitators: string[]; players: string[] };
   /** Runbooks that twists' follow-up runs use, by id, loaded and hashed at the edge. */
   followUpRunbooks?: Record<string, { runbook: Runbook; sha256: string }>;
+  /** The runbooks the drill's run and follow-ups start through `runbook:` steps (their child runs). */
+  childRunbooks?: Record<string, { runbook: Runbook; sha256: string }>;
   /** Probe the live connectors read-only at launch: would each simulated action have worked? */
   probeReadiness?: boolean;
   requestedBy: string;
