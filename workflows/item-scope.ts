@@ -11,12 +11,9 @@
  * Workflow-safe.
  */
 import type { TemplateContext } from '../common/expression';
+import { itemStepId } from '../common/step-ids';
 import type { RunContext } from './run-context';
 
-/** `revoke-keys[2].deactivate`: the id of a loop's step for one item. */
-export function itemStepId(loopId: string, index: number, innerId: string): string {
-  return `${loopId}[${index}].${innerId}`;
-}
 
 export function itemScope(ctx: RunContext, loopId: string, index: number, value: unknown, innerIds: readonly string[]): RunContext {
   const scope = Object.create(ctx) as RunContext;

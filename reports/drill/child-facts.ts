@@ -12,6 +12,7 @@ import { QuellSeverity } from '../../common/search-attributes';
 import type { EventOf } from './history';
 import { stepInstances, type StepInstance } from './loop-facts';
 import type { RunFacts } from './run-facts';
+import { childWorkflowId } from '../../common/step-ids';
 
 export interface ChildRunFacts {
   instance: StepInstance;
@@ -43,7 +44,7 @@ export function childRuns(run: RunFacts): ChildRunFacts[] {
     if (!('runbook' in spec)) return [];
     const state = states.get(instance.id);
     // `<parent>/<step>`, as workflows/steps/sub-runbook.ts names a child.
-    const workflowId = state?.child?.workflowId ?? `${run.workflowId}/${instance.id}`;
+    const workflowId = state?.child?.workflowId ?? childWorkflowId(run.workflowId, instance.id);
     const initiated = initiatedAll.find((event) => event.workflowId === workflowId);
     if (!initiated && !state?.child) return [];
     const started = initiated ? run.view.all('child-started').find((event) => event.initiatedEventId === initiated.id) : undefined;

@@ -13,13 +13,10 @@
 import type { ForeachItemState, StepState } from '../../common/run-state';
 import type { RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
 import type { ActionCall, RunFacts } from './run-facts';
+import { itemStepId } from '../../common/step-ids';
 
 type Step = RunbookStep | RunbookBranchStep;
 
-/** `each-key[2].block`: a loop's step for one item, as the workflow names it. */
-export function itemStepId(loopId: string, index: number, innerId: string): string {
-  return `${loopId}[${index}].${innerId}`;
-}
 
 /** One step as it ran: a runbook step, a parallel branch, a sequence's step, or a loop's step for one item. */
 export interface StepInstance {

@@ -16,7 +16,8 @@ import { renderTemplate } from '../../common/expression';
 import { LIMITS, limitMessage } from '../../common/limits';
 import type { ForeachItemState, StepState } from '../../common/run-state';
 import type { ForeachBodyStepSpec, ForeachStepSpec } from '../../runbooks/schema';
-import { itemScope, itemStepId } from '../item-scope';
+import { itemStepId } from '../../common/step-ids';
+import { itemScope } from '../item-scope';
 import { describeError, RunEnded, RunRejected, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 

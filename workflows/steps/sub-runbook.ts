@@ -23,6 +23,7 @@ import {
 import type { QuellActivities } from '../../activities';
 import { renderDeep } from '../../common/expression';
 import type { RunResult } from '../../common/run-state';
+import { childWorkflowId } from '../../common/step-ids';
 import { QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../../common/search-attributes';
 import { controlsSearchAttribute } from '../../runbooks/controls';
 import type { SubRunbookStepSpec } from '../../runbooks/schema';
@@ -33,10 +34,6 @@ import type { RunContext } from '../run-context';
 
 const { checkChildInputs } = proxyActivities<QuellActivities>({ ...FAST, retry: { ...FAST.retry, nonRetryableErrorTypes: ['QuellInvalidInput'] } });
 
-/** `<parent>/<step>`: one child per step (per item, in a loop), the same on every replay. */
-export function childWorkflowId(parentWorkflowId: string, stepId: string): string {
-  return `${parentWorkflowId}/${stepId}`;
-}
 
 export async function runSubRunbookStep(ctx: RunContext, step: SubRunbookStepSpec): Promise<void> {
   const state = ctx.step(step.id);
