@@ -6,7 +6,8 @@
  * the drill workflow uses it for the runs it starts.
  */
 import { QuellControls } from '../common/search-attributes';
-import type { Runbook, RunbookBranchStep, RunbookStep } from './schema';
+import type { Runbook } from './schema';
+import { everyStep } from './step-kind';
 
 /** Every control id any step of the runbook names, sorted and without repeats. */
 export function runbookControls(runbook: Pick<Runbook, 'steps'>): string[] {
@@ -17,15 +18,7 @@ export function runbookControls(runbook: Pick<Runbook, 'steps'>): string[] {
 
 /** Each step or branch that declares controls, in runbook order (a parallel step before its branches). */
 export function controlledSteps(runbook: Pick<Runbook, 'steps'>): Array<{ stepId: string; controls: readonly string[] }> {
-  const steps: Array<{ stepId: string; controls: readonly string[] }> = [];
-  const visit = (step: RunbookStep | RunbookBranchStep) => {
-    if (step.controls && step.controls.length > 0) steps.push({ stepId: step.id, controls: step.controls });
-  };
-  for (const step of runbook.steps) {
-    visit(step);
-    if ('parallel' in step) step.parallel.forEach(visit);
-  }
-  return steps;
+  return everyStep(runbook.steps).flatMap((step) => (step.controls && step.controls.length > 0 ? [{ stepId: step.id, controls: step.controls }] : []));
 }
 
 /**

@@ -9,22 +9,16 @@
 import { didYouMean } from '../common/suggest';
 import type { DocumentPath, DocumentProblem } from '../config/yaml/explain-issues';
 import type { Runbook, SubRunbookStepSpec } from './schema';
+import { placeSteps } from './step-places';
 
 export interface SubRunbookReference {
   step: SubRunbookStepSpec;
   path: DocumentPath;
 }
 
-/** Every `runbook:` step, wherever it sits (top level, parallel branch, loop). */
+/** Every `runbook:` step, wherever it sits (top level, parallel branch, sequence, loop), with its document path. */
 export function subRunbookReferences(runbook: Runbook): SubRunbookReference[] {
-  const found: SubRunbookReference[] = [];
-  runbook.steps.forEach((step, slot) => {
-    const path: DocumentPath = ['steps', slot];
-    if ('runbook' in step) found.push({ step, path });
-    if ('parallel' in step) step.parallel.forEach((branch, index) => 'runbook' in branch && found.push({ step: branch, path: [...path, 'parallel', index] }));
-    if ('foreach' in step) step.foreach.steps.forEach((inner, index) => 'runbook' in inner && found.push({ step: inner, path: [...path, 'foreach', 'steps', index] }));
-  });
-  return found;
+  return placeSteps(runbook).flatMap(({ step, place }) => ('runbook' in step ? [{ step, path: place.path }] : []));
 }
 
 /**

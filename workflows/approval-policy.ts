@@ -22,6 +22,7 @@ import type { Runbook } from '../runbooks/schema';
 import { describeError } from './outcomes';
 import type { RunContext } from './run-context';
 import { approverGroupsOf } from '../runbooks/approver-groups';
+import { everyStep } from '../runbooks/step-kind';
 
 export const APPROVAL_POLICY_PATCH = 'approval-policy';
 
@@ -76,14 +77,13 @@ function runPolicy(ctx: RunContext): RunPolicy {
  */
 export function runbookApproverGroups(runbook: Runbook): string[] {
   const groups: string[] = [];
-  for (const step of runbook.steps) {
-    for (const candidate of 'parallel' in step ? step.parallel : 'foreach' in step ? step.foreach.steps : [step]) {
-      let named: string[] = [];
-      if ('approval' in candidate) named = [...approverGroupsOf(candidate.approval), ...(candidate.approval.escalate_to ?? [])];
-      else if ('decision' in candidate) named = [...approverGroupsOf({ approvers: candidate.decision.deciders }), ...(candidate.decision.escalate_to ?? [])];
-      for (const group of named) {
-        if (!groups.includes(group)) groups.push(group);
-      }
+  // Every step wherever it sits (branches, sequences, loops), in runbook order.
+  for (const candidate of everyStep(runbook.steps)) {
+    let named: string[] = [];
+    if ('approval' in candidate) named = [...approverGroupsOf(candidate.approval), ...(candidate.approval.escalate_to ?? [])];
+    else if ('decision' in candidate) named = [...approverGroupsOf({ approvers: candidate.decision.deciders }), ...(candidate.decision.escalate_to ?? [])];
+    for (const group of named) {
+      if (!groups.includes(group)) groups.push(group);
     }
   }
   return groups;

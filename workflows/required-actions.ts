@@ -41,6 +41,8 @@ export function requiredActions(runbook: Runbook, scope: StartScope = { inputs: 
       need(step.observe.check.action, step.id, 'perform', step.observe.check.with ?? {});
     } else if ('foreach' in step) {
       step.foreach.steps.forEach(visit);
+    } else if ('sequence' in step) {
+      step.sequence.forEach(visit);
     } else if ('approval' in step) {
       approvals.push({ stepId: step.id, groups: [...new Set([...approverGroupsOf(step.approval), ...(step.approval.escalate_to ?? [])])] });
       if (step.approval.on_timeout === 'escalate') need('notify', step.id, 'notify', { to: step.approval.escalate_to, message: 'escalation' });

@@ -16,6 +16,9 @@ import { renderTemplate } from '../common/expression';
 import { describeLimit, LIMITS } from '../common/limits';
 import { describeError, StepFailure } from './outcomes';
 import type { RunContext } from './run-context';
+import type { ActivityOptions } from '@temporalio/workflow';
+import type { RetrySpecType } from '../runbooks/schema';
+import { actionOptions } from './activity-options';
 
 export type WrittenDuration = string | { critical?: string; high?: string; medium?: string; low?: string; default?: string };
 
@@ -65,4 +68,10 @@ function lengthOf(ctx: RunContext, stepId: string, field: string, text: string):
   const where = configured ? `the calendar of ${configured.file ?? 'the run'} (${describeCalendar(configured)})` : `the default calendar (${describeCalendar(calendar)}): no calendar file (QUELL_CALENDAR_FILE) was configured when the run started`;
   ctx.record('duration.business-days', `${field} ${text} ends ${new Date(endsMs).toISOString()}, counted on ${where}`, { step: stepId });
   return ms;
+}
+
+/** The activity options of a step that performs actions (an action, an observe's checks), its timeout decided now. */
+export function stepActionOptions(ctx: RunContext, step: { id: string; timeout?: WrittenDuration; retry?: RetrySpecType }): ActivityOptions {
+  const timeout = step.timeout !== undefined ? resolveDuration(ctx, step.id, 'timeout', step.timeout) : undefined;
+  return actionOptions({ ...(step.retry ? { retry: step.retry } : {}), ...(timeout ? { timeout: `${timeout.ms}ms` } : {}) });
 }

@@ -8,9 +8,8 @@
 import { CancellationScope } from '@temporalio/workflow';
 import { renderDeep } from '../../common/expression';
 import type { ActionStepSpec } from '../../runbooks/schema';
-import { actionOptions } from '../activity-options';
 import { callAction } from '../call-action';
-import { resolveDuration } from '../step-durations';
+import { stepActionOptions } from '../step-durations';
 import { describeError, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 
@@ -23,8 +22,7 @@ export async function runActionStep(ctx: RunContext, step: ActionStepSpec): Prom
     throw new StepFailure(step.id, `could not evaluate the parameters: ${describeError(error).message}`);
   }
 
-  const timeout = step.timeout !== undefined ? resolveDuration(ctx, step.id, 'timeout', step.timeout) : undefined;
-  const options = actionOptions({ ...(step.retry ? { retry: step.retry } : {}), ...(timeout ? { timeout: `${timeout.ms}ms` } : {}) });
+  const options = stepActionOptions(ctx, step);
   ctx.moveStep(state, 'start');
   state.startedAt = ctx.now();
   try {

@@ -15,9 +15,8 @@ import { sleep } from '@temporalio/workflow';
 import { durationMs } from '../../common/duration';
 import { isTruthy, renderDeep, renderTemplate } from '../../common/expression';
 import type { ObserveStepSpec } from '../../runbooks/schema';
-import { actionOptions } from '../activity-options';
 import { callAction } from '../call-action';
-import { resolveDuration } from '../step-durations';
+import { stepActionOptions } from '../step-durations';
 import { describeError, StepFailure } from '../outcomes';
 import type { RunContext } from '../run-context';
 
@@ -25,8 +24,7 @@ export async function runObserveStep(ctx: RunContext, step: ObserveStepSpec): Pr
   const state = ctx.step(step.id);
   const spec = step.observe;
   const everyMs = durationMs(spec.every);
-  const timeout = step.timeout !== undefined ? resolveDuration(ctx, step.id, 'timeout', step.timeout) : undefined;
-  const options = actionOptions({ ...(step.retry ? { retry: step.retry } : {}), ...(timeout ? { timeout: `${timeout.ms}ms` } : {}) });
+  const options = stepActionOptions(ctx, step);
   const startedMs = Date.now();
   const endsMs = startedMs + durationMs(spec.for);
   const observe: NonNullable<typeof state.observe> = { action: spec.check.action, every: spec.every, endsAt: new Date(endsMs).toISOString(), checks: 0 };
