@@ -103,8 +103,8 @@ function describe(
   if (event.workflowExecutionUpdateAcceptedEventAttributes) {
     const request = event.workflowExecutionUpdateAcceptedEventAttributes.acceptedRequest;
     const name = request?.input?.name ?? 'update';
-    const args = first(request?.input?.args) as { stepId?: string; actor?: string; decision?: string; event?: string; reason?: string; via?: string } | undefined;
-    const what = [args?.decision, args?.event, args?.reason && `reason: ${args.reason}`, args?.via && `via ${args.via}`].filter(Boolean).join(', ');
+    const args = first(request?.input?.args) as { stepId?: string; actor?: string; decision?: string; option?: string; event?: string; reason?: string; via?: string } | undefined;
+    const what = [args?.decision, args?.option && `option ${args.option}`, args?.event, args?.reason && `reason: ${args.reason}`, args?.via && `via ${args.via}`].filter(Boolean).join(', ');
     return { kind: `decision.${name}`, step: args?.stepId, actor: args?.actor, detail: what || undefined };
   }
   if (event.upsertWorkflowSearchAttributesEventAttributes) {
@@ -113,8 +113,11 @@ function describe(
     return status ? { kind: 'run.status', detail: status } : undefined;
   }
   if (event.workflowExecutionCompletedEventAttributes) {
-    const result = first(event.workflowExecutionCompletedEventAttributes.result) as { status?: string } | undefined;
-    return { kind: 'run.closed', detail: result?.status ?? 'completed' };
+    const result = first(event.workflowExecutionCompletedEventAttributes.result) as { status?: string; state?: { outcome?: { name?: string } } } | undefined;
+    const status = result?.status ?? 'completed';
+    // A run an `end` step completed closes with its outcome, as `quell status` shows it.
+    const outcome = result?.state?.outcome?.name;
+    return { kind: 'run.closed', detail: outcome ? `${status}: ${outcome}` : status };
   }
   if (event.workflowExecutionFailedEventAttributes) {
     return { kind: 'run.closed', detail: `workflow failed: ${innermostMessage(event.workflowExecutionFailedEventAttributes.failure)}` };

@@ -2,12 +2,18 @@
  * Top-level steps marked `background`: the run starts them and goes straight on, then waits for
  * each before the step its `join` names, or before it ends. A background step that fails stops
  * the run at its join (unless it says `on_error: continue`), as if it had failed in place. When
- * the run stops early (a failure, a rejection, a cancel), every background step is allowed to
- * settle before anything is undone, so nothing is left half-done.
+ * the run stops early (a failure, a rejection, an `end` step, a cancel), the background steps are
+ * stopped: what waits on people or the clock stops waiting, while an action already running
+ * finishes (actions are not cancellable) and is recorded, so it can be undone. Only then does the
+ * run undo anything, so nothing is left half-done.
  *
  * Workflow-safe.
  */
+import { CancellationScope } from '@temporalio/workflow';
 import type { RunbookStep } from '../runbooks/schema';
+
+/** The patch id under which a run that stopped early stops its background steps (kept forever once shipped). */
+export const BACKGROUND_STOP_PATCH = 'background-stops-with-run';
 
 interface Running {
   stepId: string;
@@ -15,6 +21,8 @@ interface Running {
   join?: string;
   /** Settles with the step's error (undefined on success); never rejects. */
   settled: Promise<unknown>;
+  /** The step's own scope: cancelling it stops the step's waits, not its running actions. */
+  scope: CancellationScope;
 }
 
 export class BackgroundSteps {
@@ -22,11 +30,17 @@ export class BackgroundSteps {
 
   start(step: RunbookStep, run: () => Promise<void>): void {
     const join = step.background === undefined || step.background === true ? undefined : step.background.join;
-    const settled = run().then(
+    const scope = new CancellationScope();
+    const settled = scope.run(run).then(
       () => undefined,
       (error: unknown) => error ?? new Error(`background step ${step.id} failed`),
     );
-    this.running.push({ stepId: step.id, ...(join ? { join } : {}), settled });
+    this.running.push({ stepId: step.id, ...(join ? { join } : {}), settled, scope });
+  }
+
+  /** Stops every background step (the run stopped early and waits for none of them). */
+  stop(): void {
+    for (const entry of this.running) entry.scope.cancel();
   }
 
   /** Whether any step runs (or ran) in the background. */

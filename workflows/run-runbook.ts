@@ -44,7 +44,7 @@ import { applyAnswer, validateAnswer } from './steps/decision';
 import { applyManualCompletion, validateManualCompletion } from './steps/manual';
 import { applyEventDelivery, validateEventDelivery } from './steps/wait';
 import { acceptDrillInjects } from './drill/run-effects';
-import { BackgroundSteps } from './background';
+import { BACKGROUND_STOP_PATCH, BackgroundSteps } from './background';
 
 const { checkLiveReadiness } = proxyActivities<QuellActivities>(FAST);
 
@@ -113,6 +113,11 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
           else await runStep(ctx, step);
         }
         if (background.any()) await background.joinAtEnd();
+      } catch (error) {
+        // A run that stopped early does not wait on its background steps (a decision could wait a
+        // day). Runs that stopped before this patch waited, and their histories must replay so.
+        if (background.any() && !isCancellation(error) && patched(BACKGROUND_STOP_PATCH)) background.stop();
+        throw error;
       } finally {
         // However the run stops, nothing keeps running behind it while it settles or undoes.
         if (background.any()) await background.settle();
@@ -132,6 +137,7 @@ export async function runRunbook(input: RunRunbookInput): Promise<RunResult> {
 
 async function settleAbnormalEnd(ctx: RunContext, error: unknown): Promise<void> {
   if (error instanceof RunEnded) {
+    interruptOpenSteps(ctx, `stopped: the run ended at step ${error.stepId} (${ctx.state.outcome?.name ?? 'ended'})`);
     skipStepsNotRun(ctx, error.stepId);
     ctx.setStatus('completed');
   } else if (isCancellation(error)) {
@@ -141,12 +147,14 @@ async function settleAbnormalEnd(ctx: RunContext, error: unknown): Promise<void>
     await compensateCompletedSteps(ctx);
     ctx.setStatus('cancelled');
   } else if (error instanceof RunRejected) {
+    interruptOpenSteps(ctx, `stopped: the run was rejected at step ${error.stepId}`);
     ctx.state.failure = { step: error.stepId, message: error.reason };
     await compensateCompletedSteps(ctx);
     ctx.setStatus('rejected');
   } else if (error instanceof StepFailure) {
     // No automatic undo on failure: containment already in place must not be lifted because a
     // later, unrelated step failed. Responders cancel explicitly if they want it undone.
+    interruptOpenSteps(ctx, `stopped: the run failed at step ${error.stepId}`);
     ctx.state.failure = { step: error.stepId, message: error.message };
     ctx.setStatus('failed');
   } else {
@@ -165,13 +173,16 @@ function skipStepsNotRun(ctx: RunContext, endStepId: string): void {
   }
 }
 
-/** Steps caught mid-flight by a cancel are marked failed with the reason, not left "waiting". */
-function interruptOpenSteps(ctx: RunContext): void {
+/**
+ * Steps caught mid-flight by a cancel, or background steps stopped because the run stopped early,
+ * are marked failed with the reason, not left "waiting".
+ */
+function interruptOpenSteps(ctx: RunContext, message = 'run cancelled'): void {
   for (const step of ctx.state.steps) {
     if (step.status === 'running' || step.status === 'waiting') {
       ctx.moveStep(step, 'interrupt');
       step.endedAt = ctx.now();
-      step.error = { message: 'run cancelled', type: 'Cancelled' };
+      step.error = { message, type: 'Cancelled' };
     }
   }
 }

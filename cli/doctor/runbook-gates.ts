@@ -1,22 +1,27 @@
 /**
- * The approval gates of the runbooks folder, as the live-readiness check sees them
- * ({@link requiredActions}), but whatever a run's inputs: a gate behind `when` is included, since
- * some run may reach it. Also the approver groups that `notify` steps and manual tasks address.
+ * The human gates (approvals and decisions) of the runbooks folder, as the live-readiness check
+ * sees them ({@link requiredActions}), but whatever a run's inputs: a gate behind `when` (its own
+ * or an enclosing step's) is included, since some run may reach it. Also the approver groups that
+ * `notify` steps and manual tasks address.
  */
 import { emptyRecord, setOwn } from '../../common/own';
 import { formatRunbookError, loadRunbookDirectory, type RunbookError } from '../../runbooks/load';
-import type { Runbook, RunbookBranchStep, RunbookStep } from '../../runbooks/schema';
+import type { Runbook } from '../../runbooks/schema';
+import { placeSteps, type AnyStep } from '../../runbooks/step-places';
 import { requiredActions } from '../../workflows/required-actions';
 import { approverGroupsOf } from '../../runbooks/approver-groups';
+
+/** Where a gate names a group: an approval's `approvers`, a decision's `deciders`, either's `escalate_to`. */
+export type GateField = 'approvers' | 'deciders' | 'escalate_to';
 
 export interface RunbookGate {
   runbook: string;
   stepId: string;
-  /** Every group the gate names (approvers and escalate_to). */
+  /** Every group the gate names (approvers or deciders, and escalate_to). */
   groups: string[];
-  /** Where each group is named: `approvers`, `escalate_to` or both. */
-  fields: Record<string, Array<'approvers' | 'escalate_to'>>;
-  /** The gate (or its parallel step) has a `when`: only runs whose inputs satisfy it open the gate. */
+  /** Where each group is named: `approvers` (or `deciders`), `escalate_to` or both. */
+  fields: Record<string, GateField[]>;
+  /** The gate or a step enclosing it has a `when`: only runs whose inputs satisfy it open the gate. */
   conditional: boolean;
 }
 
@@ -53,13 +58,13 @@ export async function runbookGates(runbooksDir: string): Promise<RunbookGates> {
     collectRecipients(runbook.steps, runbook.id, undefined, recipients);
     const approvals = requiredActions(withoutConditions(runbook)).approvals ?? [];
     for (const { stepId, groups } of approvals) {
-      const { spec, conditional } = approvalSpec(runbook, stepId);
+      const { spec, conditional } = gateSpec(runbook, stepId);
       // Keyed by group names runbooks chose: no prototype, so `constructor` is just a name.
-      const fields = emptyRecord<Array<'approvers' | 'escalate_to'>>();
+      const fields = emptyRecord<GateField[]>();
       for (const group of groups) {
         setOwn(fields, group, [
-          ...((spec ? approverGroupsOf(spec) : []).includes(group) ? (['approvers'] as const) : []),
-          ...(spec?.escalate_to?.includes(group) ? (['escalate_to'] as const) : []),
+          ...(spec?.askedGroups.includes(group) ? [spec.askedField] : []),
+          ...(spec?.escalateTo.includes(group) ? (['escalate_to'] as const) : []),
         ]);
       }
       gates.push({ runbook: runbook.id, stepId, groups, fields, conditional });
@@ -105,30 +110,42 @@ function collectRecipients(node: unknown, runbook: string, stepId: string | unde
   }
 }
 
-/** The runbook with every `when` dropped, so requiredActions lists every gate. */
+/** The runbook with every `when` dropped, wherever it nests, so requiredActions lists every gate. */
 function withoutConditions(runbook: Runbook): Runbook {
-  const strip = <T extends RunbookStep | RunbookBranchStep>(step: T): T => {
-    const copy = { ...step };
-    delete copy.when;
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (typeof value !== 'object' || value === null) return value;
+    const copy: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      // Only a step's own `when`; an action's `with` is data and is left as written.
+      if (key !== 'when') copy[key] = key === 'with' ? inner : strip(inner);
+    }
     return copy;
   };
-  return {
-    ...runbook,
-    steps: runbook.steps.map((step) => {
-      const copy = strip(step);
-      return 'parallel' in copy ? { ...copy, parallel: copy.parallel.map(strip) } : copy;
-    }),
-  };
+  return { ...runbook, steps: strip(runbook.steps) as Runbook['steps'] };
 }
 
-function approvalSpec(runbook: Runbook, stepId: string) {
-  for (const step of runbook.steps) {
-    const candidates: RunbookStep[] | RunbookBranchStep[] = 'parallel' in step ? step.parallel : [step];
-    for (const candidate of candidates) {
-      if (candidate.id === stepId && 'approval' in candidate) {
-        return { spec: candidate.approval, conditional: step.when !== undefined || candidate.when !== undefined };
-      }
-    }
+/** The gate step's groups by field, and whether it or any step enclosing it has a `when`. */
+function gateSpec(runbook: Runbook, stepId: string) {
+  const placed = placeSteps(runbook);
+  const byId = new Map(placed.map(({ step, place }) => [step.id, { step, place }]));
+  const found = byId.get(stepId);
+  if (!found) return { spec: undefined, conditional: false };
+  const enclosing = [found.place.parent, found.place.sequence, found.place.loop].filter((id): id is string => id !== undefined);
+  // A sequence inside a parallel step: its parallel step encloses it too.
+  for (const id of [...enclosing]) {
+    const parent = byId.get(id)?.place.parent;
+    if (parent !== undefined) enclosing.push(parent);
   }
-  return { spec: undefined, conditional: false };
+  const conditional = [found.step, ...enclosing.map((id) => byId.get(id)?.step)].some((step) => step?.when !== undefined);
+  return { spec: gateGroups(found.step), conditional };
+}
+
+function gateGroups(step: AnyStep): { askedField: GateField; askedGroups: string[]; escalateTo: string[] } | undefined {
+  if ('approval' in step) return { askedField: 'approvers', askedGroups: approverGroupsOf(step.approval), escalateTo: step.approval.escalate_to ?? [] };
+  if ('decision' in step) {
+    const { deciders } = step.decision;
+    return { askedField: 'deciders', askedGroups: Array.isArray(deciders) ? [...deciders] : Object.keys(deciders), escalateTo: step.decision.escalate_to ?? [] };
+  }
+  return undefined;
 }

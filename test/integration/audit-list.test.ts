@@ -23,6 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateAccessKeyCommand, CreateUserCommand } from '@aws-sdk/client-iam';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { buildLiveSetup } from '../../activities/live-setup';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../connectors/aws/clients';
@@ -31,7 +32,7 @@ import type { ConnectorDefinition } from '../../connectors/definition';
 import { CONNECTORS } from '../../connectors/registry';
 import { listRunsNewestFirst, type ListRunsFilter, type RunSummary } from '../../client/list-runs';
 import { startDrill } from '../../client/drills';
-import { cancelRun, completeManual, decideApproval, getRunState } from '../../client/runs';
+import { answerDecision, cancelRun, completeManual, decideApproval, getRunState } from '../../client/runs';
 import { drillRunWorkflowId } from '../../common/drill-state';
 import type { RunState, RunStatus } from '../../common/run-state';
 import { loadApproversText } from '../../config/approvers-file';
@@ -115,9 +116,17 @@ async function reject(run: Made, stepId: string, actor: string): Promise<void> {
   run.approvers.push(actor);
 }
 
+async function answer(run: Made, stepId: string, option: string, actor: string): Promise<void> {
+  const state = await waitForState(() => getRunState(engine.client, run.workflowId), (s) => s.steps.some((step) => step.id === stepId && step.status === 'waiting' && step.decision?.policy !== undefined), 60_000);
+  const gate = state.steps.find((step) => step.id === stepId)!.decision!;
+  await answerDecision(engine.client, run.workflowId, { stepId, actor, option, via: 'api', questionSha256: gate.questionSha256 });
+  // Whoever answers a decision decided in the run, as an approver did: --approver finds it.
+  run.approvers.push(actor);
+}
+
 async function drive(run: Made, approvers: string[]): Promise<void> {
   const state = await driveToEnd(clientResponder(engine.client), run.workflowId, { approvers, operator: 'olga.ops', timeoutMs: 120_000 });
-  for (const step of state.steps) for (const decision of step.approval?.decisions ?? []) run.approvers.push(decision.person ?? decision.actor);
+  for (const step of state.steps) for (const decision of [...(step.approval?.decisions ?? []), ...(step.decision?.decisions ?? [])]) run.approvers.push(decision.person ?? decision.actor);
 }
 
 /** Status and times as Temporal itself records them (not through visibility). */
@@ -207,6 +216,9 @@ beforeAll(async () => {
   aws = createAwsClients(loaded.config.aws!);
   await aws.s3.send(new CreateBucketCommand({ Bucket: 'quell-audit-list-evidence', ObjectLockEnabledForBucket: true }));
   await aws.logs.send(new CreateLogGroupCommand({ logGroupName: '/quell/audit-list' }));
+  // The live compromise lists the principal's keys before its approval gate: the user exists.
+  await aws.iam.send(new CreateUserCommand({ UserName: 'ci-deployer' }));
+  await aws.iam.send(new CreateAccessKeyCommand({ UserName: 'ci-deployer' }));
   const live = await buildLiveSetup(loaded.config, { logger: runLogger('logger'), dataDir: path.join(work, 'worker-data'), connectors: withCloudTrailAt(trail.endpoint) });
   const approvers = loadApproversText(
     [
@@ -218,6 +230,7 @@ beforeAll(async () => {
       '  security-leads: { people: [lee.lead] }',
       '  it-admins: { people: [ivy.it] }',
       '  vendor-owners: { people: [val.vendor] }',
+      '  legal: { people: [lee.lead] }',
     ].join('\n'),
     path.join(work, 'approvers.yaml'),
   );
@@ -233,7 +246,7 @@ beforeAll(async () => {
   const tabletopVendor = await start('vendor-breach', 'tabletop', 'rita.requester', { vendor: 'acme', integration_principal: 'acme-sync' });
   await drive(tabletopCompromise, ['sam.security', 'tom.security']);
   await waitFor(tabletopVendor, 'scope-exposure');
-  await completeManual(engine.client, tabletopVendor.workflowId, { stepId: 'scope-exposure', actor: 'olga.ops', via: 'api' });
+  await completeManual(engine.client, tabletopVendor.workflowId, { stepId: 'scope-exposure', actor: 'olga.ops', via: 'api', fields: { personal_data: true } });
   await reject(tabletopVendor, 'approve-cutoff', 'val.vendor');
   await waitForState(() => getRunState(engine.client, tabletopVendor.workflowId), (state) => FINAL.includes(state.status));
 
@@ -245,6 +258,7 @@ beforeAll(async () => {
   const liveCompromise = await start('credential-compromise', 'live', 'rita.requester', { principal: 'ci-deployer', access_key_id: 'AKIAIOSFODNN7EXAMPLE' });
   const liveOffboarding = await start('offboarding', 'live', 'olga.ops', { person: PERSON });
   const liveVendor = await start('vendor-breach', 'live', 'rita.requester', { vendor: 'globex', integration_principal: 'globex-sync' });
+  await answer(liveCompromise, 'triage', 'confirmed', 'sam.security');
   await reject(liveCompromise, 'approve-containment', 'tom.security');
   await drive(liveOffboarding, ['ivy.it']);
   await waitFor(liveVendor, 'scope-exposure');

@@ -106,7 +106,7 @@ describe('quell approve/reject under the approval policy', () => {
     const args = ['start', 'credential-compromise', '--input', 'principal=alice', '--as', 'rita'];
     const none = await runQuell([...args, '--incident', `INC-NOAPP-${Date.now()}`], { ...env, extra: {} });
     expect(none.code).toBe(1);
-    expect(none.stderr).toContain('approval gates need an approvers file and none is configured (QUELL_APPROVERS_FILE) (step approve-containment)');
+    expect(none.stderr).toContain('approval gates need an approvers file and none is configured (QUELL_APPROVERS_FILE) (steps triage, approve-containment)');
     expect(none.stderr).toContain('Fix the connectors file (QUELL_CONNECTORS_FILE; `quell doctor` checks it) and the approvers file (QUELL_APPROVERS_FILE)');
 
     const partial = path.join(work, 'partial.yaml');

@@ -44,6 +44,7 @@ const GOOD_APPROVERS = [
   '  security-leads:  { people: [carol] }',
   '  it-admins:       { people: [carol], slack_usergroups: [S0ITADMIN] }',
   '  vendor-owners:   { people: [bob] }',
+  '  legal:           { people: [carol] }',
   '',
 ];
 
@@ -113,10 +114,10 @@ test('a good approvers file passes: people and groups counted, every runbook gro
   expect(result.rows.filter((row) => !row.ok)).toEqual([]);
 
   const approverRows = rowsOf(result.rows, 'approvers');
-  expect(approverRows.find((row) => row.name === 'file')).toMatchObject({ ok: true, detail: `parsed ${approvers}: 3 people, 4 groups` });
+  expect(approverRows.find((row) => row.name === 'file')).toMatchObject({ ok: true, detail: `parsed ${approvers}: 3 people, 5 groups` });
   const groups = approverRows.find((row) => row.name === 'runbook groups');
   expect(groups?.ok).toBe(true);
-  expect(groups?.detail).toContain('it-admins, security-leads, security-oncall, vendor-owners');
+  expect(groups?.detail).toContain('it-admins, legal, security-leads, security-oncall, vendor-owners');
 
   expect(rowsOf(result.rows, 'slack-usergroups').map(({ name, ok, detail }) => ({ name, ok, detail }))).toEqual([
     { name: 'usergroup S0ONCALL', ok: true, detail: '3 members (group security-oncall)' },
@@ -151,6 +152,19 @@ test('a group a runbook names and the approvers file lacks is named with its run
   expect(result.stderr).toMatch(/^quell: 1 of \d+ checks failed \(approvers\)$/);
 });
 
+test("a decision's deciders the file lacks are named as deciders, wherever the decision nests", async () => {
+  const approvers = writeFile('missing-legal.yaml', GOOD_APPROVERS.filter((line) => !line.includes('legal')));
+  const result = await doctor({ QUELL_CONNECTORS_FILE: httpConnectors, QUELL_APPROVERS_FILE: approvers });
+  expect(result.code).toBe(1);
+  // vendor-breach asks legal inside a background sequence.
+  expect(result.rows.filter((row) => !row.ok)).toEqual([
+    expect.objectContaining({
+      name: 'group legal',
+      detail: `approver group legal is not defined in ${approvers}: named by runbook vendor-breach step assess-notification (deciders); live runs of vendor-breach are refused`,
+    }),
+  ]);
+});
+
 test('an escalation group the file lacks is reported for every gate that escalates to it', async () => {
   const approvers = writeFile('missing-leads.yaml', GOOD_APPROVERS.filter((line) => !line.includes('security-leads')));
   const result = await doctor({ QUELL_CONNECTORS_FILE: httpConnectors, QUELL_APPROVERS_FILE: approvers });
@@ -163,7 +177,8 @@ test('an escalation group the file lacks is reported for every gate that escalat
       ok: false,
       detail:
         `approver group security-leads is not defined in ${approvers}: named by runbook credential-compromise step approve-containment (escalate_to); ` +
-        'runbook vendor-breach step approve-cutoff (escalate_to); live runs of credential-compromise, vendor-breach are refused',
+        'runbook vendor-breach step assess-notification (escalate_to); runbook vendor-breach step approve-cutoff (escalate_to); ' +
+        'live runs of credential-compromise, vendor-breach are refused',
     },
   ]);
 });

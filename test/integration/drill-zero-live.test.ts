@@ -368,7 +368,10 @@ describe.each(SCENARIOS)('%s', (file) => {
       expect({ endpoint, reads: reads > 0 }).toEqual({ endpoint, reads: true });
     }
     const probedSteps = new Set(readiness.findings.map((finding) => finding.stepId));
-    const actionSteps = new Set(played.runs[0].steps.filter((step) => step.kind === 'action' && step.status !== 'skipped').map((step) => step.id));
+    // A loop's steps are probed once, by their id in the runbook (the items are not known before the run).
+    const runbookStepId = (id: string) => id.replace(/^[a-z0-9-]+\[\d+\]\./, '');
+    const actionSteps = new Set(played.runs[0].steps.filter((step) => step.kind === 'action' && step.status !== 'skipped').map((step) => runbookStepId(step.id)));
+    if (file === 'credential-compromise.drill.yaml') expect(actionSteps).toContain('deactivate-key');
     for (const stepId of actionSteps) expect({ stepId, probed: probedSteps.has(stepId) }).toEqual({ stepId, probed: true });
     // With a policy that allows everything, no AWS permission is reported missing.
     expect(readiness.findings.filter((finding) => finding.check === 'permission' && !finding.ok && finding.detail.includes('iam:'))).toEqual([]);
@@ -385,17 +388,22 @@ test('a permission the worker lacks is named with the step that needs it; the pr
 
     expect(calls.filter((call) => call.kind === 'mutating')).toEqual([]);
     const missing = played.drill.readiness!.findings.filter((finding) => !finding.ok && finding.check === 'permission' && finding.detail.includes('iam:UpdateAccessKey'));
-    expect(missing).toEqual([
+    // Every step that would call it: the loop's deactivation, its undo, and the final deletion.
+    const needing = (stepId: string, action: string, effect: string) =>
       expect.objectContaining({
-        stepId: 'revoke-key',
-        action: 'credentials.revoke',
+        stepId,
+        action,
         system: 'aws-iam',
         target: 'IAM user ci-deployer',
-        detail: expect.stringMatching(/^the key revoke would have failed: permission iam:UpdateAccessKey missing on IAM user ci-deployer \(/),
-      }),
+        detail: expect.stringMatching(new RegExp(`^the key ${effect} would have failed: permission iam:UpdateAccessKey missing on IAM user ci-deployer \\(`)),
+      });
+    expect(missing).toEqual([
+      needing('deactivate-key', 'credentials.deactivate', 'deactivation'),
+      needing('deactivate-key', 'credentials.reactivate', 'reactivation'),
+      needing('delete-leaked-key', 'credentials.revoke', 'revoke'),
     ]);
     // `quell drill status` shows it as a failure, with the step and the system.
-    expect(renderDrillState(played.drill)).toContain(`✗ revoke-key (credentials.revoke, aws-iam): ${missing[0].detail}`);
+    expect(renderDrillState(played.drill)).toContain(`✗ deactivate-key (credentials.deactivate, aws-iam): ${missing[0].detail}`);
     // Everything else the policy still allows: no other IAM permission is reported missing.
     const otherIam = played.drill.readiness!.findings.filter((f) => !f.ok && f.check === 'permission' && /iam:/.test(f.detail) && !f.detail.includes('iam:UpdateAccessKey'));
     expect(otherIam).toEqual([]);

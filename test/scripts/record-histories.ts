@@ -4,7 +4,9 @@
  * history under test/fixtures/histories/. The replay test then proves that today's workflow code
  * still produces exactly these histories.
  *
- * Re-record ONLY for an intentional, versioned change of workflow behaviour:
+ * Re-record ONLY for an intentional, versioned change of workflow behaviour or of a shipped
+ * runbook (bump its version), after moving the old recording to earlier-versions/ with its version
+ * in the name: runs started before the change must keep replaying too.
  *   npm run record-histories
  */
 import fs from 'node:fs';
@@ -16,7 +18,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildActivityDeps } from '../../activities/build-deps';
 import { cancelRun, getRunState, startRun } from '../../client/runs';
 import { clientResponder } from '../support/client-responder';
-import { driveToEnd, waitForState } from '../support/run-driver';
+import { driveToEnd, waitForState, type DriveOptions } from '../support/run-driver';
 import { loadTestRunbook, REPO } from '../support/runbooks';
 import { createQuellWorker } from '../../worker/create-worker';
 import { startDevServer } from '../../worker/dev-server';
@@ -25,21 +27,25 @@ import { createLogger, installTemporalRuntime } from '../../worker/logger';
 const OUT_DIR = path.join(REPO, 'test', 'fixtures', 'histories');
 const TASK_QUEUE = 'record-histories';
 
-const COMPLETE_RUNS: Array<{ name: string; file: string; inputs: Record<string, unknown> }> = [
+/** Each shipped runbook driven to completion; the answers take the branches that do the most. */
+const COMPLETE_RUNS: Array<{ name: string; file: string; inputs: Record<string, unknown>; drive?: Pick<DriveOptions, 'answers' | 'fields'> }> = [
   {
     name: 'credential-compromise',
     file: 'runbooks/credential-compromise.yaml',
     inputs: { principal: 'alice', access_key_id: 'AKIAIOSFODNN7EXAMPLE', cidrs: ['203.0.113.0/24'], vendor: 'acme' },
+    drive: { answers: { triage: { option: 'confirmed', fields: { notes: 'calls from an unknown address', severity: 'critical' } } }, fields: { 'rotate-dependents': { secrets_rotated: 3 } } },
   },
   {
     name: 'vendor-breach',
     file: 'runbooks/vendor-breach.yaml',
     inputs: { vendor: 'globex', integration_principal: 'globex-sync', vendor_cidrs: ['192.0.2.0/24'] },
+    drive: { answers: { 'assess-notification': { option: 'regulator', fields: { reasoning: 'contact data of EU customers' } } } },
   },
   {
     name: 'offboarding',
     file: 'runbooks/offboarding.yaml',
     inputs: { person: 'mallory@example.com', kind: 'vendor', vendor: 'acme', aws_user: 'mallory' },
+    drive: { fields: { 'recover-devices': { laptop_returned: false } } },
   },
 ];
 
@@ -62,7 +68,7 @@ async function main(): Promise<void> {
       fs.mkdirSync(OUT_DIR, { recursive: true });
       for (const run of COMPLETE_RUNS) {
         const workflowId = await start(client, run.file, run.inputs, `REC-${run.name}`);
-        const final = await driveToEnd(clientResponder(client), workflowId, { approvers: ['bob.approver', 'carol.approver'], operator: 'oscar.operator' });
+        const final = await driveToEnd(clientResponder(client), workflowId, { approvers: ['bob.approver', 'carol.approver'], operator: 'oscar.operator', ...run.drive });
         if (final.status !== 'completed') throw new Error(`${run.name} ended ${final.status}`);
         await save(client, run.name, workflowId);
       }

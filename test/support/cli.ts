@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import type { RunState } from '../../common/run-state';
 import { recordChildOutput } from './run-logs';
-import type { Responder } from './run-driver';
+import type { FormValues, Responder } from './run-driver';
 
 const BIN = path.resolve(__dirname, '..', '..', 'bin', 'quell.js');
 
@@ -59,6 +59,11 @@ export async function quellOk(args: string[], env: CliEnvironment): Promise<CliR
   return result;
 }
 
+/** `--field name=value` for each value, as a person would type them. */
+function fieldArgs(fields: FormValues): string[] {
+  return Object.entries(fields).flatMap(([name, value]) => ['--field', `${name}=${String(value)}`]);
+}
+
 /** A Responder that answers through the CLI, as a person at a terminal would. */
 export function cliResponder(env: CliEnvironment): Responder {
   return {
@@ -67,11 +72,15 @@ export function cliResponder(env: CliEnvironment): Responder {
     approve: async (workflowId, stepId, actor) => {
       await quellOk(['approve', workflowId, stepId, '--as', actor], env);
     },
-    event: async (workflowId, event, actor) => {
-      await quellOk(['event', workflowId, event, '--as', actor], env);
+    // `quell answer` reads the question and sends its hash itself, as `approve` does.
+    answer: async (workflowId, stepId, actor, option, _questionSha256, fields) => {
+      await quellOk(['answer', workflowId, stepId, option, '--as', actor, ...fieldArgs(fields)], env);
     },
-    done: async (workflowId, stepId, actor) => {
-      await quellOk(['done', workflowId, stepId, '--as', actor, '--note', 'done in test'], env);
+    event: async (workflowId, event, actor, fields) => {
+      await quellOk(['event', workflowId, event, '--as', actor, ...fieldArgs(fields)], env);
+    },
+    done: async (workflowId, stepId, actor, fields) => {
+      await quellOk(['done', workflowId, stepId, '--as', actor, '--note', 'done in test', ...fieldArgs(fields)], env);
     },
   };
 }

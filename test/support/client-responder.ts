@@ -1,6 +1,6 @@
 /** A Responder that answers through the client module (what Slack will call), not the CLI. */
 import type { Client } from '@temporalio/client';
-import { completeManual, decideApproval, deliverEvent, getRunState } from '../../client/runs';
+import { answerDecision, completeManual, decideApproval, deliverEvent, getRunState } from '../../client/runs';
 import type { Responder } from './run-driver';
 
 export function clientResponder(client: Client): Responder {
@@ -9,11 +9,14 @@ export function clientResponder(client: Client): Responder {
     approve: async (workflowId, stepId, actor, summarySha256) => {
       await decideApproval(client, workflowId, { stepId, actor, decision: 'approve', via: 'api', summarySha256 });
     },
-    event: async (workflowId, event, actor) => {
-      await deliverEvent(client, workflowId, { event, actor, via: 'api' });
+    answer: async (workflowId, stepId, actor, option, questionSha256, fields) => {
+      await answerDecision(client, workflowId, { stepId, actor, option, via: 'api', questionSha256, fields });
     },
-    done: async (workflowId, stepId, actor) => {
-      await completeManual(client, workflowId, { stepId, actor, via: 'api' });
+    event: async (workflowId, event, actor, fields) => {
+      await deliverEvent(client, workflowId, { event, actor, via: 'api', ...(Object.keys(fields).length > 0 ? { payload: fields } : {}) });
+    },
+    done: async (workflowId, stepId, actor, fields) => {
+      await completeManual(client, workflowId, { stepId, actor, via: 'api', fields });
     },
   };
 }

@@ -16,11 +16,25 @@ export interface RecordedHistory {
 }
 
 export function loadRecordedHistories(): RecordedHistory[] {
+  return historiesIn(HISTORIES_DIR);
+}
+
+/**
+ * Recordings of the shipped runbooks' earlier versions (`credential-compromise-v3`), kept when a
+ * runbook was revised: runs started before a revision carry their runbook and must still replay.
+ */
+export const EARLIER_VERSIONS_DIR = path.join(HISTORIES_DIR, 'earlier-versions');
+
+export function loadEarlierVersionHistories(): RecordedHistory[] {
+  return historiesIn(EARLIER_VERSIONS_DIR);
+}
+
+function historiesIn(dir: string): RecordedHistory[] {
   return fs
-    .readdirSync(HISTORIES_DIR)
+    .readdirSync(dir)
     .filter((name) => name.endsWith('.json'))
     .sort()
-    .map((name) => ({ workflowId: name.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, name), 'utf8'))) }));
+    .map((name) => ({ workflowId: name.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'))) }));
 }
 
 /** One recorded history by workflow id (the file name without `.json`). */

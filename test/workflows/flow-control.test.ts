@@ -83,7 +83,9 @@ describe('interpreter flow control', () => {
     const result = (await handle.result()) as RunResult;
     expect(result.status).toBe('failed');
     expect(result.state.failure?.message).toMatch(/^live run refused: no live connector is configured for /);
-    expect(result.state.failure?.message).toContain('no live connector is configured for credentials.revoke (step revoke-key)');
+    expect(result.state.failure?.message).toContain('no live connector is configured for credentials.list (step find-keys)');
+    // A loop's steps are named by their own id.
+    expect(result.state.failure?.message).toContain('no live connector is configured for credentials.deactivate (step deactivate-key)');
     expect(result.state.failure?.message).toContain(
       'no live connector is configured for notify (steps approve-containment, tell-responders)',
     );

@@ -5,7 +5,9 @@
  * for it (its join) and reads it. A sequence that fails skips the rest of itself and fails the
  * parallel step, and the background step still settles before the run ends.
  */
-import type { RunResult, StepState } from '../../common/run-state';
+import { decideApproval, getRunState } from '../../client/runs';
+import type { RunResult, RunState, StepState } from '../../common/run-state';
+import { waitForState } from '../support/run-driver';
 import { loadRunbookText } from '../../runbooks/load';
 import { startTestEngine, type TestEngine } from '../support/engine';
 
@@ -42,7 +44,7 @@ test('sequences run side by side, the background clock holds nothing up, and the
   expect(String((steps['close']!.output as { would_do: string[] }).would_do)).toContain(`legal woke at ${String(steps['legal-window']!.output!.woke_at)}`);
 }, 60_000);
 
-test('a failing sequence skips its rest and fails the run, after the background step settles', async () => {
+test('a failing sequence skips its rest and fails the run, stopping the background step', async () => {
   const workflowId = await engine.start(RUNBOOK, { fail_block: true });
   const result = (await engine.client.workflow.getHandle(workflowId).result()) as RunResult;
   expect(result.status).toBe('failed');
@@ -52,10 +54,46 @@ test('a failing sequence skips its rest and fails the run, after the background 
   expect(steps['network']!.status).toBe('failed');
   expect(steps['identity']!.status).toBe('succeeded');
   expect(result.state.failure).toMatchObject({ step: 'contain', message: 'branch network (at broken) failed' });
-  // Nothing was left running behind the failed run.
-  expect(steps['legal-window']!.status).toBe('succeeded');
-  expect(at(result.state.endedAt)).toBeGreaterThanOrEqual(at(steps['legal-window']!.endedAt));
+  // Nothing was left running behind the failed run, and the run did not sit out legal's window.
+  expect(steps['notify-legal']!.status).toBe('succeeded');
+  expect(steps['legal-window']).toMatchObject({ status: 'failed', error: { message: 'stopped: the run failed at step contain', type: 'Cancelled' } });
+  expect(at(result.state.endedAt) - at(steps['legal-window']!.startedAt)).toBeLessThan(4_000);
   expect(steps['close']!.status).toBe('pending');
+}, 60_000);
+
+const STOPS = 'test/fixtures/runbooks/background-stops.yaml';
+
+async function waitingAtBoth(workflowId: string): Promise<RunState> {
+  return waitForState(
+    () => getRunState(engine.client, workflowId),
+    (state) => ['ask-legal', 'gate'].every((id) => state.steps.some((step) => step.id === id && step.status === 'waiting' && (step.approval ?? step.decision)?.policy !== undefined)),
+  );
+}
+
+test('a rejection does not wait for a background decision: it stops it, then undoes what the background did', async () => {
+  const workflowId = await engine.start(STOPS);
+  const gate = (await waitingAtBoth(workflowId)).steps.find((step) => step.id === 'gate')!.approval!;
+  await decideApproval(engine.client, workflowId, { stepId: 'gate', actor: 'bob.approver', decision: 'reject', via: 'api', reason: 'not now', summarySha256: gate.summarySha256 });
+  const result = (await engine.client.workflow.getHandle(workflowId).result()) as RunResult;
+  expect(result.status).toBe('rejected');
+  const steps = byId(result);
+  expect(steps['ask-legal']).toMatchObject({ status: 'failed', error: { message: 'stopped: the run was rejected at step gate', type: 'Cancelled' } });
+  expect(steps['block-early']!.status).toBe('compensated');
+  expect(steps['after-legal']).toMatchObject({ status: 'skipped', skippedBecause: 'sequence legal stopped' });
+  // The rejection is told by its own name in the audit trail (and so in the Slack thread).
+  expect(result.state.events).toContainEqual(expect.objectContaining({ kind: 'approval.rejected', step: 'gate', detail: 'not now' }));
+}, 60_000);
+
+test('an end step does not wait for a background decision either; nothing is undone', async () => {
+  const workflowId = await engine.start(STOPS, { end_now: true });
+  const result = (await engine.client.workflow.getHandle(workflowId).result()) as RunResult;
+  expect(result.status).toBe('completed');
+  expect(result.state.outcome?.name).toBe('closed-early');
+  const steps = byId(result);
+  expect(steps['ask-legal']).toMatchObject({ status: 'failed', error: { message: 'stopped: the run ended at step close-now (closed-early)' } });
+  expect(steps['block-early']!.status).toBe('succeeded');
+  expect(steps['after-legal']).toMatchObject({ status: 'skipped', skippedBecause: 'sequence legal stopped' });
+  expect(steps['gate']!.status).toBe('skipped');
 }, 60_000);
 
 test('lint: background steps are read from their join on, only at the top level, joined later', () => {

@@ -95,7 +95,8 @@ describe('replay against a changed copy of the workflow code', () => {
 
   test('the changed copy (a notify before the approval wait) is a determinism error on a recorded run with a gate', async () => {
     expect(changed.code).toContain(MARKER);
-    const { history } = recordedHistory('credential-compromise');
+    // Offboarding opens with its approval gate, so the collision is the gate's own.
+    const { history } = recordedHistory('offboarding');
     await expect(Worker.runReplayHistory({ workflowBundle: changed }, history, 'changed-code')).rejects.toMatchObject({
       name: 'DeterminismViolationError',
       // The new activity meets the gate's recorded timeout timer (the SDK core's wording).

@@ -4,10 +4,13 @@
  * error. A change that would break runs in flight fails here, in CI, before it ships.
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { RunRunbookInput } from '../../workflows/input';
-import { loadRecordedHistories } from '../support/recorded-histories';
+import { loadEarlierVersionHistories, loadRecordedHistories } from '../support/recorded-histories';
+import { REPO } from '../support/runbooks';
 import { ensureTestRuntime, testServer } from '../support/temporal';
 
 function bundle() {
@@ -32,6 +35,23 @@ describe('replay of recorded histories', () => {
       { workflowId: 'offboarding' },
       { workflowId: 'vendor-breach' },
     ]);
+  });
+
+  test('runs started on the earlier versions of the shipped runbooks still replay', async () => {
+    const outcomes: Array<{ workflowId: string; error?: string }> = [];
+    for await (const result of Worker.runReplayHistories(bundle(), loadEarlierVersionHistories())) {
+      outcomes.push({ workflowId: result.workflowId, ...(result.error ? { error: String(result.error) } : {}) });
+    }
+    expect(outcomes).toEqual([{ workflowId: 'credential-compromise-v3' }, { workflowId: 'offboarding-v1' }, { workflowId: 'vendor-breach-v2' }]);
+  });
+
+  test('the recordings are of the runbooks as shipped today', () => {
+    for (const { workflowId, history } of loadRecordedHistories().filter((recorded) => recorded.workflowId !== 'cancelled-with-compensation')) {
+      const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+      const input = defaultPayloadConverter.fromPayload<RunRunbookInput>(payload!);
+      const shipped = parseYaml(fs.readFileSync(path.join(REPO, 'runbooks', `${workflowId}.yaml`), 'utf8')) as { version: number };
+      expect({ workflowId, version: input.runbook.version }).toEqual({ workflowId, version: shipped.version });
+    }
   });
 
   test('the check can fail: a history whose runbook no longer matches its commands is a determinism error', async () => {

@@ -6,7 +6,7 @@
  *
  * Workflow-safe.
  */
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { renderTemplate } from '../../common/expression';
 import type { ApprovalGateState } from '../../common/run-state';
 import type { ApprovalStepSpec } from '../../runbooks/schema';
@@ -158,8 +158,20 @@ export function applyDecision(ctx: RunContext, request: DecisionRequest): Approv
   });
   if (request.decision === 'reject') gate.outcome = 'rejected';
   else if (quorumMet(gate)) gate.outcome = 'approved';
-  ctx.record(`approval.${request.decision}d`, request.reason, { step: request.stepId, actor: person });
+  ctx.record(decisionEventKind(request.decision), request.reason, { step: request.stepId, actor: person });
   return gate;
+}
+
+/**
+ * The patch id under which a rejection is recorded as `approval.rejected` (kept forever once
+ * shipped). Runs before it recorded `approval.rejectd`, which the Slack thread does not tell; a
+ * run replaying such a history must keep doing so, since telling it would post one more message.
+ */
+export const REJECTED_EVENT_PATCH = 'approval-rejected-event';
+
+function decisionEventKind(decision: DecisionRequest['decision']): string {
+  if (decision === 'approve') return 'approval.approved';
+  return patched(REJECTED_EVENT_PATCH) ? 'approval.rejected' : 'approval.rejectd';
 }
 
 /** The patch id guarding the QuellApprovers upsert (kept forever once shipped). */
