@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- parked-runs`: worker memory per run parked at an approval gate, Quell's bundle
+ * `npm run bench -- parked-runs`: worker memory per run parked at a human gate, Quell's bundle
  * side by side with a trivial workflow parked in a bundle of its own (what the SDK alone costs).
  * Reported, never asserted.
  *
@@ -8,7 +8,7 @@
  * bare Worker.create, both with room in the cache for every run. WARMUP runs are parked first (the
  * sandbox exists, code is compiled), memory is taken, N more runs are parked, memory is taken
  * again: the difference over N is what one more parked run costs. Quell parks
- * runbooks/credential-compromise.yaml at its first step (a two-person gate); the baseline sets a
+ * runbooks/credential-compromise.yaml at its first step (the triage decision); the baseline sets a
  * query and an update handler and waits on a condition with a deadline.
  *
  * Memory, in the worker process after garbage collection: RSS (the whole process: V8, the Rust
@@ -227,8 +227,8 @@ async function isParked(client: Client, kind: Kind, id: string): Promise<boolean
   const handle = client.workflow.getHandle(id);
   try {
     if (kind === 'baseline') return (await handle.query<boolean>('parked')) === true;
-    const state = await handle.query<{ steps: Array<{ kind: string; status: string; approval?: { policy?: string } }> }>('runState');
-    return state.steps.some((step) => step.kind === 'approval' && step.status === 'waiting' && step.approval?.policy !== undefined);
+    const state = await handle.query<{ steps: Array<{ kind: string; status: string; approval?: { policy?: string }; decision?: { policy?: string } }> }>('runState');
+    return state.steps.some((step) => step.status === 'waiting' && (step.approval ?? step.decision)?.policy !== undefined);
   } catch {
     // Not yet started by the worker (no completed workflow task to query).
     return false;

@@ -11,6 +11,7 @@ import type { RunResult } from '../../common/run-state';
 import { createSlackApp } from '../../slack/app';
 import { ActionId, CallbackId } from '../../slack/blocks/interaction-ids';
 import { eventually } from '../support/eventually';
+import type { SlackMessage } from '../support/fake-slack-api';
 import { waitForState } from '../support/run-driver';
 import {
   ALICE,
@@ -40,6 +41,16 @@ import { buttonsOf, textOf } from '../support/slack-message-text';
 import { SlackRequester, field, viewSubmission, type SignedRequest, type ViewValues } from '../support/slack-requests';
 
 useSlackAppRig();
+
+/** Clicks a button as `user`; resolves with the form it opened. */
+async function openForm(user: string, button: { action_id: string; value?: string }, card: SlackMessage) {
+  const count = slack.views.length;
+  await requester.send(click(user, button, card));
+  return eventually('the form', () => slack.views[count]);
+}
+
+const submitForm = (user: string, form: Awaited<ReturnType<typeof openForm>>, values: ViewValues) =>
+  requester.interaction(viewSubmission({ user, view: { ...form.view, id: form.id }, values }));
 
 describe('/quell start → modal → run', () => {
   const incident = `INC-SLACK-${Date.now()}`;
@@ -117,12 +128,10 @@ describe('/quell start → modal → run', () => {
     expect(ok.text).toBe('');
 
     await eventually('the run', async () => state(workflowId).catch(() => undefined));
-    const running = await waitForState(() => state(workflowId), (s) => step(s, 'approve-containment').approval !== undefined);
+    const running = await waitForState(() => state(workflowId), (s) => step(s, 'triage').decision !== undefined);
     expect(running).toMatchObject({ status: 'running', requestedBy: RITA, incidentId: incident, mode: 'tabletop', runbook: { id: 'credential-compromise' } });
-    // The inputs arrived typed: the key, and the list one item per line (blank lines dropped).
-    const summary = step(running, 'approve-containment').approval!.summary;
-    expect(summary).toContain('Deactivate AKIAABCDEFGHIJKLMNOP of alice');
-    expect(summary).toMatch(/203\.0\.113\.7.*198\.51\.100\.0\/24/);
+    // The inputs arrived typed: the key here, the list at the approval (after triage).
+    expect(step(running, 'triage').decision!.question).toBe('Is the alert on alice (key AKIAABCDEFGHIJKLMNOP) a real compromise?');
     const started = await nextEphemeral(RITA, before);
     expect(started.channel).toBe(GENERAL.id);
     expect(started.text).toContain(`Started *Compromised cloud credential* for incident \`${incident}\` (tabletop exercise): \`${workflowId}\``);
@@ -179,7 +188,7 @@ describe('/quell start → modal → run', () => {
   });
 
   test('live runs that would be refused say so on the form', async () => {
-    const refusing = createSlackApp(appDeps({ liveRefusal: () => 'no live connector is configured for credentials.revoke (steps revoke-key)' }));
+    const refusing = createSlackApp(appDeps({ liveRefusal: () => 'no live connector is configured for credentials.deactivate (step deactivate-key)' }));
     const { url } = await refusing.start();
     try {
       const opened = slack.views.find((view) => (view.view as { callback_id?: string }).callback_id === CallbackId.startRun)!;
@@ -192,15 +201,29 @@ describe('/quell start → modal → run', () => {
       );
       expect(answer.json).toEqual({
         response_action: 'errors',
-        errors: { 'quell.mode': 'A live run would be refused: no live connector is configured for credentials.revoke (steps revoke-key). Tick tabletop to exercise it instead.' },
+        errors: { 'quell.mode': 'A live run would be refused: no live connector is configured for credentials.deactivate (step deactivate-key). Tick tabletop to exercise it instead.' },
       });
     } finally {
       await refusing.stop();
     }
   });
 
-  test('full flow (acceptance 1): refusals change nothing, two approvers open the gate, a replayed click changes nothing, event and Done finish the run, Slack shows the end', async () => {
-    await waitForState(() => state(workflowId), (s) => step(s, 'approve-containment').approval?.policy === 'enforced');
+  test('full flow (acceptance 1): triage confirmed in a form, refusals change nothing, two approvers open the gate, a replayed click changes nothing, event and Done finish the run, Slack shows the end', async () => {
+    // Triage first: Alice confirms on the decision card; its form re-grades the incident.
+    await waitForState(() => state(workflowId), (s) => step(s, 'triage').decision?.policy === 'enforced');
+    const triage = await cardWithButtons(workflowId, 'decision');
+    const confirm = triage.buttons.find((button) => JSON.parse(button.value!).o === 'confirmed')!;
+    const triageForm = await openForm(ALICE, confirm, triage.card);
+    expect(triageForm.view).toMatchObject({ callback_id: CallbackId.decisionForm, submit: { text: 'Answer' } });
+    const triaged = await submitForm(ALICE, triageForm, { 'quell.field.notes': field.text('calls from 203.0.113.7'), 'quell.field.severity': field.select('critical') });
+    expect(triaged.status).toBe(200);
+    const afterTriage = await waitForState(() => state(workflowId), (s) => step(s, 'approve-containment').approval?.policy === 'enforced');
+    expect(step(afterTriage, 'triage').output).toMatchObject({ choice: 'confirmed', answered_by: ['alice'], severity: 'critical' });
+    expect(afterTriage.severity?.current).toBe('critical');
+    // The list input arrived one item per line (blank lines dropped).
+    const summary = step(afterTriage, 'approve-containment').approval!.summary;
+    expect(summary).toMatch(/^Deactivate the active keys .* of alice, revoke its sessions and block egress to .*203\.0\.113\.7.*198\.51\.100\.0\/24/);
+
     const { card, buttons } = await cardWithButtons(workflowId, 'approval');
     const approveButton = buttons.find((button) => button.action_id === ActionId.approve)!;
 
@@ -247,13 +270,15 @@ describe('/quell start → modal → run', () => {
     seen = ephemeralsOf(BOB).length;
     await requester.send(click(BOB, wait.buttons[0], wait.card));
     expect((await nextEphemeral(BOB, seen)).text).toContain('Reported `vendor-deletion-confirmed`');
+    // The task declares what it reports: Done opens its form.
     const manual = await cardWithButtons(workflowId, 'manual');
-    await requester.send(click(BOB, manual.buttons[0], manual.card));
+    const taskForm = await openForm(BOB, manual.buttons[0]!, manual.card);
+    await submitForm(BOB, taskForm, { 'quell.field.secrets_rotated': field.number('3') });
     expect((await nextEphemeral(BOB, seen + 1)).text).toContain(`You marked *rotate-dependents* of \`${workflowId}\` done.`);
     const result = (await engine.client.workflow.getHandle(workflowId).result()) as RunResult;
     expect(result.status).toBe('completed');
     expect(step(result.state, 'await-vendor')).toMatchObject({ status: 'succeeded', actor: BOB });
-    expect(step(result.state, 'rotate-dependents')).toMatchObject({ status: 'succeeded', actor: BOB });
+    expect(step(result.state, 'rotate-dependents')).toMatchObject({ status: 'succeeded', actor: BOB, output: { secrets_rotated: 3 } });
 
     // Slack shows the end: the root message was updated in place, the card lost its buttons and
     // names who decided, and every card that had buttons has none now.

@@ -161,7 +161,7 @@ export const step = (s: RunState, id: string): StepState => s.steps.find((candid
 const partOf = (message: SlackMessage) => message.metadata?.event_payload?.part;
 
 /** The card of `part` in the run's thread, once it shows buttons. */
-export async function cardWithButtons(id: string, part: 'approval' | 'wait' | 'manual', stepId?: string): Promise<{ card: SlackMessage; buttons: Array<{ action_id: string; value?: string }> }> {
+export async function cardWithButtons(id: string, part: 'approval' | 'decision' | 'wait' | 'manual', stepId?: string): Promise<{ card: SlackMessage; buttons: Array<{ action_id: string; value?: string }> }> {
   const rootTs = (await waitForState(() => state(id), (s) => s.slack !== undefined)).slack!.ts;
   return eventually(`the ${part} card with buttons`, () => {
     const card = slack
