@@ -19,16 +19,8 @@ import type { BusinessCalendar } from '../common/business-days';
 import { identityProblem } from '../common/identity';
 import { CalendarConfigError, calendarFromEnvironment, loadCalendarOrThrow } from '../config/calendar-file';
 import type { RunMode, RunState } from '../common/run-state';
-import {
-  QuellIncident,
-  QuellMode,
-  QuellRequester,
-  QuellRunbook,
-  QuellRunbookVersion,
-  QuellStatus,
-} from '../common/search-attributes';
 import { excerpt } from '../common/text-safety';
-import { controlsSearchAttribute } from '../runbooks/controls';
+import { runStartSearchAttributes } from '../runbooks/controls';
 import { formatInputProblems, validateRunInputs } from '../runbooks/inputs';
 import type { Runbook } from '../runbooks/schema';
 import type { runRunbook } from '../workflows';
@@ -119,15 +111,7 @@ export async function startRun(client: Client, request: StartRunRequest): Promis
       args: [input],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-      typedSearchAttributes: [
-        { key: QuellRunbook, value: request.runbook.id },
-        { key: QuellRunbookVersion, value: request.runbook.version },
-        { key: QuellIncident, value: request.incidentId },
-        { key: QuellMode, value: request.mode },
-        { key: QuellRequester, value: input.requestedBy },
-        { key: QuellStatus, value: 'running' },
-        ...controlsSearchAttribute(request.runbook),
-      ],
+      typedSearchAttributes: runStartSearchAttributes({ runbook: request.runbook, incidentId: request.incidentId, mode: request.mode, requestedBy: input.requestedBy }),
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {

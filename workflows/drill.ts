@@ -28,8 +28,8 @@ import {
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { QuellActivities } from '../activities';
 import type { DecisionSource, RunResult } from '../common/run-state';
-import { TemporalScheduledById, QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../common/search-attributes';
-import { controlsSearchAttribute } from '../runbooks/controls';
+import { TemporalScheduledById, QuellDrill } from '../common/search-attributes';
+import { runStartSearchAttributes } from '../runbooks/controls';
 import { DrillClock } from './drill/clock';
 import { FacilitatorPolicy } from './drill/facilitators';
 import { followUpToStart, startFollowUpRun } from './drill/follow-ups';
@@ -206,16 +206,7 @@ export async function runDrill(input: RunDrillInput): Promise<DrillState> {
       // The run settles its cancel itself (undo, final state): wait for it to say how it ended.
       cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      typedSearchAttributes: [
-        { key: QuellRunbook, value: input.runbook.id },
-        { key: QuellRunbookVersion, value: input.runbook.version },
-        { key: QuellIncident, value: incidentId },
-        { key: QuellMode, value: 'tabletop' },
-        { key: QuellRequester, value: input.requestedBy },
-        { key: QuellStatus, value: 'running' },
-        { key: QuellDrill, value: drillId },
-        ...controlsSearchAttribute(input.runbook),
-      ],
+      typedSearchAttributes: runStartSearchAttributes({ runbook: input.runbook, incidentId, mode: 'tabletop', requestedBy: input.requestedBy, drillId }),
     }),
   );
   const runEnded = child.result().then(

@@ -30,7 +30,8 @@ import type { TabletopPlanner } from '../../connectors/simulation';
 import { connectorsById, isRoutedAction } from '../../connectors/catalogue';
 import { selectedSystem } from '../route-action';
 
-const PLANNERS: Record<ActionName, TabletopPlanner> = {
+/** The generic tabletop planner of each action (a routed action's connectors may bring their own). */
+export const GENERIC_TABLETOP_PLANNERS: Readonly<Record<ActionName, TabletopPlanner>> = {
   'credentials.revoke': simulateCredentialsRevoke,
   'sessions.revoke': simulateSessionsRevoke,
   'credentials.deactivate': simulateCredentialsDeactivate,
@@ -57,9 +58,9 @@ const HEARTBEAT_EVERY_MS = 1_000;
  * generic simulation.
  */
 function simulationFor(action: ActionName, params: Record<string, unknown>): TabletopPlanner {
-  if (!isRoutedAction(action)) return PLANNERS[action];
+  if (!isRoutedAction(action)) return GENERIC_TABLETOP_PLANNERS[action];
   const system = selectedSystem(params);
-  return (system === undefined ? undefined : connectorsById().get(system)?.routed?.[action]?.simulate) ?? PLANNERS[action];
+  return (system === undefined ? undefined : connectorsById().get(system)?.routed?.[action]?.simulate) ?? GENERIC_TABLETOP_PLANNERS[action];
 }
 
 /** A notify step with a `group:<name>` recipient: its plan needs the groups resolved first. */

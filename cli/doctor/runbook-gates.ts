@@ -57,8 +57,9 @@ export async function runbookGates(runbooksDir: string): Promise<RunbookGates> {
   for (const { runbook } of loaded.runbooks) {
     collectRecipients(runbook.steps, runbook.id, undefined, recipients);
     const approvals = requiredActions(withoutConditions(runbook)).approvals ?? [];
+    const placed = placedById(runbook);
     for (const { stepId, groups } of approvals) {
-      const { spec, conditional } = gateSpec(runbook, stepId);
+      const { spec, conditional } = gateSpec(placed, stepId);
       // Keyed by group names runbooks chose: no prototype, so `constructor` is just a name.
       const fields = emptyRecord<GateField[]>();
       for (const group of groups) {
@@ -125,10 +126,15 @@ function withoutConditions(runbook: Runbook): Runbook {
   return { ...runbook, steps: strip(runbook.steps) as Runbook['steps'] };
 }
 
+type PlacedById = Map<string, ReturnType<typeof placeSteps>[number]>;
+
+/** Every step of the runbook by id, with where it sits. */
+function placedById(runbook: Runbook): PlacedById {
+  return new Map(placeSteps(runbook).map((placed) => [placed.step.id, placed]));
+}
+
 /** The gate step's groups by field, and whether it or any step enclosing it has a `when`. */
-function gateSpec(runbook: Runbook, stepId: string) {
-  const placed = placeSteps(runbook);
-  const byId = new Map(placed.map(({ step, place }) => [step.id, { step, place }]));
+function gateSpec(byId: PlacedById, stepId: string) {
   const found = byId.get(stepId);
   if (!found) return { spec: undefined, conditional: false };
   const enclosing = [found.place.parent, found.place.sequence, found.place.loop].filter((id): id is string => id !== undefined);

@@ -46,28 +46,29 @@ export interface DossierView {
   timeline: Array<{ at: string; what: string; actor?: string; eventIds: number[] }>;
 }
 
-function ofKind<T>(document: DossierDocument, kind: string): T[] {
+/** The data of every entry of one kind, in the document's order. */
+export function dossierEntries<T>(document: DossierDocument, kind: string): T[] {
   return document.entries.filter((entry) => entry.kind === kind).map((entry) => entry.data as T);
 }
 
 export function dossierView(document: DossierDocument, verdict: OfflineVerdict): DossierView {
   const one = <T>(kind: string): T => {
-    const found = ofKind<T>(document, kind)[0];
+    const found = dossierEntries<T>(document, kind)[0];
     if (!found) throw new Error(`the dossier has no ${kind} entry`);
     return found;
   };
   const view: Omit<DossierView, 'timeline'> = {
     run: one<RunEntryData>('run'),
-    steps: ofKind(document, 'step'),
-    children: ofKind(document, 'child-run'),
-    decisions: ofKind(document, 'decision'),
-    decisionSteps: ofKind(document, 'decision-step'),
-    loops: ofKind(document, 'loop'),
-    windows: ofKind(document, 'observation-window'),
-    escalations: ofKind(document, 'escalation'),
-    humanActions: ofKind(document, 'human-action'),
-    compensations: ofKind(document, 'compensation'),
-    evidence: ofKind(document, 'evidence'),
+    steps: dossierEntries(document, 'step'),
+    children: dossierEntries(document, 'child-run'),
+    decisions: dossierEntries(document, 'decision'),
+    decisionSteps: dossierEntries(document, 'decision-step'),
+    loops: dossierEntries(document, 'loop'),
+    windows: dossierEntries(document, 'observation-window'),
+    escalations: dossierEntries(document, 'escalation'),
+    humanActions: dossierEntries(document, 'human-action'),
+    compensations: dossierEntries(document, 'compensation'),
+    evidence: dossierEntries(document, 'evidence'),
     outcome: one<OutcomeEntryData>('outcome'),
     controls: one<ControlsEntryData>('controls').controls,
     coverage: one<CoverageEntryData>('coverage'),

@@ -18,8 +18,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { answerDecision, getRunState } from '../../client/runs';
 import type { RunResult } from '../../common/run-state';
-import type { ChildRunEntryData, CoverageEntryData, DossierDocument, OutcomeEntryData, RunEntryData, StepEntryData } from '../../reports/audit/dossier-types';
-import { generateSigningKey, writePrivateKeyFile, writePublicKeyFile } from '../../reports/audit/signing';
+import type { ChildRunEntryData, CoverageEntryData, OutcomeEntryData, RunEntryData, StepEntryData } from '../../reports/audit/dossier-types';
 import { childRunFigures, childTimelineWords, severityFigure } from '../../reports/drill/child-figures';
 import { HistoryDrillClock } from '../../reports/drill/drill-time';
 import { HistoryView } from '../../reports/drill/history';
@@ -29,7 +28,9 @@ import { screenshotPath, visitHtmlFile } from '../support/browser';
 import { runQuell, type CliEnvironment } from '../support/cli';
 import { startTestEngine, type TestEngine } from '../support/engine';
 import { waitForState } from '../support/run-driver';
-import { connectTestClient, testServer } from '../support/temporal';
+import { connectTestClient } from '../support/temporal';
+import { dossierEntries } from '../../reports/audit/dossier-view';
+import { exportDossierJson, signedAuditCli } from '../support/audit-cli';
 
 const PARENT = 'test/fixtures/runbooks/sub/contain-host.yaml';
 const REGRADE = 'test/fixtures/runbooks/regrade.yaml';
@@ -63,11 +64,7 @@ beforeAll(async () => {
   await engine.stop();
   engine = undefined;
   client = await connectTestClient();
-  const key = generateSigningKey();
-  writePrivateKeyFile(path.join(work, 'signing.pem'), key.privateKeyPem);
-  writePublicKeyFile(path.join(work, 'signing.pub'), key.publicKeyPem);
-  const { address, namespace } = testServer();
-  env = { address, namespace, taskQueue, dataDir: work, extra: { QUELL_AUDIT_SIGNING_KEY: path.join(work, 'signing.pem') } };
+  env = signedAuditCli(work, taskQueue);
 }, 120_000);
 
 afterAll(async () => {
@@ -76,17 +73,6 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-function entries<T>(dossier: DossierDocument, kind: string): T[] {
-  return dossier.entries.filter((entry) => entry.kind === kind).map((entry) => entry.data as T);
-}
-
-async function exportDossier(workflowId: string): Promise<{ file: string; dossier: DossierDocument; stdout: string }> {
-  const file = path.join(work, `${workflowId.replace(/[^A-Za-z0-9-]/g, '_')}.json`);
-  const exported = await runQuell(['audit', 'export', workflowId, '--format', 'json', '--out', file], env);
-  expect(exported).toMatchObject({ code: 0, stderr: '' });
-  return { file, dossier: JSON.parse(fs.readFileSync(file, 'utf8')) as DossierDocument, stdout: exported.stdout };
-}
-
 async function eventsOf(workflowId: string): Promise<Map<number, Event>> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
   return new Map((history.events ?? []).map((event) => [Number(event.eventId), event]));
@@ -94,11 +80,13 @@ async function eventsOf(workflowId: string): Promise<Map<number, Event>> {
 
 const isoOf = (event: Event): string => new Date(Number(event.eventTime!.seconds) * 1000 + Math.floor((event.eventTime!.nanos ?? 0) / 1e6)).toISOString();
 
+const exportDossier = (workflowId: string) => exportDossierJson(env, work, workflowId);
+
 describe('a parent and its child run', () => {
   test("the parent's child-run entry matches the run and cites the child-workflow events", async () => {
     const { dossier, stdout } = await exportDossier(runs.parent);
     const contain = finals[runs.parent]!.state.steps.find((step) => step.id === 'contain')!;
-    const [child, ...others] = entries<ChildRunEntryData>(dossier, 'child-run');
+    const [child, ...others] = dossierEntries<ChildRunEntryData>(dossier, 'child-run');
     expect(others).toEqual([]);
     expect(child).toMatchObject({
       stepId: 'contain',
@@ -129,7 +117,7 @@ describe('a parent and its child run', () => {
     expect(Date.parse(childState.endedAt!)).toBeLessThanOrEqual(Date.parse(child!.closedAt!) + 1);
 
     // The child-workflow events are cited, so none of them is counted as left out.
-    const [coverage] = entries<CoverageEntryData>(dossier, 'coverage');
+    const [coverage] = dossierEntries<CoverageEntryData>(dossier, 'coverage');
     const leftOut = coverage!.omitted.flatMap((group) => Object.keys(group.eventTypes));
     expect(leftOut.filter((type) => type.includes('ChildWorkflow'))).toEqual([]);
     // The export says where the child's own steps are.
@@ -138,10 +126,10 @@ describe('a parent and its child run', () => {
 
   test("the child's dossier names its parent from its own history", async () => {
     const { dossier } = await exportDossier(runs.child);
-    const [run] = entries<RunEntryData>(dossier, 'run');
+    const [run] = dossierEntries<RunEntryData>(dossier, 'run');
     expect(run!.workflowId).toBe(runs.child);
     expect(run!.parent).toEqual({ workflowId: runs.parent, stepId: 'contain', startEventNamesParent: true });
-    expect(entries(dossier, 'child-run')).toEqual([]);
+    expect(dossierEntries(dossier, 'child-run')).toEqual([]);
     const start = (await eventsOf(runs.child)).get(run!.startEventId)!;
     expect(start.workflowExecutionStartedEventAttributes?.parentWorkflowExecution?.workflowId).toBe(runs.parent);
   });
@@ -177,7 +165,7 @@ describe('a run re-graded by its severity step', () => {
   test('the outcome lists the change with its step and time, citing the search attribute update', async () => {
     const { dossier, file } = await exportDossier(runs.regrade);
     const recorded = finals[runs.regrade]!.state.severity!;
-    const [outcome] = entries<OutcomeEntryData>(dossier, 'outcome');
+    const [outcome] = dossierEntries<OutcomeEntryData>(dossier, 'outcome');
     expect(outcome!.severity).toEqual({
       declared: 'medium',
       final: recorded.current,
@@ -207,7 +195,7 @@ describe('a run re-graded by its severity step', () => {
 describe('background steps and sequences', () => {
   test('step entries say which step runs in the background and where it joins, and which sequence holds a step', async () => {
     const { dossier } = await exportDossier(runs.sequences);
-    const steps = new Map(entries<StepEntryData>(dossier, 'step').map((step) => [step.stepId, step]));
+    const steps = new Map(dossierEntries<StepEntryData>(dossier, 'step').map((step) => [step.stepId, step]));
     expect(steps.get('legal-clock')).toMatchObject({ kind: 'sequence', background: { joinsAt: 'close' } });
     expect(steps.get('notify-legal')).toMatchObject({ parent: 'legal-clock', inSequence: 'legal-clock' });
     expect(steps.get('revoke')).toMatchObject({ parent: 'identity', inSequence: 'identity' });
@@ -235,7 +223,7 @@ describe("the drill report's figures and timeline, over the same histories", () 
     const [figure, ...others] = childRunFigures(parent, parent.run).map((entry) => ChildRunFigure.parse(entry));
     expect(others).toEqual([]);
     const { dossier } = await exportDossier(runs.parent);
-    const [entry] = entries<ChildRunEntryData>(dossier, 'child-run');
+    const [entry] = dossierEntries<ChildRunEntryData>(dossier, 'child-run');
     expect(figure).toMatchObject({ stepId: 'contain', workflowId: runs.child, runbookId: 'block-and-hold', version: 1, status: 'completed' });
     expect([figure!.started?.ref, figure!.ended?.ref]).toEqual([`run#${entry!.startedEventId}`, `run#${entry!.closedEventId}`]);
     expect(figure!.ended!.drillMs).toBeGreaterThanOrEqual(figure!.started!.drillMs);
@@ -248,7 +236,7 @@ describe("the drill report's figures and timeline, over the same histories", () 
     expect(severity).toMatchObject({ declared: 'medium', final: 'critical', changes: [{ from: 'medium', to: 'critical', step: 'regrade', reason: 'the assessment says so' }] });
     const eventId = Number(severity.changes[0]!.changed!.ref.split('#')[1]);
     expect(childTimelineWords(regrade.run).get(eventId)).toMatchObject({ kind: 'run.severity', stepId: 'regrade' });
-    const [outcome] = entries<OutcomeEntryData>((await exportDossier(runs.regrade)).dossier, 'outcome');
+    const [outcome] = dossierEntries<OutcomeEntryData>((await exportDossier(runs.regrade)).dossier, 'outcome');
     expect(eventId).toBe(outcome!.severity!.changes[0]!.eventId);
   });
 });

@@ -19,8 +19,7 @@ import { buildActivityDeps } from '../../activities/build-deps';
 import { getDrillState, startDrill } from '../../client/drills';
 import { answerDecision, getRunState, startRun } from '../../client/runs';
 import type { RunResult, RunState } from '../../common/run-state';
-import type { DecisionEntryData, DecisionStepEntryData, DossierDocument, HumanActionEntryData, OutcomeEntryData, StepEntryData, CoverageEntryData } from '../../reports/audit/dossier-types';
-import { generateSigningKey, writePrivateKeyFile, writePublicKeyFile } from '../../reports/audit/signing';
+import type { DecisionEntryData, DecisionStepEntryData, HumanActionEntryData, OutcomeEntryData, StepEntryData, CoverageEntryData } from '../../reports/audit/dossier-types';
 import { buildDrillReport } from '../../reports/drill/build';
 import { fetchDrillHistoriesWith } from '../../reports/drill/fetch-histories';
 import { renderDrillReportHtml } from '../../reports/drill/html';
@@ -33,7 +32,9 @@ import { runQuell, type CliEnvironment } from '../support/cli';
 import { eventually } from '../support/eventually';
 import { waitForState } from '../support/run-driver';
 import { loadTestRunbook } from '../support/runbooks';
-import { connectTestClient, runLogger, startTestWorker, testServer, uniqueTaskQueue, type TestWorker } from '../support/temporal';
+import { connectTestClient, runLogger, startTestWorker, uniqueTaskQueue, type TestWorker } from '../support/temporal';
+import { dossierEntries } from '../../reports/audit/dossier-view';
+import { exportDossierJson, signedAuditCli } from '../support/audit-cli';
 
 const TRIAGE = 'test/fixtures/runbooks/triage-decision.yaml';
 const QUESTION = 'Is the alert on mallory a real compromise?';
@@ -134,11 +135,7 @@ beforeAll(async () => {
   // Everything after this reads the histories alone: no worker polls the queue.
   await worker.stop();
   worker = undefined;
-  const key = generateSigningKey();
-  writePrivateKeyFile(path.join(work, 'signing.pem'), key.privateKeyPem);
-  writePublicKeyFile(path.join(work, 'signing.pub'), key.publicKeyPem);
-  const { address, namespace } = testServer();
-  env = { address, namespace, taskQueue, dataDir: work, extra: { QUELL_AUDIT_SIGNING_KEY: path.join(work, 'signing.pem') } };
+  env = signedAuditCli(work, taskQueue);
 }, 120_000);
 
 afterAll(async () => {
@@ -147,16 +144,7 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-function entries<T>(dossier: DossierDocument, kind: string): T[] {
-  return dossier.entries.filter((entry) => entry.kind === kind).map((entry) => entry.data as T);
-}
-
-async function exportDossier(workflowId: string): Promise<{ file: string; dossier: DossierDocument }> {
-  const file = path.join(work, `${workflowId.replace(/[^A-Za-z0-9-]/g, '_')}.json`);
-  const exported = await runQuell(['audit', 'export', workflowId, '--format', 'json', '--out', file], env);
-  expect(exported).toMatchObject({ code: 0, stderr: '' });
-  return { file, dossier: JSON.parse(fs.readFileSync(file, 'utf8')) as DossierDocument };
-}
+const exportDossier = (workflowId: string) => exportDossierJson(env, work, workflowId);
 
 describe('decisions and early ends in the dossier', () => {
   test('a false positive: the question, the answer with its person, fields and events, and the run completed with that outcome', async () => {
@@ -165,7 +153,7 @@ describe('decisions and early ends in the dossier', () => {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const byId = new Map((history.events ?? []).map((event) => [Number(event.eventId), event]));
 
-    const [decision, ...others] = entries<DecisionStepEntryData>(dossier, 'decision-step');
+    const [decision, ...others] = dossierEntries<DecisionStepEntryData>(dossier, 'decision-step');
     expect(others).toEqual([]);
     expect(decision).toMatchObject({
       stepId: 'triage',
@@ -213,12 +201,12 @@ describe('decisions and early ends in the dossier', () => {
     expect(Date.parse(decision!.closedAt!)).toBeGreaterThanOrEqual(at);
 
     // An answer is neither an approval decision nor another human action.
-    expect(entries<DecisionEntryData>(dossier, 'decision')).toEqual([]);
-    expect(entries<HumanActionEntryData>(dossier, 'human-action')).toEqual([]);
-    const [coverage] = entries<CoverageEntryData>(dossier, 'coverage');
+    expect(dossierEntries<DecisionEntryData>(dossier, 'decision')).toEqual([]);
+    expect(dossierEntries<HumanActionEntryData>(dossier, 'human-action')).toEqual([]);
+    const [coverage] = dossierEntries<CoverageEntryData>(dossier, 'coverage');
     expect(coverage!.omitted.map((group) => group.reason)).not.toContain('Updates refused by the workflow');
 
-    const steps = new Map(entries<StepEntryData>(dossier, 'step').map((step) => [step.stepId, step]));
+    const steps = new Map(dossierEntries<StepEntryData>(dossier, 'step').map((step) => [step.stepId, step]));
     expect(steps.get('triage')).toMatchObject({ kind: 'decision', status: 'succeeded', actor: 'alice' });
     expect(steps.get('triage')!.eventIds).toEqual(expect.arrayContaining([given!.acceptedEventId, given!.completedEventId]));
     expect(steps.get('close-false-positive')).toMatchObject({ kind: 'end', status: 'succeeded' });
@@ -226,7 +214,7 @@ describe('decisions and early ends in the dossier', () => {
       expect(steps.get(skipped)).toMatchObject({ status: 'skipped', skippedBecause: 'the run ended at step close-false-positive (false-positive)' });
     }
 
-    const [outcome] = entries<OutcomeEntryData>(dossier, 'outcome');
+    const [outcome] = dossierEntries<OutcomeEntryData>(dossier, 'outcome');
     expect(outcome).toMatchObject({ status: 'completed: false-positive', ended: { outcome: 'false-positive', step: 'close-false-positive', summary: 'Known scanner, ticket 4411' } });
     expect(Date.parse(outcome!.ended!.at)).toBeGreaterThanOrEqual(at);
     expect(Date.parse(outcome!.ended!.at)).toBeLessThanOrEqual(Date.parse(outcome!.closedAt!));
@@ -234,16 +222,16 @@ describe('decisions and early ends in the dossier', () => {
 
   test('a confirmed compromise goes on, and a decision nobody answered records its default', async () => {
     const confirmed = (await exportDossier(runs.confirmed)).dossier;
-    const [decision] = entries<DecisionStepEntryData>(confirmed, 'decision-step');
+    const [decision] = dossierEntries<DecisionStepEntryData>(confirmed, 'decision-step');
     expect(decision).toMatchObject({ outcome: 'answered', chosen: 'confirmed', chosenBy: ['bob'] });
     expect(decision!.answers.map((a) => [a.actor, a.person, a.option, a.fields])).toEqual([['bsmith', 'bob', 'confirmed', { notes: 'Logins from two continents' }]]);
-    const [outcome] = entries<OutcomeEntryData>(confirmed, 'outcome');
+    const [outcome] = dossierEntries<OutcomeEntryData>(confirmed, 'outcome');
     expect(outcome!.status).toBe('completed');
     expect(outcome!.ended).toBeUndefined();
-    expect(entries<StepEntryData>(confirmed, 'step').find((step) => step.stepId === 'close-false-positive')).toMatchObject({ status: 'skipped', skippedBecause: expect.stringContaining('is false') });
+    expect(dossierEntries<StepEntryData>(confirmed, 'step').find((step) => step.stepId === 'close-false-positive')).toMatchObject({ status: 'skipped', skippedBecause: expect.stringContaining('is false') });
 
     const quiet = (await exportDossier(runs.quiet)).dossier;
-    const [defaulted] = entries<DecisionStepEntryData>(quiet, 'decision-step');
+    const [defaulted] = dossierEntries<DecisionStepEntryData>(quiet, 'decision-step');
     expect(defaulted).toMatchObject({ stepId: 'keep-or-drop', question: 'Keep the temporary block?', outcome: 'defaulted', chosen: 'keep', chosenBy: [], answers: [] });
     // The default came after the 2 s timeout.
     expect(Date.parse(defaulted!.closedAt!) - Date.parse(defaulted!.askedAt!)).toBeGreaterThanOrEqual(2_000);

@@ -16,12 +16,14 @@ import { buildActivityDeps } from '../../activities/build-deps';
 import { decideApproval, getRunState, startRun } from '../../client/runs';
 import type { DecisionSource, RunResult, RunState } from '../../common/run-state';
 import type { DossierDocument, RunEntryData, DecisionEntryData, EscalationEntryData, CompensationEntryData, EvidenceEntryData, OutcomeEntryData, CoverageEntryData, ControlsEntryData, StepEntryData } from '../../reports/audit/dossier-types';
-import { generateSigningKey, writePrivateKeyFile, writePublicKeyFile } from '../../reports/audit/signing';
+import { generateSigningKey, writePublicKeyFile } from '../../reports/audit/signing';
 import { screenshotPath, visitHtmlFile } from '../support/browser';
 import { runQuell, type CliEnvironment } from '../support/cli';
 import { waitForState } from '../support/run-driver';
 import { loadTestRunbook } from '../support/runbooks';
-import { connectTestClient, runLogger, startTestWorker, testServer, uniqueTaskQueue, type TestWorker } from '../support/temporal';
+import { connectTestClient, runLogger, startTestWorker, uniqueTaskQueue, type TestWorker } from '../support/temporal';
+import { dossierEntries } from '../../reports/audit/dossier-view';
+import { signedAuditCli } from '../support/audit-cli';
 
 const RUNBOOK = 'test/fixtures/runbooks/audit-dossier.yaml';
 const TOKEN = 'tok-audit-9f8e7d6c5b4a';
@@ -101,13 +103,9 @@ beforeAll(async () => {
   // Everything after this reads the history alone: no worker is polling the queue.
   await worker.stop();
   worker = undefined;
-  const key = generateSigningKey();
-  writePrivateKeyFile(path.join(work, 'signing.pem'), key.privateKeyPem);
-  writePublicKeyFile(path.join(work, 'signing.pub'), key.publicKeyPem);
+  env = signedAuditCli(work, taskQueue);
   const other = generateSigningKey();
   writePublicKeyFile(path.join(work, 'other.pub'), other.publicKeyPem);
-  const { address, namespace } = testServer();
-  env = { address, namespace, taskQueue, dataDir: work, extra: { QUELL_AUDIT_SIGNING_KEY: path.join(work, 'signing.pem') } };
 }, 120_000);
 
 afterAll(async () => {
@@ -115,10 +113,6 @@ afterAll(async () => {
   await client?.connection.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
-
-function entries<T>(dossier: DossierDocument, kind: string): T[] {
-  return dossier.entries.filter((entry) => entry.kind === kind).map((entry) => entry.data as T);
-}
 
 async function exportJson(): Promise<{ file: string; dossier: DossierDocument }> {
   const file = path.join(work, 'dossier.json');
@@ -135,12 +129,12 @@ describe('the run dossier, from the history alone', () => {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     expect(JSON.stringify(dossier)).not.toContain(TOKEN);
 
-    const [run] = entries<RunEntryData>(dossier, 'run');
+    const [run] = dossierEntries<RunEntryData>(dossier, 'run');
     expect(run).toMatchObject({ workflowId, requestedBy: 'rita', surface: 'cli', mode: 'tabletop', taskQueue, runbook: { id: 'audit-dossier', version: 3, sha256 } });
     expect(run!.inputs).toEqual({ principal: 'mallory', api_token: '[redacted]' });
     expect(run!.redactedInputs).toEqual(['api_token']);
 
-    const decisions = entries<DecisionEntryData>(dossier, 'decision');
+    const decisions = dossierEntries<DecisionEntryData>(dossier, 'decision');
     expect(decisions.map((d) => [d.stepId, d.decision, d.actor, d.person, d.surface, d.reason, d.gateAfter])).toEqual([
       ['approve-revoke', 'approve', 'alice', 'alice', 'cli', 'keys are in a public repo', 'open (1 of 2 approvals)'],
       ['approve-revoke', 'approve', 'U0BOB', 'bob', 'slack', 'agreed', 'approved'],
@@ -151,19 +145,19 @@ describe('the run dossier, from the history alone', () => {
     withinCall(decisions[2]!.at, 'approve-close:lee');
     expect(decisions.every((d) => d.summaryMatchesGate === true && /^[0-9a-f]{64}$/.test(d.summarySha256!))).toBe(true);
 
-    const [escalation] = entries<EscalationEntryData>(dossier, 'escalation');
+    const [escalation] = dossierEntries<EscalationEntryData>(dossier, 'escalation');
     expect(escalation).toMatchObject({ stepId: 'approve-close', groups: ['security-leads'] });
-    const steps = entries<StepEntryData>(dossier, 'step');
+    const steps = dossierEntries<StepEntryData>(dossier, 'step');
     const closeGate = steps.find((s) => s.stepId === 'approve-close')!;
     const waited = Date.parse(escalation!.at) - Date.parse(closeGate.startedAt!);
     expect(waited).toBeGreaterThanOrEqual(3_000);
     expect(waited).toBeLessThan(10_000);
     expect(escalation!.notifyEventIds.length).toBe(2);
 
-    expect(entries<CompensationEntryData>(dossier, 'compensation')).toEqual([
+    expect(dossierEntries<CompensationEntryData>(dossier, 'compensation')).toEqual([
       expect.objectContaining({ stepId: 'block-egress', action: 'egress.unblock', outcome: 'succeeded', attempts: 1 }),
     ]);
-    const [evidence] = entries<EvidenceEntryData>(dossier, 'evidence');
+    const [evidence] = dossierEntries<EvidenceEntryData>(dossier, 'evidence');
     expect(evidence).toMatchObject({ stepId: 'collect-logs', source: 'cloudtrail', tabletop: true });
     expect(evidence!.artifacts[0]!.sha256).toMatch(/^[0-9a-f]{64}$/);
 
@@ -179,17 +173,17 @@ describe('the run dossier, from the history alone', () => {
     // The notice quoted the token; its output summary keeps the sentence and drops the value.
     expect(steps.find((s) => s.stepId === 'tell-team')!.outputSummary).toContain('[redacted]');
 
-    const [outcome] = entries<OutcomeEntryData>(dossier, 'outcome');
+    const [outcome] = dossierEntries<OutcomeEntryData>(dossier, 'outcome');
     expect(outcome).toMatchObject({ status: 'rejected', closedAt: final.toISOString().replace(/\.\d+Z$/, (ms) => ms) });
     expect(outcome!.phases.map((p) => p.phase)).toEqual(['detect', 'contain', 'eradicate', 'recover']);
     expect(outcome!.phases.every((p) => typeof p.durationMs === 'number' && p.durationMs >= 0)).toBe(true);
 
-    const [controls] = entries<ControlsEntryData>(dossier, 'controls');
+    const [controls] = dossierEntries<ControlsEntryData>(dossier, 'controls');
     const cc74 = controls!.controls.find((c) => c.control === 'SOC2:CC7.4')!;
     expect(cc74.steps.map((s) => s.stepId)).toEqual(['block-egress', 'revoke']);
     expect(controls!.controls.find((c) => c.control === 'ISO27001:A.5.28')!.evidence).toEqual([{ stepId: 'collect-logs', name: evidence!.artifacts[0]!.name, sha256: evidence!.artifacts[0]!.sha256 }]);
 
-    const [coverage] = entries<CoverageEntryData>(dossier, 'coverage');
+    const [coverage] = dossierEntries<CoverageEntryData>(dossier, 'coverage');
     expect(coverage!.historyEventCount).toBe(history.events!.length);
     expect(coverage!.citedEvents + coverage!.omitted.reduce((sum, o) => sum + o.count, 0)).toBe(history.events!.length);
     expect(coverage!.omitted.find((o) => o.reason.startsWith('workflow tasks'))!.count).toBeGreaterThan(10);

@@ -23,8 +23,7 @@ import { buildActivityDeps } from '../../activities/build-deps';
 import { startDrill } from '../../client/drills';
 import { cancelRun, completeManual, getRunState, startRun } from '../../client/runs';
 import type { RunResult, RunState, StepState } from '../../common/run-state';
-import type { CompensationEntryData, CoverageEntryData, DossierDocument, LoopEntryData, StepEntryData, WindowEntryData } from '../../reports/audit/dossier-types';
-import { generateSigningKey, writePrivateKeyFile, writePublicKeyFile } from '../../reports/audit/signing';
+import type { CompensationEntryData, CoverageEntryData, LoopEntryData, StepEntryData, WindowEntryData } from '../../reports/audit/dossier-types';
 import { buildDrillReport } from '../../reports/drill/build';
 import { fetchDrillHistoriesWith } from '../../reports/drill/fetch-histories';
 import { renderDrillReportHtml } from '../../reports/drill/html';
@@ -36,7 +35,9 @@ import { runQuell, type CliEnvironment } from '../support/cli';
 import { eventually } from '../support/eventually';
 import { waitForState } from '../support/run-driver';
 import { loadTestRunbook } from '../support/runbooks';
-import { connectTestClient, runLogger, startTestWorker, testServer, uniqueTaskQueue, type TestWorker } from '../support/temporal';
+import { connectTestClient, runLogger, startTestWorker, uniqueTaskQueue, type TestWorker } from '../support/temporal';
+import { dossierEntries } from '../../reports/audit/dossier-view';
+import { exportDossierJson, signedAuditCli } from '../support/audit-cli';
 
 const LOOP_RUNBOOK = 'test/fixtures/runbooks/foreach-keys.yaml';
 const WINDOW_RUNBOOK = 'test/fixtures/runbooks/observe-tabletop.yaml';
@@ -103,11 +104,7 @@ beforeAll(async () => {
   // Everything after this reads the histories alone: no worker polls the queue.
   await worker.stop();
   worker = undefined;
-  const key = generateSigningKey();
-  writePrivateKeyFile(path.join(work, 'signing.pem'), key.privateKeyPem);
-  writePublicKeyFile(path.join(work, 'signing.pub'), key.publicKeyPem);
-  const { address, namespace } = testServer();
-  env = { address, namespace, taskQueue, dataDir: work, extra: { QUELL_AUDIT_SIGNING_KEY: path.join(work, 'signing.pem') } };
+  env = signedAuditCli(work, taskQueue);
 }, 120_000);
 
 afterAll(async () => {
@@ -115,17 +112,6 @@ afterAll(async () => {
   await client?.connection.close();
   fs.rmSync(work, { recursive: true, force: true });
 });
-
-function entries<T>(dossier: DossierDocument, kind: string): T[] {
-  return dossier.entries.filter((entry) => entry.kind === kind).map((entry) => entry.data as T);
-}
-
-async function exportDossier(workflowId: string): Promise<{ file: string; dossier: DossierDocument }> {
-  const file = path.join(work, `${workflowId.replace(/[^A-Za-z0-9-]/g, '_')}.json`);
-  const exported = await runQuell(['audit', 'export', workflowId, '--format', 'json', '--out', file], env);
-  expect(exported).toMatchObject({ code: 0, stderr: '' });
-  return { file, dossier: JSON.parse(fs.readFileSync(file, 'utf8')) as DossierDocument };
-}
 
 /** One action activity as the raw history shows it (payloads are plain JSON in tests). */
 interface RawCall {
@@ -166,11 +152,13 @@ async function historyOf(workflowId: string): Promise<{ byId: Map<number, Event>
   return { byId, calls: [...calls.values()], timeMs };
 }
 
+const exportDossier = (workflowId: string) => exportDossierJson(env, work, workflowId);
+
 describe('loops in the dossier', () => {
   test('the loop entry lists every item as the run recorded it, the failed one with its step and error', async () => {
     const { dossier } = await exportDossier(runs.loop);
     const recorded = finals[runs.loop]!.state.steps.find((step) => step.id === 'each-key')!;
-    const [loop, ...others] = entries<LoopEntryData>(dossier, 'loop');
+    const [loop, ...others] = dossierEntries<LoopEntryData>(dossier, 'loop');
     expect(others).toEqual([]);
     expect(loop).toMatchObject({ stepId: 'each-key', status: recorded.status, concurrency: 2, onItemFailure: 'continue', total: 4, succeeded: 3, failed: 1, skipped: 0 });
     expect(recorded.status).toBe('succeeded');
@@ -186,7 +174,7 @@ describe('loops in the dossier', () => {
   test("each item's steps are step entries of their own, attributed to the loop and the item, with the history's attempts", async () => {
     const { dossier } = await exportDossier(runs.loop);
     const { byId, calls } = await historyOf(runs.loop);
-    const steps = entries<StepEntryData>(dossier, 'step');
+    const steps = dossierEntries<StepEntryData>(dossier, 'step');
     const recorded = finals[runs.loop]!.state.steps.filter((step) => step.parent === 'each-key');
     expect(recorded).toHaveLength(12);
 
@@ -214,7 +202,7 @@ describe('loops in the dossier', () => {
       expect(step.eventIds).toEqual([Number(call!.scheduled.eventId), Number(call!.end!.eventId)]);
     }
     // The loop entry counts each item's activities and attempts from the same events.
-    const [loop] = entries<LoopEntryData>(dossier, 'loop');
+    const [loop] = dossierEntries<LoopEntryData>(dossier, 'loop');
     for (const item of loop!.items) {
       const own = calls.filter((call) => call.stepId.startsWith(`each-key[${item.index}].`) && call.purpose === 'perform');
       expect(item.activities).toBe(own.length);
@@ -224,7 +212,7 @@ describe('loops in the dossier', () => {
     expect(loop!.items.map((item) => item.activities)).toEqual([2, 2, 0, 2]);
 
     // The cancel undid each block with its own item's compensation, attributed alike.
-    const undone = entries<CompensationEntryData>(dossier, 'compensation');
+    const undone = dossierEntries<CompensationEntryData>(dossier, 'compensation');
     expect(undone.map((entry) => [entry.stepId, entry.parent, entry.item, entry.action, entry.outcome]).sort()).toEqual([
       ['each-key[0].block', 'each-key', 0, 'egress.unblock', 'succeeded'],
       ['each-key[1].block', 'each-key', 1, 'egress.unblock', 'succeeded'],
@@ -234,7 +222,7 @@ describe('loops in the dossier', () => {
     // Every cited event exists, and the accounting still adds up.
     const cited = [...steps.flatMap((step) => step.eventIds), ...loop!.items.flatMap((item) => item.eventIds), ...undone.flatMap((entry) => entry.eventIds)];
     expect(cited.filter((id) => !byId.has(id))).toEqual([]);
-    const [coverage] = entries<CoverageEntryData>(dossier, 'coverage');
+    const [coverage] = dossierEntries<CoverageEntryData>(dossier, 'coverage');
     expect(coverage!.citedEvents + coverage!.omitted.reduce((sum, group) => sum + group.count, 0)).toBe(coverage!.historyEventCount);
   });
 });
@@ -244,7 +232,7 @@ describe('observation windows in the dossier', () => {
     const { dossier } = await exportDossier(runs.windows);
     const { byId, calls, timeMs } = await historyOf(runs.windows);
     const state = (id: string) => finals[runs.windows]!.state.steps.find((step) => step.id === id)!;
-    const windows = entries<WindowEntryData>(dossier, 'observation-window');
+    const windows = dossierEntries<WindowEntryData>(dossier, 'observation-window');
     expect(windows.map((window) => window.stepId)).toEqual(['until-third-check', 'never-holds']);
 
     for (const window of windows) {
@@ -261,7 +249,7 @@ describe('observation windows in the dossier', () => {
       }
       expect(window).toMatchObject({ action: 'identity.access_report', every: '1s', status: 'succeeded', startedAt: state(window.stepId).startedAt, endedAt: state(window.stepId).endedAt, endsAt: state(window.stepId).observe!.endsAt });
       // The step entry cites the same checks.
-      const step = entries<StepEntryData>(dossier, 'step').find((candidate) => candidate.stepId === window.stepId)!;
+      const step = dossierEntries<StepEntryData>(dossier, 'step').find((candidate) => candidate.stepId === window.stepId)!;
       expect(step.eventIds).toEqual(window.checkCalls.flatMap((check) => [check.scheduledEventId, check.endEventId!]));
     }
 
@@ -283,7 +271,7 @@ describe('observation windows in the dossier', () => {
     expect(elapsed!.lastCheckedAt).toBe(state('never-holds').observe!.lastCheckedAt);
 
     // Every check is cited: none is left out as an unexplained engine activity.
-    const [coverage] = entries<CoverageEntryData>(dossier, 'coverage');
+    const [coverage] = dossierEntries<CoverageEntryData>(dossier, 'coverage');
     expect(coverage!.omitted.map((group) => group.reason)).not.toContain('engine activities (identity.access_report)');
     expect(coverage!.citedEvents + coverage!.omitted.reduce((sum, group) => sum + group.count, 0)).toBe(coverage!.historyEventCount);
   });

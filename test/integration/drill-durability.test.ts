@@ -22,7 +22,7 @@ import { DRILL_RUNBOOKS_DIR } from '../support/drills';
 import { eventually } from '../support/eventually';
 import { loadTestRunbook } from '../support/runbooks';
 import { connectTestClient, uniqueTaskQueue } from '../support/temporal';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { spawnWorkerProcess, type WorkerProcess, exited, stopChildren } from '../support/worker-process';
 
 const TOLERANCE_MS = 1_000;
 /** Between the kill and the new worker's start: long enough for `while-down` to come due. */
@@ -41,13 +41,6 @@ const LATE_START_MS = 3_000;
 const WORKFLOW_TASK_TIMEOUT_MS = 10_000;
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
-
-function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
-    else child.once('exit', (code, signal) => resolve(signal ?? code));
-  });
-}
 
 function eventMs(event: HistoryEvent | undefined): number {
   if (!event?.eventTime) throw new Error('no such event in the history');
@@ -100,12 +93,7 @@ describe('drill durability', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-drill-durability-'));
   });
   afterAll(async () => {
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited(child);
-      }
-    }
+    await stopChildren(children);
     await client?.connection.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   });

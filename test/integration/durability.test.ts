@@ -14,26 +14,14 @@ import type { RunResult } from '../../common/run-state';
 import { waitForState } from '../support/run-driver';
 import { loadTestRunbook } from '../support/runbooks';
 import { connectTestClient, testServer, uniqueTaskQueue } from '../support/temporal';
-import { spawnWorkerProcess } from '../support/worker-process';
+import { spawnWorkerProcess, exited, stopChildren } from '../support/worker-process';
 
 const LATENCY_MS = 3_000;
-
-function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
-    else child.once('exit', (code, signal) => resolve(signal ?? code));
-  });
-}
 
 describe('durability', () => {
   const children: ChildProcess[] = [];
   afterAll(async () => {
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited(child);
-      }
-    }
+    await stopChildren(children);
   });
 
   test('a worker killed with SIGKILL mid-action is replaced and the run finishes with each effect once', async () => {

@@ -26,7 +26,7 @@ import { loadTestRunbook } from '../support/runbooks';
 import { connectTestClient, startTestWorker, testServer, uniqueTaskQueue, type TestWorker } from '../support/temporal';
 import { waitForState } from '../support/run-driver';
 import { freePort } from '../support/server-process';
-import { spawnWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { spawnWorkerProcess, type WorkerProcess, exited } from '../support/worker-process';
 import { getRunState } from '../../client/runs';
 import { runHistory } from '../../client/history';
 import { exportRunDossier } from '../../client/audit-dossier';
@@ -108,13 +108,6 @@ function collect(child: WorkerProcess): { stdout: string; stderr: string } {
   child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
   return output;
-}
-
-function exited(child: WorkerProcess): Promise<NodeJS.Signals | number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
-    else child.once('exit', (code, signal) => resolve(signal ?? code));
-  });
 }
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {

@@ -20,7 +20,7 @@ import { REPO } from '../support/runbooks';
 import { SlackRequester, slashCommand, startResponseSink, startSocketModeServer, type ResponseSink } from '../support/slack-requests';
 import { connectTestClient, runLogger, uniqueTaskQueue } from '../support/temporal';
 import { plantSecret } from '../support/planted-secrets';
-import { spawnWorkerProcess } from '../support/worker-process';
+import { spawnWorkerProcess, exited, stopChildren } from '../support/worker-process';
 
 const FILE = '/etc/quell/connectors.yaml';
 const TOKEN = plantSecret('xoxb-slack-config-test-0123456789', 'slack bot token');
@@ -131,12 +131,7 @@ describe('npm start with the Slack app', () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'quell-slack-start-'));
   });
   afterAll(async () => {
-    for (const child of children) {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await exited(child);
-      }
-    }
+    await stopChildren(children);
     await sink?.stop();
     await slack?.stop();
     if (work) fs.rmSync(work, { recursive: true, force: true });
@@ -235,13 +230,6 @@ describe('npm start with the Slack app', () => {
     expect(refused.output.stderr).toContain('Slack refused the bot token (auth.test: invalid_auth): check slack.bot_token');
   });
 });
-
-function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
-    else child.once('exit', (code, signal) => resolve(signal ?? code));
-  });
-}
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -3,7 +3,7 @@
  * run's Temporal server: tests that kill it, feed it bad configuration or start its Slack app.
  * Its output is copied to the run-wide secret scan; `env` comes on top of the server's address.
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { CHECK_OUTPUT_SHAPES_ENV } from '../../activities/output-shape';
@@ -22,4 +22,22 @@ export function spawnWorkerProcess(env: Record<string, string>, label: string): 
   });
   captureChildOutput(child, label);
   return child;
+}
+
+/** Resolves with how the child ended (its signal, else its exit code), at once if it already has. */
+export function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
+    else child.once('exit', (code, signal) => resolve(signal ?? code));
+  });
+}
+
+/** Stops (SIGTERM) every child still running and waits for each to exit: a test's clean-up. */
+export async function stopChildren(children: readonly ChildProcess[]): Promise<void> {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
+  }
 }

@@ -11,45 +11,10 @@ import { ACTION_CATALOGUE, ACTION_NAMES, type ActionName } from '../../common/ac
 import { RUN_ENVELOPE_FIELDS } from '../../common/action-schemas/outputs';
 import { CONNECTORS } from '../../connectors/registry';
 import { actionWithSchema } from '../../connectors/with-schemas';
+import { GENERIC_TABLETOP_PLANNERS } from '../../activities/tabletop/simulator';
 import type { TabletopPlanner } from '../../connectors/simulation';
-import { simulateCredentialsRevoke, simulateSessionsRevoke } from '../../connectors/simulations/credentials';
-import { simulateEgressBlock, simulateEgressUnblock } from '../../connectors/simulations/egress';
-import {
-  simulateAccessDenyAll,
-  simulateAccessRestore,
-  simulateCredentialsDeactivate,
-  simulateCredentialsList,
-  simulateCredentialsReactivate,
-  simulateMfaDeactivate,
-} from '../../connectors/simulations/iam-access';
-import { simulateIdentityDeprovision } from '../../connectors/simulations/identity';
-import { planEvidenceCollect } from '../../activities/evidence/tabletop';
-import { planIdentityAccessReport } from '../../activities/access-report/tabletop';
-import { planNotify } from '../../activities/notify/tabletop';
-import { planVendorRequestDeletion } from '../../activities/data-deletion/tabletop';
-import { planVendorRequest } from '../../activities/vendor-request/tabletop';
 import { CHECK_OUTPUT_SHAPES_ENV, OUTPUT_SHAPE_FAILURE, checkOutputShape, outputShapeProblems, outputShapesEnforced } from '../../activities/output-shape';
 import { loadRunbookText } from '../../runbooks/load';
-
-/** The generic tabletop planner of each action (a routed action's connectors may bring their own). */
-const GENERIC_PLANNERS: Record<ActionName, TabletopPlanner> = {
-  'credentials.revoke': simulateCredentialsRevoke,
-  'sessions.revoke': simulateSessionsRevoke,
-  'credentials.deactivate': simulateCredentialsDeactivate,
-  'credentials.reactivate': simulateCredentialsReactivate,
-  'credentials.list': simulateCredentialsList,
-  'access.deny_all': simulateAccessDenyAll,
-  'access.restore': simulateAccessRestore,
-  'mfa.deactivate': simulateMfaDeactivate,
-  'egress.block': simulateEgressBlock,
-  'egress.unblock': simulateEgressUnblock,
-  'evidence.collect': planEvidenceCollect,
-  'vendor.request_deletion': planVendorRequestDeletion,
-  'vendor.request': planVendorRequest,
-  'identity.deprovision': simulateIdentityDeprovision,
-  'identity.access_report': planIdentityAccessReport,
-  notify: planNotify,
-};
 
 /**
  * Plausible `with` blocks for each action, covering the branches the planners take. `provider`
@@ -88,7 +53,7 @@ function plannersOf(action: ActionName): Array<{ system: string; planner: Tablet
     const simulate = (connector.routed as Record<string, { simulate: TabletopPlanner } | undefined> | undefined)?.[action]?.simulate;
     return simulate ? [{ system: connector.id, planner: simulate }] : [];
   });
-  return [{ system: own[0]?.system ?? 'generic', planner: GENERIC_PLANNERS[action] }, ...own];
+  return [{ system: own[0]?.system ?? 'generic', planner: GENERIC_TABLETOP_PLANNERS[action] }, ...own];
 }
 
 describe('the catalogue output shapes', () => {

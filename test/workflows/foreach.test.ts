@@ -6,10 +6,11 @@
  */
 import type { Client } from '@temporalio/client';
 import { cancelRun, getRunState, startRun } from '../../client/runs';
-import type { RunState, StepState } from '../../common/run-state';
+import type { RunState } from '../../common/run-state';
 import { waitForState } from '../support/run-driver';
 import { loadTestRunbook } from '../support/runbooks';
 import { connectTestClient, startTestWorker, uniqueTaskQueue, type TestWorker } from '../support/temporal';
+import { mostItemsAtOnce } from '../support/loop-items';
 
 const RUNBOOK = 'test/fixtures/runbooks/foreach-keys.yaml';
 
@@ -25,22 +26,6 @@ afterAll(async () => {
   await worker?.stop();
   await client?.connection.close();
 });
-
-/** The largest number of items whose steps overlapped in time. */
-function mostAtOnce(steps: StepState[]): number {
-  const spans = new Map<number, { from: number; to: number }>();
-  for (const step of steps.filter((candidate) => candidate.item !== undefined && candidate.startedAt)) {
-    const from = Date.parse(step.startedAt!);
-    const to = Date.parse(step.endedAt ?? step.startedAt!);
-    const span = spans.get(step.item!) ?? { from, to };
-    spans.set(step.item!, { from: Math.min(span.from, from), to: Math.max(span.to, to) });
-  }
-  const edges = [...spans.values()].flatMap((span) => [{ at: span.from, delta: 1 }, { at: span.to, delta: -1 }]).sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let current = 0;
-  let most = 0;
-  for (const edge of edges) most = Math.max(most, (current += edge.delta));
-  return most;
-}
 
 test('items run two at a time across a worker outage, each once, and a cancel undoes each', async () => {
   worker = await startTestWorker({ taskQueue });
@@ -80,7 +65,7 @@ test('items run two at a time across a worker outage, each once, and a cancel un
   expect(results[0]!.outputs.block!.rule_id).toBe(ruleIds[0]);
   expect(String((held.steps.find((step) => step.id === 'each-key[1].check')!.output as { would_do: string[] }).would_do)).toContain('checking AKIATWO (1)');
   expect(String((held.steps.find((step) => step.id === 'summary')!.output as { would_do: string[] }).would_do)).toContain('3 of 4 contained');
-  expect(mostAtOnce(held.steps)).toBe(2);
+  expect(mostItemsAtOnce(held.steps)).toBe(2);
 
   await cancelRun(client, handle.workflowId, { actor: 'rita', via: 'cli', reason: 'test over' });
   const final: RunState = await waitForState(read, (s) => s.status === 'cancelled');

@@ -7,8 +7,7 @@
 import { ChildWorkflowCancellationType, isCancellation, ParentClosePolicy, startChild } from '@temporalio/workflow';
 import { drillFollowUpWorkflowId, type DrillState, type FollowUpRun, type InjectState } from '../../common/drill-state';
 import type { RunResult } from '../../common/run-state';
-import { QuellDrill, QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../../common/search-attributes';
-import { controlsSearchAttribute } from '../../runbooks/controls';
+import { runStartSearchAttributes } from '../../runbooks/controls';
 import type { RunRunbookInput } from '../input';
 import type { runRunbook } from '../run-runbook';
 import { namedInject } from './injects';
@@ -58,16 +57,7 @@ export async function startFollowUpRun(
     args: [childInput],
     cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    typedSearchAttributes: [
-      { key: QuellRunbook, value: runbook.id },
-      { key: QuellRunbookVersion, value: runbook.version },
-      { key: QuellIncident, value: followUpIncident },
-      { key: QuellMode, value: 'tabletop' },
-      { key: QuellRequester, value: startedBy },
-      { key: QuellStatus, value: 'running' },
-      { key: QuellDrill, value: state.drillId },
-      ...controlsSearchAttribute(runbook),
-    ],
+    typedSearchAttributes: runStartSearchAttributes({ runbook, incidentId: followUpIncident, mode: 'tabletop', requestedBy: startedBy, drillId: state.drillId }),
   });
   const record: FollowUpRun = { injectId: inject.id, workflowId, runbookId: runbook.id, startedBy, startedAt: new Date().toISOString(), startedAtDrillMs: drillMs };
   inject.followUpWorkflowId = workflowId;

@@ -24,8 +24,7 @@ import type { QuellActivities } from '../../activities';
 import { renderDeep } from '../../common/expression';
 import type { RunResult } from '../../common/run-state';
 import { childWorkflowId } from '../../common/step-ids';
-import { QuellIncident, QuellMode, QuellRequester, QuellRunbook, QuellRunbookVersion, QuellStatus } from '../../common/search-attributes';
-import { controlsSearchAttribute } from '../../runbooks/controls';
+import { runStartSearchAttributes } from '../../runbooks/controls';
 import type { SubRunbookStepSpec } from '../../runbooks/schema';
 import { FAST } from '../activity-options';
 import type { RunRunbookInput } from '../input';
@@ -76,15 +75,7 @@ export async function runSubRunbookStep(ctx: RunContext, step: SubRunbookStepSpe
     // The child settles a cancel itself (undo, final state): the parent waits for it to say how it ended.
     cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-    typedSearchAttributes: [
-      { key: QuellRunbook, value: loaded.runbook.id },
-      { key: QuellRunbookVersion, value: loaded.runbook.version },
-      { key: QuellIncident, value: ctx.input.incidentId },
-      { key: QuellMode, value: ctx.input.mode },
-      { key: QuellRequester, value: ctx.input.requestedBy },
-      { key: QuellStatus, value: 'running' },
-      ...controlsSearchAttribute(loaded.runbook),
-    ],
+    typedSearchAttributes: runStartSearchAttributes({ runbook: loaded.runbook, incidentId: ctx.input.incidentId, mode: ctx.input.mode, requestedBy: ctx.input.requestedBy }),
   });
   ctx.record('child.started', `${loaded.runbook.id} v${loaded.runbook.version}: ${workflowId}`, { step: step.id });
 

@@ -17,14 +17,15 @@ import path from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, ListAccessKeysCommand, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
 import type { Client } from '@temporalio/client';
 import { getRunState, startRun } from '../../../client/runs';
-import type { RunResult, RunState, StepState } from '../../../common/run-state';
+import type { RunResult, RunState } from '../../../common/run-state';
 import { classifyAws } from '../../support/counting-classify';
 import { startCountingProxy, type CountingProxy } from '../../support/counting-proxy';
 import { awsSectionLines, startMoto, type MotoServer } from '../../support/moto';
 import { waitForState } from '../../support/run-driver';
 import { loadTestRunbook } from '../../support/runbooks';
 import { connectTestClient, uniqueTaskQueue } from '../../support/temporal';
-import { spawnWorkerProcess } from '../../support/worker-process';
+import { spawnWorkerProcess, exited, stopChildren } from '../../support/worker-process';
+import { mostItemsAtOnce } from '../../support/loop-items';
 
 const RUNBOOK = 'test/fixtures/runbooks/foreach-keys-live.yaml';
 const LOOP = 'park-each';
@@ -39,13 +40,6 @@ let work: string;
 const updates: Array<{ key: string; status: string }> = [];
 const children: ChildProcess[] = [];
 
-function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve(child.signalCode ?? child.exitCode);
-    else child.once('exit', (code, signal) => resolve(signal ?? code));
-  });
-}
-
 async function createUserWithKeys(user: string, keys: number): Promise<string[]> {
   await iam.send(new CreateUserCommand({ UserName: user }));
   const ids: string[] = [];
@@ -56,22 +50,6 @@ async function createUserWithKeys(user: string, keys: number): Promise<string[]>
 async function keyStatuses(user: string): Promise<Record<string, string>> {
   const listed = await iam.send(new ListAccessKeysCommand({ UserName: user }));
   return Object.fromEntries((listed.AccessKeyMetadata ?? []).map((key) => [key.AccessKeyId!, key.Status!]));
-}
-
-/** The largest number of the loop's items whose steps overlapped in time (each item from its first step's start to its last step's end). */
-function mostAtOnce(steps: StepState[], loop: string): number {
-  const spans = new Map<number, { from: number; to: number }>();
-  for (const step of steps.filter((candidate) => candidate.parent === loop && candidate.item !== undefined && candidate.startedAt)) {
-    const from = Date.parse(step.startedAt!);
-    const to = Date.parse(step.endedAt ?? step.startedAt!);
-    const span = spans.get(step.item!) ?? { from, to };
-    spans.set(step.item!, { from: Math.min(span.from, from), to: Math.max(span.to, to) });
-  }
-  const edges = [...spans.values()].flatMap((span) => [{ at: span.from, delta: 1 }, { at: span.to, delta: -1 }]).sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let current = 0;
-  let most = 0;
-  for (const edge of edges) most = Math.max(most, (current += edge.delta));
-  return most;
 }
 
 /** Items of the loop that have started and not yet ended. */
@@ -105,12 +83,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      await exited(child);
-    }
-  }
+  await stopChildren(children);
   await client?.connection.close();
   iam?.destroy();
   await proxy?.stop();
@@ -207,7 +180,7 @@ test('a live loop parks each key found exactly once, two at a time, across a wor
   expect(await keyStatuses('dee')).toEqual({ [bystanderKey!]: 'Active' });
 
   // Never more than two items at once, and two at some point.
-  expect(mostAtOnce(state.steps, LOOP)).toBe(2);
+  expect(mostItemsAtOnce(state.steps, LOOP)).toBe(2);
 
   second.kill('SIGTERM');
   expect(await exited(second)).not.toBe('SIGKILL');
